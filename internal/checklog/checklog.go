@@ -1,0 +1,87 @@
+package checklog
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/google/renameio/v2"
+)
+
+// Result is one check's last answer and since when it has been so.
+type Result struct {
+	Check  string    `json:"check"`  // "ipv4", "ipv6", "tunnel gif0"
+	OK     bool      `json:"ok"`     // the exit status was 0
+	Detail string    `json:"detail"` // why, in a few words
+	Since  time.Time `json:"since"`  // when it last changed
+}
+
+// validName keeps file names inside the state directory.
+var validName = regexp.MustCompile(`^[a-z0-9]+( [a-z]+[0-9]+)?$`)
+
+func path(dir, check string) string {
+	return filepath.Join(dir, "check."+strings.ReplaceAll(check, " ", "."))
+}
+
+// Record stores r unless the stored result already has the same answer
+// and detail. It is best effort for the caller: a failing disk must not
+// change a check's exit status, so callers log the error and go on.
+func Record(dir string, r Result) error {
+	if !validName.MatchString(r.Check) {
+		return fmt.Errorf("checklog: bad check name %q", r.Check)
+	}
+	p := path(dir, r.Check)
+	if old, err := read(p); err == nil && old.OK == r.OK && old.Detail == r.Detail {
+		return nil
+	}
+	data, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	return renameio.WriteFile(p, append(data, '\n'), 0o600, renameio.WithTempDir(dir))
+}
+
+func read(p string) (Result, error) {
+	var r Result
+	data, err := os.ReadFile(p)
+	if err != nil {
+		return r, err
+	}
+	if err := json.NewDecoder(bytes.NewReader(data)).Decode(&r); err != nil {
+		return r, fmt.Errorf("%s: %w", p, err)
+	}
+	return r, nil
+}
+
+// Load returns every stored result, sorted by check name. A missing
+// directory is no results.
+func Load(dir string) ([]Result, error) {
+	matches, err := filepath.Glob(filepath.Join(dir, "check.*"))
+	if err != nil {
+		return nil, err
+	}
+	var out []Result
+	for _, m := range matches {
+		r, err := read(m)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return out, err
+		}
+		out = append(out, r)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Check < out[j].Check })
+	return out, nil
+}

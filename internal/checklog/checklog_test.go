@@ -1,0 +1,53 @@
+package checklog
+
+import (
+	"os"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestRecordWritesOnlyChanges(t *testing.T) {
+	dir := t.TempDir()
+	t0 := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+	if err := Record(dir, Result{Check: "ipv6", OK: false, Detail: "no reply", Since: t0}); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := os.Stat(path(dir, "ipv6"))
+	// Same answer later: nothing written, Since stays at the change.
+	if err := Record(dir, Result{Check: "ipv6", OK: false, Detail: "no reply", Since: t0.Add(time.Minute)}); err != nil {
+		t.Fatal(err)
+	}
+	after, _ := os.Stat(path(dir, "ipv6"))
+	if !os.SameFile(before, after) {
+		t.Error("an unchanged result was rewritten")
+	}
+	if err := Record(dir, Result{Check: "tunnel gif0", OK: true, Detail: "192.0.2.1 --> 216.66.80.26", Since: t0}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Result{
+		{Check: "ipv6", OK: false, Detail: "no reply", Since: t0},
+		{Check: "tunnel gif0", OK: true, Detail: "192.0.2.1 --> 216.66.80.26", Since: t0},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Load (-want +got):\n%s", diff)
+	}
+}
+
+func TestRecordRefusesPathTricks(t *testing.T) {
+	if err := Record(t.TempDir(), Result{Check: "../../etc/passwd"}); err == nil {
+		t.Error("a check name with a path in it was accepted")
+	}
+}
+
+func TestLoadMissingDir(t *testing.T) {
+	got, err := Load("/nonexistent/gifctl")
+	if err != nil || len(got) != 0 {
+		t.Errorf("Load of a missing dir = %v, %v; want nothing, nil", got, err)
+	}
+}
