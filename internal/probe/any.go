@@ -1,0 +1,171 @@
+package probe
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"os"
+	"time"
+
+	"golang.org/x/net/icmp"
+	"golang.org/x/net/ipv4"
+	"golang.org/x/net/ipv6"
+)
+
+// Reply is the first valid echo reply Any saw.
+type Reply struct {
+	From netip.Addr    // the target that answered
+	RTT  time.Duration // from the sending of the round it answers
+}
+
+// payload is carried by every request so that a packet capture tells
+// whose they are; matching does not depend on it.
+var payload = []byte("gifctl check....")
+
+// Any sends an echo request to every target at once, repeats the round
+// every Interval, and returns at the first valid reply. When ctx ends
+// first it returns a *NoReplyError (errors.Is ErrNoReply); failed sends
+// only make that error say why. Other errors are programming or usage
+// errors: targets empty or of the wrong family, the Prober closed.
+//
+// Give ctx a deadline: Any returns within milliseconds of it.
+func (p *Prober) Any(ctx context.Context, targets []netip.Addr) (Reply, error) {
+	if len(targets) == 0 {
+		return Reply{}, fmt.Errorf("%v: no targets", p.family)
+	}
+	m := &matcher{family: p.family, id: p.id, sent: map[uint16]time.Time{}}
+	dsts := make([]*net.IPAddr, 0, len(targets))
+	for _, t := range targets {
+		a, ok := p.family.fit(t)
+		if !ok {
+			return Reply{}, fmt.Errorf("%v: target %v is not an %v address", p.family, t, p.family)
+		}
+		m.targets = append(m.targets, a.WithZone(""))
+		dsts = append(dsts, &net.IPAddr{IP: a.AsSlice(), Zone: a.Zone()})
+	}
+
+	deadline, bounded := ctx.Deadline()
+	if err := p.conn.SetWriteDeadline(deadline); err != nil { // zero: none
+		return Reply{}, fmt.Errorf("%v: %w", p.family, err)
+	}
+	// Cancellation (a signal, the caller giving up) wakes a blocked read
+	// or send at once instead of at the next round.
+	woken := make(chan struct{})
+	stop := context.AfterFunc(ctx, func() {
+		defer close(woken)
+		p.conn.SetDeadline(time.Unix(1, 0))
+	})
+	defer func() {
+		if !stop() {
+			<-woken // never let it move the deadlines of a later call
+		}
+	}()
+
+	start := time.Now()
+	next := start
+	rounds := 0
+	var sendErr error
+	buf := make([]byte, 1500)
+	for {
+		if ctx.Err() != nil {
+			return Reply{}, &NoReplyError{
+				Targets: targets,
+				Waited:  time.Since(start),
+				Rounds:  rounds,
+				SendErr: sendErr,
+			}
+		}
+		if now := time.Now(); !now.Before(next) {
+			rounds++
+			if err := p.round(m, dsts, now); err != nil {
+				sendErr = err
+			}
+			next = now.Add(p.interval())
+		}
+		wake := next
+		if bounded && deadline.Before(wake) {
+			wake = deadline
+		}
+		if err := p.conn.SetReadDeadline(wake); err != nil {
+			return Reply{}, fmt.Errorf("%v: %w", p.family, err)
+		}
+		if ctx.Err() != nil {
+			continue // cancelled before the line above moved the deadline
+		}
+		n, addr, err := p.conn.ReadFrom(buf)
+		at := time.Now()
+		switch {
+		case errors.Is(err, os.ErrDeadlineExceeded):
+			continue
+		case errors.Is(err, net.ErrClosed):
+			return Reply{}, fmt.Errorf("%v: %w", p.family, err)
+		case err != nil:
+			// Not seen on raw sockets in practice; treat it like a failed
+			// send, and do not spin on it.
+			sendErr = err
+			sleep(ctx, wake)
+			continue
+		}
+		ipa, ok := addr.(*net.IPAddr)
+		if !ok {
+			continue
+		}
+		from, _ := netip.AddrFromSlice(ipa.IP)
+		if sent, ok := m.match(buf[:n], from); ok {
+			from, _ = p.family.fit(from)
+			return Reply{From: from, RTT: at.Sub(sent)}, nil
+		}
+	}
+}
+
+// round sends the next sequence number to every destination and returns
+// the last send error, if any.
+func (p *Prober) round(m *matcher, dsts []*net.IPAddr, now time.Time) error {
+	p.seq++
+	m.sent[p.seq] = now // before sending: a loopback reply can beat WriteTo
+	var typ icmp.Type = ipv6.ICMPTypeEchoRequest
+	if p.family == IPv4 {
+		typ = ipv4.ICMPTypeEcho
+	}
+	msg := icmp.Message{
+		Type: typ,
+		Body: &icmp.Echo{ID: int(p.id), Seq: int(p.seq), Data: payload},
+	}
+	b, err := msg.Marshal(nil) // ICMPv6: the kernel fills the checksum in
+	if err != nil {
+		return err
+	}
+	var last error
+	for _, d := range dsts {
+		_, err := p.conn.WriteTo(b, d)
+		if err == nil || errors.Is(err, os.ErrDeadlineExceeded) {
+			continue
+		}
+		// Keep the system call's own words: "sendto: network is down".
+		var sys *os.SyscallError
+		if errors.As(err, &sys) {
+			err = sys
+		}
+		last = fmt.Errorf("%v: %w", d, err)
+	}
+	return last
+}
+
+func (p *Prober) interval() time.Duration {
+	if p.Interval > 0 {
+		return p.Interval
+	}
+	return DefaultInterval
+}
+
+// sleep waits until t or until ctx ends.
+func sleep(ctx context.Context, t time.Time) {
+	timer := time.NewTimer(time.Until(t))
+	defer timer.Stop()
+	select {
+	case <-ctx.Done():
+	case <-timer.C:
+	}
+}

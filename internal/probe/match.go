@@ -1,0 +1,74 @@
+package probe
+
+import (
+	"net/netip"
+	"slices"
+	"time"
+
+	"golang.org/x/net/icmp"
+	"golang.org/x/net/ipv4"
+	"golang.org/x/net/ipv6"
+)
+
+// IANA protocol numbers, as icmp.ParseMessage wants them.
+const (
+	protoICMP   = 1
+	protoICMPv6 = 58
+)
+
+// matcher decides whether a packet read from the raw socket answers one of
+// the echo requests of the current Any call. See the package comment for
+// the rules.
+type matcher struct {
+	family  Family
+	id      uint16
+	targets []netip.Addr         // as family.fit gives them, zones dropped
+	sent    map[uint16]time.Time // sequence number -> when its round left
+}
+
+// match returns when the request that b answers was sent, and whether b
+// (an ICMP message without IP header, received from from) is a valid reply.
+func (m *matcher) match(b []byte, from netip.Addr) (time.Time, bool) {
+	proto, reply := protoICMPv6, icmp.Type(ipv6.ICMPTypeEchoReply)
+	if m.family == IPv4 {
+		// The kernel hands raw sockets ICMPv4 before checking it;
+		// ICMPv6 checksums it checks itself (RFC 3542 section 3.1).
+		if !checksumOK(b) {
+			return time.Time{}, false
+		}
+		proto, reply = protoICMP, ipv4.ICMPTypeEchoReply
+	}
+	msg, err := icmp.ParseMessage(proto, b)
+	if err != nil || msg.Type != reply {
+		return time.Time{}, false
+	}
+	echo, ok := msg.Body.(*icmp.Echo)
+	if !ok || echo.ID != int(m.id) {
+		return time.Time{}, false
+	}
+	at, ok := m.sent[uint16(echo.Seq)]
+	if !ok {
+		return time.Time{}, false
+	}
+	from, _ = m.family.fit(from.WithZone(""))
+	if !slices.Contains(m.targets, from) {
+		return time.Time{}, false
+	}
+	return at, true
+}
+
+// checksumOK reports whether the Internet checksum (RFC 1071) over b,
+// checksum field included, verifies.
+func checksumOK(b []byte) bool {
+	var sum uint32
+	for i := 0; i+1 < len(b); i += 2 {
+		sum += uint32(b[i])<<8 | uint32(b[i+1])
+	}
+	if len(b)%2 == 1 {
+		sum += uint32(b[len(b)-1]) << 8
+	}
+	for sum>>16 != 0 {
+		sum = sum&0xffff + sum>>16
+	}
+	return sum == 0xffff
+}

@@ -1,0 +1,121 @@
+package probe
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net/netip"
+	"syscall"
+	"time"
+
+	"golang.org/x/net/icmp"
+	"golang.org/x/net/ipv6"
+)
+
+// Family is the IP version a Prober speaks.
+type Family int
+
+// The families, numbered after their IP version.
+const (
+	IPv4 Family = 4
+	IPv6 Family = 6
+)
+
+func (f Family) String() string {
+	switch f {
+	case IPv4:
+		return "ipv4"
+	case IPv6:
+		return "ipv6"
+	}
+	return fmt.Sprintf("family(%d)", int(f))
+}
+
+// DefaultInterval is how often Any sends a new round of echo requests
+// while it waits: a lost request or reply costs this much, not the check.
+const DefaultInterval = 200 * time.Millisecond
+
+// ErrNoSource matches the error of Open when the source address is not
+// configured on any interface (for IPv6: the tunnel is down or gone).
+var ErrNoSource = errors.New("no such local address")
+
+// Prober sends ICMP echo requests from one raw socket. Open it before
+// pledge; use it from one goroutine at a time.
+type Prober struct {
+	family Family
+	source netip.Addr
+	conn   *icmp.PacketConn
+	id     uint16
+	seq    uint16 // last sequence number sent, carried across Any calls
+
+	// Interval between rounds; DefaultInterval when zero.
+	Interval time.Duration
+}
+
+// Open opens a raw ICMP socket for family. When source is valid the
+// socket is bound to it, so probes leave from that address; an address
+// not configured here gives an error matching ErrNoSource.
+func Open(family Family, source netip.Addr) (*Prober, error) {
+	var network, laddr string
+	switch family {
+	case IPv4:
+		network, laddr = "ip4:icmp", "0.0.0.0"
+	case IPv6:
+		network, laddr = "ip6:ipv6-icmp", "::"
+	default:
+		return nil, fmt.Errorf("probe: unknown %v", family)
+	}
+	if source.IsValid() {
+		s, ok := family.fit(source)
+		if !ok {
+			return nil, fmt.Errorf("%v: source %v is not an %v address", family, source, family)
+		}
+		source = s
+		laddr = s.String()
+	}
+	conn, err := icmp.ListenPacket(network, laddr)
+	if err != nil {
+		if source.IsValid() && errors.Is(err, syscall.EADDRNOTAVAIL) {
+			return nil, fmt.Errorf("%v: source %v: %w", family, source, ErrNoSource)
+		}
+		return nil, fmt.Errorf("%v: icmp socket: %w", family, err)
+	}
+	if family == IPv6 {
+		// Let only echo replies through: less to read on a busy router.
+		// An optimisation only; Any checks the type itself.
+		var f ipv6.ICMPFilter
+		f.SetAll(true)
+		f.Accept(ipv6.ICMPTypeEchoReply)
+		_ = conn.IPv6PacketConn().SetICMPFilter(&f)
+	}
+	return &Prober{
+		family: family,
+		source: source,
+		conn:   conn,
+		// Random per run: several checks may run at once (ipv4 and ipv6,
+		// other tunnels, ping(8)), and a raw socket sees all their replies.
+		id: uint16(rand.N(1 << 16)),
+	}, nil
+}
+
+// Close closes the socket.
+func (p *Prober) Close() error { return p.conn.Close() }
+
+// Family is the family p was opened for.
+func (p *Prober) Family() Family { return p.family }
+
+// Source is the address p is bound to, invalid when it is not.
+func (p *Prober) Source() netip.Addr { return p.source }
+
+// fit returns a in the form the family's sockets take (IPv4-mapped IPv6
+// addresses unmapped for IPv4) and whether it belongs to the family.
+func (f Family) fit(a netip.Addr) (netip.Addr, bool) {
+	switch f {
+	case IPv4:
+		a = a.Unmap()
+		return a, a.Is4()
+	case IPv6:
+		return a, a.Is6() && !a.Is4In6()
+	}
+	return a, false
+}
