@@ -89,11 +89,14 @@ func (ns *NS) Exec(argv ...string) ([]byte, error) {
 }
 
 // Sysctl sets a sysctl inside the namespace (net.* keys are per
-// namespace), failing the test on error.
+// namespace), failing the test on error. It writes /proc/sys from a thread
+// inside the namespace, so sysctl(8) need not be installed.
 func (ns *NS) Sysctl(key, value string) {
 	ns.t.Helper()
-	if out, err := ns.Exec("sysctl", "-q", "-w", key+"="+value); err != nil {
-		ns.t.Fatalf("%s: sysctl %s=%s: %v: %s", ns.Name, key, value, err, bytes.TrimSpace(out))
+	path := "/proc/sys/" + strings.ReplaceAll(key, ".", "/")
+	err := ns.Do(func() error { return os.WriteFile(path, []byte(value+"\n"), 0) })
+	if err != nil {
+		ns.t.Fatalf("%s: sysctl %s=%s: %v", ns.Name, key, value, err)
 	}
 }
 

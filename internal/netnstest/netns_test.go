@@ -60,4 +60,12 @@ func TestSysctlIsPerNamespace(t *testing.T) {
 	if diff := cmp.Diff("1\n", string(out)); diff != "" {
 		t.Errorf("inside (-want +got):\n%s", diff)
 	}
+	b := New(t)
+	out, err = b.Exec("cat", "/proc/sys/net/ipv4/icmp_echo_ignore_all")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff("0\n", string(out)); diff != "" {
+		t.Errorf("in another namespace (-want +got):\n%s", diff)
+	}
 }
