@@ -1,0 +1,56 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/alecthomas/kong"
+)
+
+const description = `gifctl keeps a gif(4) IPv6-in-IPv4 tunnel working on a router whose IPv4
+address changes. ifstated(8) runs "gifctl check ..." as its tests and
+"gifctl restart" as its actions; "gifctl ifstated" prints an ifstated.conf
+that does so.
+
+Exit status: 0 done (a check: true), 1 a step failed (a check: false),
+2 bad usage or configuration.
+
+Examples:
+  gifctl -n                          check /etc/gifctl.conf
+  gifctl restart -n gif0             show what a restart would change
+  gifctl ifstated > /etc/ifstated.conf`
+
+// CLI is the command line. Flags before the command apply to all commands;
+// -n is shared on purpose: alone it checks the configuration, with restart
+// it shows what would be done, and in both cases nothing is changed.
+type CLI struct {
+	Config   string           `short:"c" default:"/etc/gifctl.conf" placeholder:"FILE" help:"Read the configuration from FILE."`
+	Verbose  bool             `short:"v" help:"Say more: why a check is false, each step of a restart."`
+	NoAction bool             `short:"n" name:"noaction" help:"Change nothing. Alone, check the configuration and print \"configuration OK\"; with restart, print the diff of hostname.IF and the commands it would run."`
+	Version  kong.VersionFlag `help:"Print the version and exit."`
+
+	Check   CheckCmd   `cmd:"" help:"Test the tunnel or the connectivity; the exit status is the answer."`
+	Restart RestartCmd `cmd:"" help:"Point the tunnel at the egress interface's current IPv4 address and tell the broker."`
+	Update  UpdateCmd  `cmd:"" help:"Tell the broker the current address, without touching the tunnel."`
+	Status  StatusCmd  `cmd:"" help:"Show addresses, endpoints, the broker's last answer and the last checks."`
+
+	ConfigTest ConfigTestCmd `cmd:"" hidden:"" default:"1"`
+}
+
+// ConfigTestCmd runs when no command is given: with -n it checks the
+// configuration, as ifstated -n and pfctl -n do; without, it is a usage error.
+type ConfigTestCmd struct{}
+
+// Run checks the configuration.
+func (c *ConfigTestCmd) Run(a *app) error {
+	if !a.cli.NoAction {
+		return usageError(fmt.Errorf("no command given; see gifctl --help"))
+	}
+	if _, err := a.loadConfig(); err != nil {
+		return err
+	}
+	if err := a.sandbox("configtest"); err != nil {
+		return err
+	}
+	fmt.Fprintln(a.stdout, "configuration OK")
+	return nil
+}

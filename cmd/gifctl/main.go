@@ -1,0 +1,121 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/alecthomas/kong"
+)
+
+// version is set by the Makefile with -ldflags "-X main.version=...".
+var version = "dev"
+
+// Exit statuses: the API ifstated reads.
+const (
+	exitOK     = 0 // done, consistent, a reply
+	exitFailed = 1 // a step failed, or the check is false
+	exitUsage  = 2 // bad usage or configuration
+)
+
+// exitError carries an exit status up to main, with a message or without
+// one (a false check prints nothing unless -v).
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit status %d", e.code)
+	}
+	return e.err.Error()
+}
+func (e *exitError) Unwrap() error { return e.err }
+func (e *exitError) ExitCode() int { return e.code }
+
+func usageError(err error) error { return &exitError{code: exitUsage, err: err} }
+
+// checkFalse is a check whose answer is "no": exit 1, message already logged.
+var checkFalse = &exitError{code: exitFailed}
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// kongExit stands in for os.Exit while kong runs, so that --help ends run
+// with a status instead of ending the process.
+type kongExit int
+
+// run is main without the process: parse args, run the command, map its
+// error to an exit status.
+func run(args []string, stdout, stderr io.Writer) (code int) {
+	var cli CLI
+	parser, err := kong.New(&cli,
+		kong.Name("gifctl"),
+		kong.Description(description),
+		kong.Writers(stdout, stderr),
+		kong.Exit(func(c int) { panic(kongExit(c)) }),
+		kong.Vars{"version": version},
+		kong.ConfigureHelp(kong.HelpOptions{Compact: true, Summary: true}),
+	)
+	if err != nil {
+		panic(err) // the CLI's own struct is wrong: a programming error
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			c, ok := r.(kongExit)
+			if !ok {
+				panic(r)
+			}
+			code = int(c)
+		}
+	}()
+	kctx, err := parser.Parse(args)
+	if err != nil {
+		fmt.Fprintf(stderr, "gifctl: %s\n", err)
+		fmt.Fprintln(stderr, usageLine(err))
+		return exitUsage
+	}
+	a := newApp(&cli, stdout, stderr)
+	defer a.close()
+	err = kctx.Run(a)
+	return a.exitStatus(err)
+}
+
+// exitStatus logs err, if it says anything, and returns the status for it.
+func (a *app) exitStatus(err error) int {
+	if err == nil {
+		return exitOK
+	}
+	code := exitFailed
+	var coder kong.ExitCoder
+	if errors.As(err, &coder) {
+		code = coder.ExitCode()
+	}
+	var ee *exitError
+	if errors.As(err, &ee) && ee.err == nil {
+		return code
+	}
+	for _, line := range strings.Split(err.Error(), "\n") {
+		a.log.Errorf("%s", line)
+	}
+	return code
+}
+
+// globalUsage is the synopsis of gifctl(8).
+const globalUsage = "usage: gifctl [-nv] [-c file] check | restart | update | heartbeat | status | ifstated"
+
+// usageLine is the one line a bad invocation gets, as OpenBSD tools print:
+// the synopsis of the command that was being parsed, or of gifctl.
+func usageLine(err error) string {
+	var perr *kong.ParseError
+	if errors.As(err, &perr) && perr.Context != nil {
+		if node := perr.Context.Selected(); node != nil && !node.Hidden {
+			return "usage: gifctl " + node.Summary()
+		}
+	}
+	return globalUsage
+}

@@ -1,0 +1,69 @@
+package main
+
+import (
+	"context"
+	"time"
+
+	"github.com/gifctl/gifctl/internal/restart"
+)
+
+// RestartCmd is `gifctl restart [-n] [--egress] [IF]`, ifstated's action
+// when the tunnel is down.
+type RestartCmd struct {
+	Egress  bool          `help:"First restart the egress interface (sh netstart EGRESS) and wait for an IPv4 address: for when IPv4 itself is down."`
+	Timeout time.Duration `default:"30s" help:"Give up after this long, killing whatever still runs; ifstated blocks while a restart runs."`
+	Wait    time.Duration `default:"15s" help:"With --egress, how long to wait for an IPv4 address."`
+	Tunnel  string        `arg:"" optional:"" name:"IF" help:"The tunnel to restart; needed only when the configuration has several."`
+}
+
+// Help is the long help of gifctl restart --help.
+func (r *RestartCmd) Help() string {
+	return `Under a lock: read the egress interface's IPv4 address, set the source
+address in hostname.IF to it (atomically, and only the source), run
+"sh /etc/netstart IF", read the tunnel back, reload pf when pf-conf is set,
+and tell the broker when the address is new to it. With -n, print the diff
+of hostname.IF and the commands instead, and change nothing.
+
+Examples:
+  gifctl restart gif0
+  gifctl restart -n gif0
+  gifctl restart --egress gif0`
+}
+
+// Run restarts the tunnel.
+func (r *RestartCmd) Run(a *app) error {
+	c, t, err := a.tunnel(r.Tunnel)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), r.Timeout)
+	defer cancel()
+	job := &restart.Job{Config: c, Tunnel: t, Sys: restart.NewSystem(c), Log: a.log, DryRun: a.cli.NoAction, Out: a.stdout}
+	if !job.DryRun {
+		if err := a.requireRoot(); err != nil {
+			return err
+		}
+		if err := a.takeLock(ctx); err != nil {
+			return err
+		}
+	}
+	if t.UpdateURL != nil {
+		b, err := a.broker(t)
+		if err != nil {
+			return err
+		}
+		job.Broker = b
+	}
+	job.ReadKernel(ctx)
+	command := "restart"
+	if r.Egress {
+		command = "restart-egress"
+	}
+	if err := a.sandbox(command); err != nil {
+		return err
+	}
+	if r.Egress {
+		return job.RestartEgress(ctx, r.Wait)
+	}
+	return job.Restart(ctx)
+}
