@@ -120,7 +120,11 @@ func (j *Job) Restart(ctx context.Context) error {
 		if err := writeFile(p.path, p.new, p.old == nil); err != nil {
 			return err // nothing else makes sense with the file unwritten
 		}
-		j.Log.Infof("%s: tunnel source set to %s", p.path, p.source)
+		if p.old == nil {
+			j.Log.Infof("%s: written from %s", p.path, j.Config.File)
+		} else {
+			j.Log.Infof("%s: tunnel source set to %s", p.path, p.source)
+		}
 	}
 	if p.netstart {
 		j.Log.Infof("%s: restarting: %s", j.Tunnel.Name, p.netstartWhy)

@@ -1,0 +1,470 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/netip"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/gifctl/gifctl/internal/broker/brokertest"
+	"github.com/gifctl/gifctl/internal/netnstest"
+)
+
+// The integration tests run the built binary, as ifstated would, inside a
+// network namespace whose em0 is a veth end with a real IPv4 address. The
+// configuration's set options point at stand-in netstart, ifconfig and
+// pfctl scripts that keep the "kernel" tunnel in a file, and at an HTTPS
+// test broker listening inside the same namespace with its own CA.
+
+var gifctlBinary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "gifctl-it")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	gifctlBinary = filepath.Join(dir, "gifctl")
+	build := exec.Command("go", "build", "-o", gifctlBinary, ".")
+	build.Stderr = os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "building gifctl:", err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+const (
+	tunnelID = "123456"
+	user     = "alice"
+	key      = "0123456789abcdef0123" // the secret that must never show
+	remote   = "216.66.80.26"
+)
+
+// world is one router: namespace, temp tree, stand-ins, broker.
+type world struct {
+	t      *testing.T
+	ns     *netnstest.NS
+	dir    string
+	conf   string
+	broker *brokertest.Broker
+	url    string
+}
+
+// standIns are OpenBSD's tools as far as gifctl can tell: netstart applies
+// hostname.IF's last tunnel line to a "kernel" file, ifconfig prints it in
+// OpenBSD's format, pfctl refuses a pf.conf that says BROKEN.
+const netstartScript = `#!/bin/sh
+echo "netstart $*" >> DIR/calls
+f=DIR/etc/hostname.$1
+[ -f "$f" ] || { echo "netstart: $f: No such file or directory."; exit 0; }
+line=$(grep '^tunnel ' "$f" | tail -n 1)
+[ -n "$line" ] && echo "$line" | cut -d' ' -f2,3 > DIR/kernel.$1
+sleep ${NETSTART_SLEEP:-0}
+exit 0
+`
+
+const ifconfigScript = `#!/bin/sh
+echo "ifconfig $*" >> DIR/calls
+k=DIR/kernel.$1
+[ -f "$k" ] || { echo "ifconfig: $1: no such interface" >&2; exit 1; }
+read src dst < "$k"
+printf '%s: flags=8051<UP,POINTOPOINT,RUNNING,MULTICAST> mtu 1280\n' "$1"
+printf '\tindex 5 priority 0 llprio 3\n\tgroups: gif\n'
+printf '\ttunnel: inet %s --> %s ttl 64 nodf ecn\n' "$src" "$dst"
+printf '\tinet6 2001:db8:1::2 --> 2001:db8:1::1 prefixlen 128\n'
+`
+
+const pfctlScript = `#!/bin/sh
+echo "pfctl $*" >> DIR/calls
+eval f=\${$#}
+if grep -q BROKEN "$f"; then echo "$f:3: syntax error" >&2; exit 1; fi
+exit 0
+`
+
+func newWorld(t *testing.T, egress string) *world {
+	t.Helper()
+	ns := netnstest.New(t)
+	ns.IP("link", "add", "em0", "type", "veth", "peer", "name", "em0peer")
+	ns.IP("link", "set", "em0", "up")
+	ns.IP("link", "set", "em0peer", "up")
+	if egress != "" {
+		ns.AddAddr("em0", egress+"/24")
+	}
+	w := &world{t: t, ns: ns, dir: t.TempDir()}
+	for _, d := range []string{"etc", "state"} {
+		if err := os.Mkdir(filepath.Join(w.dir, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w.script("netstart", netstartScript)
+	w.script("ifconfig", ifconfigScript)
+	w.script("pfctl", pfctlScript)
+	w.write("etc/pf.conf", "pass\n", 0o600)
+
+	// The broker listens inside the namespace, where gifctl runs.
+	w.broker = brokertest.New(brokertest.Options{Accounts: []brokertest.Account{{
+		User: user, Key: key, Tunnels: map[string]netip.Addr{tunnelID: {}},
+	}}})
+	ca, err := brokertest.NewCA()
+	if err != nil {
+		t.Fatal(err)
+	}
+	caFile := filepath.Join(w.dir, "ca.pem")
+	if err := ca.WriteFile(caFile); err != nil {
+		t.Fatal(err)
+	}
+	cert, err := ca.Issue("localhost")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ln net.Listener
+	if err := ns.Do(func() (err error) { ln, err = net.Listen("tcp", "127.0.0.1:0"); return err }); err != nil {
+		t.Fatal(err)
+	}
+	go w.broker.ServeTLS(ln, cert)
+	t.Cleanup(func() { w.broker.Close() })
+	w.url = fmt.Sprintf("https://%s:%s@%s/nic/update?hostname=%s", user, key, ln.Addr(), tunnelID)
+	w.writeConf(fmt.Sprintf(`set hostname-dir "%[1]s/etc"
+set state-dir "%[1]s/state"
+set netstart "%[1]s/netstart"
+set ifconfig "%[1]s/ifconfig"
+set pfctl "%[1]s/pfctl"
+set pf-conf "%[1]s/etc/pf.conf"
+set ca-file "%[2]s"
+tunnel gif0 {
+	egress em0
+	remote %[3]s
+	inet6 2001:db8:1::2 peer 2001:db8:1::1
+	mtu 1480
+	update-url "%[4]s"
+}
+`, w.dir, caFile, remote, w.url))
+	return w
+}
+
+func (w *world) write(name, content string, mode os.FileMode) {
+	w.t.Helper()
+	p := filepath.Join(w.dir, name)
+	if err := os.WriteFile(p, []byte(content), mode); err != nil {
+		w.t.Fatal(err)
+	}
+	os.Chmod(p, mode)
+}
+
+func (w *world) script(name, text string) {
+	w.write(name, strings.ReplaceAll(text, "DIR", w.dir), 0o755)
+}
+
+func (w *world) writeConf(text string) {
+	w.conf = filepath.Join(w.dir, "gifctl.conf")
+	w.write("gifctl.conf", text, 0o600)
+}
+
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+// gifctl runs the binary in the namespace, as ifstated would.
+func (w *world) gifctl(env []string, args ...string) result {
+	w.t.Helper()
+	argv := append([]string{"netns", "exec", w.ns.Name, gifctlBinary, "-c", w.conf}, args...)
+	cmd := exec.Command("ip", argv...)
+	cmd.Env = append([]string{"PATH=/usr/sbin:/usr/bin:/sbin:/bin"}, env...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		w.t.Fatal(err)
+	}
+	r := result{code, stdout.String(), stderr.String()}
+	if strings.Contains(r.stdout+r.stderr, key) {
+		w.t.Errorf("the update key appears in gifctl's output:\n%s%s", r.stdout, r.stderr)
+	}
+	return r
+}
+
+func (w *world) mustRun(args ...string) result {
+	w.t.Helper()
+	r := w.gifctl(nil, args...)
+	if r.code != 0 {
+		w.t.Fatalf("gifctl %s: exit %d\n%s%s", strings.Join(args, " "), r.code, r.stdout, r.stderr)
+	}
+	return r
+}
+
+func (w *world) read(name string) string {
+	data, err := os.ReadFile(filepath.Join(w.dir, name))
+	if err != nil {
+		return ""
+	}
+	return string(data)
+}
+
+// calls returns the stand-ins' calls since the last call of calls.
+func (w *world) calls() []string {
+	p := filepath.Join(w.dir, "calls")
+	data, _ := os.ReadFile(p)
+	os.Remove(p)
+	var out []string
+	for _, l := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		if l != "" {
+			out = append(out, strings.ReplaceAll(l, w.dir, "DIR"))
+		}
+	}
+	return out
+}
+
+func (w *world) updates() int {
+	n := 0
+	for _, r := range w.broker.Requests() {
+		if r.Path == "/nic/update" {
+			n++
+		}
+	}
+	return n
+}
+
+func (w *world) renumber(from, to string) {
+	w.ns.IP("addr", "del", from+"/24", "dev", "em0")
+	w.ns.AddAddr("em0", to+"/24")
+}
+
+func wantCalls(t *testing.T, got []string, want ...string) {
+	t.Helper()
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("stand-in calls:\n  got  %q\n  want %q", got, want)
+	}
+}
+
+const (
+	calledNetstart = "netstart gif0"
+	calledIfconfig = "ifconfig gif0"
+	calledPfTest   = "pfctl -n -f DIR/etc/pf.conf"
+	calledPfLoad   = "pfctl -f DIR/etc/pf.conf"
+)
+
+func TestRestartLifecycle(t *testing.T) {
+	w := newWorld(t, "198.51.100.7")
+
+	// First restart: no hostname.gif0 yet, so it is written from the
+	// configuration; netstart, read-back, pf and the broker follow.
+	first := w.mustRun("restart", "gif0")
+	t.Logf("first restart:\n%s", first.stderr)
+	if got := w.read("etc/hostname.gif0"); !strings.Contains(got, "tunnel 198.51.100.7 216.66.80.26\n") {
+		t.Fatalf("hostname.gif0 after the first restart:\n%s", got)
+	}
+	fi, _ := os.Stat(filepath.Join(w.dir, "etc/hostname.gif0"))
+	if fi.Mode().Perm() != 0o640 {
+		t.Errorf("hostname.gif0 mode %o, want 640", fi.Mode().Perm())
+	}
+	wantCalls(t, w.calls(), calledIfconfig, calledNetstart, calledIfconfig, calledPfTest, calledPfLoad)
+	if n := w.updates(); n != 1 {
+		t.Errorf("%d broker updates after the first restart, want 1", n)
+	}
+	if got, _ := w.broker.Endpoint(tunnelID); got != netip.MustParseAddr("198.51.100.7") {
+		t.Errorf("broker has %s, want 198.51.100.7", got)
+	}
+	reqs := w.broker.Requests()
+	if last := reqs[len(reqs)-1]; strings.Contains(last.RequestURI, key) || !last.Auth {
+		t.Errorf("request %q (auth %t): the key belongs in the Authorization header only", last.RequestURI, last.Auth)
+	}
+
+	// Second restart: nothing to do, nothing called, no broker request.
+	before := w.read("etc/hostname.gif0")
+	w.mustRun("restart", "gif0")
+	wantCalls(t, w.calls(), calledIfconfig)
+	if n := w.updates(); n != 1 {
+		t.Errorf("%d broker updates after a restart with nothing to do, want still 1", n)
+	}
+	if w.read("etc/hostname.gif0") != before {
+		t.Error("hostname.gif0 changed although nothing had")
+	}
+	if r := w.mustRun("check", "tunnel", "gif0"); r.stdout != "" {
+		t.Errorf("check tunnel printed %q without -v", r.stdout)
+	}
+
+	// The ISP renumbers: the check says so, -n shows the change, restart
+	// makes it.
+	w.renumber("198.51.100.7", "198.51.100.99")
+	if r := w.gifctl(nil, "-v", "check", "tunnel", "gif0"); r.code != 1 || !strings.Contains(r.stderr, "198.51.100.7 is not em0's address") {
+		t.Errorf("check tunnel after renumbering: exit %d, %q; want 1 naming the stale source", r.code, r.stderr)
+	}
+	w.calls()
+	dry := w.mustRun("restart", "-n", "gif0")
+	if !strings.Contains(dry.stdout, "-tunnel 198.51.100.7 216.66.80.26\n+tunnel 198.51.100.99 216.66.80.26\n") ||
+		!strings.Contains(dry.stdout, "/bin/sh "+w.dir+"/netstart gif0") {
+		t.Errorf("restart -n output:\n%s", dry.stdout)
+	}
+	if w.read("etc/hostname.gif0") != before || w.updates() != 1 {
+		t.Error("restart -n changed something")
+	}
+	w.calls()
+	w.mustRun("restart", "gif0")
+	if got, want := w.read("etc/hostname.gif0"), strings.Replace(before, "198.51.100.7", "198.51.100.99", 1); got != want {
+		t.Errorf("hostname.gif0 after the change:\n%s\nwant:\n%s", got, want)
+	}
+	wantCalls(t, w.calls(), calledIfconfig, calledNetstart, calledIfconfig, calledPfTest, calledPfLoad)
+	if got, _ := w.broker.Endpoint(tunnelID); got != netip.MustParseAddr("198.51.100.99") {
+		t.Errorf("broker has %s, want 198.51.100.99", got)
+	}
+	w.mustRun("check", "tunnel", "gif0")
+
+	// status --json shows it all, and no secret.
+	st := w.mustRun("status", "--json")
+	var report statusReport
+	if err := json.Unmarshal([]byte(st.stdout), &report); err != nil {
+		t.Fatalf("status --json: %v\n%s", err, st.stdout)
+	}
+	if len(report.Tunnels) != 1 || !report.Tunnels[0].Consistent || report.Tunnels[0].Broker == nil ||
+		report.Tunnels[0].Broker.Address != netip.MustParseAddr("198.51.100.99") {
+		t.Errorf("status --json:\n%s", st.stdout)
+	}
+	for _, f := range []string{"state/gif0.broker.json", "state/check.tunnel.gif0"} {
+		if s := w.read(f); s == "" || strings.Contains(s, key) {
+			t.Errorf("%s missing or holds the key: %q", f, s)
+		}
+	}
+}
+
+func TestNoIPv4ChangesNothing(t *testing.T) {
+	w := newWorld(t, "198.51.100.7")
+	w.mustRun("restart", "gif0")
+	before := w.read("etc/hostname.gif0")
+	w.ns.IP("addr", "flush", "dev", "em0")
+	w.calls()
+	r := w.gifctl(nil, "restart", "gif0")
+	if r.code != 1 || !strings.Contains(r.stderr, "gifctl: em0: no IPv4 address") {
+		t.Errorf("restart without IPv4: exit %d, %q; want 1 and em0: no IPv4 address", r.code, r.stderr)
+	}
+	if w.read("etc/hostname.gif0") != before {
+		t.Error("hostname.gif0 changed")
+	}
+	wantCalls(t, w.calls(), calledIfconfig)
+	if n := w.updates(); n != 1 {
+		t.Errorf("%d broker updates, want the first restart's only", n)
+	}
+}
+
+func TestBadPFConf(t *testing.T) {
+	w := newWorld(t, "198.51.100.7")
+	w.write("etc/pf.conf", "pass\nBROKEN\n", 0o600)
+	r := w.gifctl(nil, "restart", "gif0")
+	if r.code != 1 || !strings.Contains(r.stderr, "pf.conf: not loaded") || !strings.Contains(r.stderr, "syntax error") {
+		t.Errorf("restart with a bad pf.conf: exit %d\n%s", r.code, r.stderr)
+	}
+	wantCalls(t, w.calls(), calledIfconfig, calledNetstart, calledIfconfig, calledPfTest)
+	if !strings.Contains(w.read("kernel.gif0"), "198.51.100.7 216.66.80.26") || w.updates() != 1 {
+		t.Error("the tunnel restart and the broker update must still be done")
+	}
+}
+
+func TestBrokerAnswers(t *testing.T) {
+	for _, tt := range []struct {
+		body string
+		want string
+	}{
+		{"badauth", `"badauth"`},
+		{"abuse", `"abuse"`},
+		{"nohost", `"nohost"`},
+		{"badip", `"badip"`},
+		{"!yours", `"!yours"`},
+		{"notfqdn", `"notfqdn"`},
+		{"-ERROR: IP is not ICMP pingable", "not ICMP pingable"},
+		{"<html>maintenance</html>", "maintenance"},
+	} {
+		// Subtest names become temp dir names: keep them path-safe.
+		name := strings.Map(func(r rune) rune {
+			if r >= 'a' && r <= 'z' {
+				return r
+			}
+			return '_'
+		}, tt.body)
+		t.Run(name, func(t *testing.T) {
+			w := newWorld(t, "198.51.100.7")
+			w.broker.Force(200, tt.body)
+			r := w.gifctl(nil, "restart", "gif0")
+			if r.code != 1 || !strings.Contains(r.stderr, tt.want) {
+				t.Errorf("exit %d, stderr:\n%s\nwant 1 naming %s", r.code, r.stderr, tt.want)
+			}
+			// A refused update is not repeated at once: a back-off or the
+			// next change of address decides.
+			w.gifctl(nil, "restart", "gif0")
+			if n := w.updates(); n > 2 {
+				t.Errorf("%d updates after two restarts", n)
+			}
+		})
+	}
+	t.Run("good", func(t *testing.T) {
+		w := newWorld(t, "198.51.100.7")
+		w.broker.Force(200, "nochg 198.51.100.7")
+		w.mustRun("restart", "gif0")
+		w.mustRun("update", "gif0")
+		if n := w.updates(); n != 1 {
+			t.Errorf("%d updates, want 1: nochg is success and the address is known", n)
+		}
+		w.mustRun("update", "--force", "gif0")
+		if n := w.updates(); n != 2 {
+			t.Errorf("%d updates after --force, want 2", n)
+		}
+	})
+}
+
+func TestParallelRestarts(t *testing.T) {
+	w := newWorld(t, "198.51.100.7")
+	var wg sync.WaitGroup
+	results := make([]result, 16)
+	for i := range results {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i] = w.gifctl([]string{"NETSTART_SLEEP=0.1"}, "restart", "gif0")
+		}()
+	}
+	wg.Wait()
+	for i, r := range results {
+		if r.code != 0 {
+			t.Errorf("restart %d: exit %d\n%s", i, r.code, r.stderr)
+		}
+	}
+	if n := w.updates(); n != 1 {
+		t.Errorf("%d broker updates from 16 parallel restarts, want 1", n)
+	}
+	if n := strings.Count(strings.Join(w.calls(), "\n"), calledNetstart); n != 1 {
+		t.Errorf("netstart ran %d times, want 1", n)
+	}
+	if got := w.read("etc/hostname.gif0"); !strings.Contains(got, "tunnel 198.51.100.7 216.66.80.26\n") {
+		t.Errorf("hostname.gif0:\n%s", got)
+	}
+}
+
+func TestConfigErrorsExit2(t *testing.T) {
+	w := newWorld(t, "198.51.100.7")
+	if r := w.mustRun("-n"); r.stdout != "configuration OK\n" {
+		t.Errorf("gifctl -n printed %q", r.stdout)
+	}
+	w.writeConf("tunnel gif0 {\n\tegres em0\n}\n")
+	r := w.gifctl(nil, "-n")
+	if r.code != 2 || !strings.Contains(r.stderr, `gifctl.conf:2: unknown keyword "egres"`) {
+		t.Errorf("bad config: exit %d, %q", r.code, r.stderr)
+	}
+	w.writeConf("tunnel gif0 {\n\tegress em0\n}\n")
+	os.Chmod(w.conf, 0o644)
+	r = w.gifctl(nil, "restart")
+	if r.code != 2 || !strings.Contains(r.stderr, "chmod 600") {
+		t.Errorf("config readable by others: exit %d, %q", r.code, r.stderr)
+	}
+}
