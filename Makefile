@@ -1,0 +1,71 @@
+# gifctl: works the same under GNU make and BSD make (OpenBSD's make, or
+# Debian's bmake). Only plain rules and variables, ?= and != : no .if, no
+# $(shell), no pattern rules.
+
+PREFIX ?=	/usr/local
+DESTDIR ?=
+BINDIR =	$(PREFIX)/sbin
+MANDIR =	$(PREFIX)/man
+EXAMPLESDIR =	$(PREFIX)/share/examples/gifctl
+GO ?=		go
+VERSION !=	git describe --always --dirty 2>/dev/null || echo dev
+LDFLAGS =	-s -w -X main.version=$(VERSION)
+
+SAMPLES =	etc/gifctl.conf etc/hostname.gif0 etc/ifstated.conf etc/pf.conf
+MANPAGES =	man/gifctl.8 man/gifctl.conf.5
+
+.PHONY: all gifctl test check vet cross lint fuzz fuzz-long bench demo deps install uninstall clean
+
+all: gifctl
+
+gifctl:
+	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o gifctl ./cmd/gifctl
+
+# The README's test command: what CI runs.
+test: deps check
+	$(GO) test -count=1 ./...
+	sh scripts/fuzz.sh 5
+
+deps:
+	sh scripts/deps.sh
+
+# Static checks, including the OpenBSD builds: the product runs there.
+check: vet cross lint
+	@unformatted=`gofmt -l cmd bsd hostnameif ifstated internal`; \
+	if [ -n "$$unformatted" ]; then echo "gofmt would change: $$unformatted"; exit 1; fi
+
+vet:
+	$(GO) vet ./...
+
+cross:
+	GOOS=openbsd GOARCH=amd64 $(GO) vet ./...
+	GOOS=openbsd GOARCH=arm64 $(GO) vet ./...
+	GOOS=openbsd GOARCH=amd64 $(GO) build -o /dev/null ./cmd/gifctl
+	GOOS=openbsd GOARCH=arm64 $(GO) build -o /dev/null ./cmd/gifctl
+
+lint:
+	@out=`mandoc -Tlint -W warning $(MANPAGES) 2>&1`; \
+	if [ -n "$$out" ]; then echo "$$out"; exit 1; fi
+
+fuzz:
+	sh scripts/fuzz.sh 60
+
+bench: gifctl
+	sh scripts/bench.sh
+
+demo: deps gifctl
+	$(GO) run ./internal/sim/cmd/gifsim demo
+
+install: gifctl
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(EXAMPLESDIR)
+	install -m 0555 gifctl $(DESTDIR)$(BINDIR)/gifctl
+	install -m 0444 man/gifctl.8 $(DESTDIR)$(MANDIR)/man8/gifctl.8
+	install -m 0444 man/gifctl.conf.5 $(DESTDIR)$(MANDIR)/man5/gifctl.conf.5
+	install -m 0444 $(SAMPLES) $(DESTDIR)$(EXAMPLESDIR)/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/gifctl $(DESTDIR)$(MANDIR)/man8/gifctl.8 $(DESTDIR)$(MANDIR)/man5/gifctl.conf.5
+	rm -rf $(DESTDIR)$(EXAMPLESDIR)
+
+clean:
+	rm -f gifctl

@@ -1,0 +1,14 @@
+#!/bin/sh
+# Runs every go fuzz target in the tree for the given number of seconds
+# (5 in CI, 60 with make fuzz). go test -fuzz takes one target at a time.
+set -eu
+secs=${1:-5}
+grep -rl --include='*_test.go' '^func Fuzz' cmd bsd hostnameif ifstated internal 2>/dev/null |
+while read -r file; do
+	pkg=./$(dirname "$file")
+	for target in $(sed -n 's/^func \(Fuzz[A-Za-z0-9_]*\)(.*/\1/p' "$file"); do
+		echo "fuzz: $pkg $target ${secs}s"
+		go test -run='^$' -fuzz="^$target\$" -fuzztime="${secs}s" "$pkg" >/dev/null ||
+			{ echo "fuzz: $pkg $target failed; rerun: go test -run='^\$' -fuzz='^$target\$' $pkg"; exit 1; }
+	done
+done
