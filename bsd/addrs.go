@@ -1,0 +1,156 @@
+package bsd
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+)
+
+// ErrNoInterface is wrapped by IPv4Addrs when the interface does not exist.
+var ErrNoInterface = errors.New("no such interface")
+
+// ErrNoIPv4 is wrapped by ChooseSource when the interface has no IPv4 address
+// (a DHCP lease was lost, the cable is out).
+var ErrNoIPv4 = errors.New("no IPv4 address")
+
+// IPv4Addrs returns the IPv4 addresses of interface ifname in the order the
+// kernel lists them. On OpenBSD that is the sysctl NET_RT_IFLIST that
+// getifaddrs(3) uses too, on Linux a netlink dump; after pledge(2) the
+// sysctl needs one of the promises inet, route or dns (kern_pledge.c,
+// pledge_sysctl, "getifaddrs()").
+func IPv4Addrs(ifname string) ([]netip.Addr, error) {
+	if err := checkPledged("read "+ifname+"'s addresses", "inet", "route", "dns"); err != nil {
+		return nil, err
+	}
+	// net.InterfaceByName hides "not found" behind an unexported error;
+	// looking the name up ourselves keeps the two cases apart.
+	ifs, err := net.Interfaces()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", ifname, unwrapOp(err))
+	}
+	var ifi *net.Interface
+	for i := range ifs {
+		if ifs[i].Name == ifname {
+			ifi = &ifs[i]
+			break
+		}
+	}
+	if ifi == nil {
+		return nil, fmt.Errorf("%s: %w", ifname, ErrNoInterface)
+	}
+	addrs, err := ifi.Addrs()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", ifname, unwrapOp(err))
+	}
+	var v4 []netip.Addr
+	for _, a := range addrs {
+		ipn, ok := a.(*net.IPNet)
+		if !ok {
+			continue
+		}
+		ip, ok := netip.AddrFromSlice(ipn.IP)
+		if !ok {
+			continue
+		}
+		// Go hands IPv4 addresses out as 16-byte slices on some systems.
+		if ip = ip.Unmap(); ip.Is4() {
+			v4 = append(v4, ip)
+		}
+	}
+	return v4, nil
+}
+
+// unwrapOp drops the "route ip+net:" prefix of a *net.OpError: the callers
+// name the interface themselves.
+func unwrapOp(err error) error {
+	var op *net.OpError
+	if errors.As(err, &op) && op.Err != nil {
+		return op.Err
+	}
+	return err
+}
+
+// ChooseSource picks the tunnel's source address among addrs, the IPv4
+// addresses of egress interface ifname in kernel order (DESIGN.md, "Egress
+// with several IPv4 addresses"):
+//   - current (the tunnel's source now) when it is still among addrs, so a
+//     second address appearing never moves a working tunnel;
+//   - otherwise the first address listed.
+//
+// others are the remaining addresses, in order, for the caller to log.
+// No address at all is an error wrapping ErrNoIPv4: "em0: no IPv4 address".
+func ChooseSource(ifname string, addrs []netip.Addr, current netip.Addr) (chosen netip.Addr, others []netip.Addr, err error) {
+	var v4 []netip.Addr
+	for _, a := range addrs {
+		if a = a.Unmap(); a.Is4() {
+			v4 = append(v4, a)
+		}
+	}
+	if len(v4) == 0 {
+		return netip.Addr{}, nil, fmt.Errorf("%s: %w", ifname, ErrNoIPv4)
+	}
+	pick := 0
+	cur := current.Unmap()
+	for i, a := range v4 {
+		if cur.IsValid() && a == cur {
+			pick = i
+			break
+		}
+	}
+	others = make([]netip.Addr, 0, len(v4)-1)
+	others = append(others, v4[:pick]...)
+	others = append(others, v4[pick+1:]...)
+	return v4[pick], others, nil
+}
+
+// cgnat is RFC 6598's shared address space, used by carrier-grade NAT.
+var cgnat = netip.MustParsePrefix("100.64.0.0/10")
+
+// IsCGNAT reports whether a is in 100.64.0.0/10 (RFC 6598). An egress address
+// there means the ISP NATs the router: 6in4 then works only if the ISP
+// passes protocol 41, which gifctl warns about.
+func IsCGNAT(a netip.Addr) bool {
+	return cgnat.Contains(a.Unmap())
+}
+
+// notPublic lists the IPv4 blocks that the broker can never reach from the
+// Internet (RFC 6890's registry, "Globally Reachable = False", minus the
+// documentation blocks; see IsPublicIPv4).
+var notPublic = []netip.Prefix{
+	netip.MustParsePrefix("0.0.0.0/8"),      // "this network" (RFC 791)
+	netip.MustParsePrefix("10.0.0.0/8"),     // private (RFC 1918)
+	netip.MustParsePrefix("100.64.0.0/10"),  // shared, CGNAT (RFC 6598)
+	netip.MustParsePrefix("127.0.0.0/8"),    // loopback
+	netip.MustParsePrefix("169.254.0.0/16"), // link local (RFC 3927)
+	netip.MustParsePrefix("172.16.0.0/12"),  // private (RFC 1918)
+	netip.MustParsePrefix("192.0.0.0/24"),   // IETF protocol assignments (RFC 6890)
+	netip.MustParsePrefix("192.168.0.0/16"), // private (RFC 1918)
+	netip.MustParsePrefix("198.18.0.0/15"),  // benchmarking (RFC 2544)
+	netip.MustParsePrefix("224.0.0.0/4"),    // multicast
+	netip.MustParsePrefix("240.0.0.0/4"),    // reserved, and 255.255.255.255
+}
+
+// IsPublicIPv4 reports whether a is an IPv4 address Hurricane Electric could
+// reach, and so may be sent as the update's myip (FACTS.md: OpenWrt sends
+// myip only for public addresses). It is false for IPv6 addresses and for
+// the blocks in notPublic: private (RFC 1918), CGNAT, loopback, link-local,
+// "this network", IETF protocol assignments, benchmarking, multicast and
+// reserved. Behind NAT gifctl then leaves myip out and HE takes the
+// request's source address, which is the NAT's public one.
+//
+// The documentation blocks 192.0.2.0/24, 198.51.100.0/24 and 203.0.113.0/24
+// count as public: they never appear on a real uplink, and they are the
+// stand-ins for public addresses in examples, tests and the simulation.
+func IsPublicIPv4(a netip.Addr) bool {
+	a = a.Unmap()
+	if !a.Is4() {
+		return false
+	}
+	for _, p := range notPublic {
+		if p.Contains(a) {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,26 @@
+// Package bsd is gifctl's OS layer: the few things it asks of the kernel
+// and of the base system, each behind one small function.
+//
+//   - interface addresses (IPv4Addrs) and the rule that picks the tunnel
+//     source among them (ChooseSource, IsCGNAT, IsPublicIPv4);
+//   - gif(4) tunnel endpoints (TunnelEndpoints: the SIOCGLIFPHYADDR ioctl on
+//     OpenBSD, ifconfig(8)'s output elsewhere or once the ioctl is no longer
+//     allowed);
+//   - running base-system commands with a bounded time and a fixed
+//     environment (Run);
+//   - a lock file so two gifctl runs never interleave (Lock);
+//   - err(3)-style logging to stderr and syslog with secrets masked (Logger);
+//   - unveil(2) and pledge(2) plans per command (PlanFor, Plan.Apply).
+//
+// OpenBSD-only code lives in *_openbsd.go files; every other file builds and
+// is tested on Linux, so the byte layouts the OpenBSD kernel sees are
+// described by portable code and checked by portable tests.
+//
+// The order of a gifctl command, as in ifstated(8) and dhcpleased(8):
+// parse flags and config, take the lock, open sockets and do ioctls
+// (TunnelEndpoints, IPv4Addrs), connect syslog (Logger.OpenSyslog), then
+// PlanFor(cmd).Apply(), then the work. Once a plan is applied on OpenBSD a
+// forbidden system call kills the process (pledge(2)); the functions here
+// that would make one check the applied plan first and return an error
+// instead.
+package bsd

@@ -1,0 +1,176 @@
+package bsd
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"net/netip"
+	"strconv"
+)
+
+// The byte layout of OpenBSD's struct if_laddrreq (sys/net/if.h), the
+// argument of SIOCGLIFPHYADDR and SIOCSLIFPHYADDR:
+//
+//	struct if_laddrreq {
+//		char iflr_name[IFNAMSIZ];          //   0, 16 bytes
+//		unsigned int flags;                //  16
+//		unsigned int prefixlen;            //  20
+//		struct sockaddr_storage addr;      //  24, 256 bytes, 8-aligned
+//		struct sockaddr_storage dstaddr;   // 280, 256 bytes
+//	};                                     // 536 = 0x218
+//
+// It is described here as offsets into a byte array instead of a Go struct,
+// so the layout does not depend on the Go compiler's alignment rules and is
+// tested on every OS. The kernel copies the argument in and out with
+// copyin/copyout, so the array needs no particular alignment.
+const (
+	ifNameSize          = 16  // IFNAMSIZ, sys/net/if.h
+	sockaddrStorageSize = 256 // sizeof(struct sockaddr_storage), sys/sys/socket.h
+
+	laddrreqNameOff      = 0
+	laddrreqFlagsOff     = laddrreqNameOff + ifNameSize             // 16
+	laddrreqPrefixlenOff = laddrreqFlagsOff + 4                     // 20
+	laddrreqAddrOff      = laddrreqPrefixlenOff + 4                 // 24
+	laddrreqDstaddrOff   = laddrreqAddrOff + sockaddrStorageSize    // 280
+	laddrreqSize         = laddrreqDstaddrOff + sockaddrStorageSize // 536
+)
+
+// OpenBSD's address family numbers and sockaddr sizes (sys/sys/socket.h,
+// netinet/in.h, netinet6/in6.h). They are not Linux's (AF_INET6 is 10
+// there), which is why they are spelled out; compile-time
+// checks in tunnel_openbsd.go compare them with x/sys/unix.
+const (
+	bsdAFUnspec     = 0
+	bsdAFInet       = 2
+	bsdAFInet6      = 24
+	sockaddrInLen   = 16 // sin_len, sin_family, sin_port, sin_addr[4], sin_zero[8]
+	sockaddrIn6Len  = 28 // sin6_len, sin6_family, sin6_port, sin6_flowinfo, sin6_addr[16], sin6_scope_id
+	sockaddrIn6Addr = 8  // offset of sin6_addr
+	sockaddrIn6Zone = 24 // offset of sin6_scope_id
+)
+
+// The ioctl numbers as OpenBSD builds them: _IOW/_IOWR('i', 74/75, struct
+// if_laddrreq) (sys/sys/sockio.h), values from x/sys zerrors_openbsd_*.go.
+// Bits 16-28 (IOCPARM_MASK 0x1fff, sys/sys/ioccom.h) carry the argument's
+// size, which the tests compare with laddrreqSize.
+const (
+	siocSLIFPHYADDR = 0x8218694a
+	siocGLIFPHYADDR = 0xc218694b
+)
+
+// laddrreq is a struct if_laddrreq as the kernel sees it.
+type laddrreq [laddrreqSize]byte
+
+// newLaddrreq returns a request for interface ifname: the name NUL-padded in
+// iflr_name, everything else zero.
+func newLaddrreq(ifname string) (*laddrreq, error) {
+	if err := checkIfname(ifname); err != nil {
+		return nil, err
+	}
+	var r laddrreq
+	copy(r[laddrreqNameOff:laddrreqNameOff+ifNameSize-1], ifname)
+	return &r, nil
+}
+
+// name returns iflr_name up to its NUL.
+func (r *laddrreq) name() string {
+	b := r[laddrreqNameOff : laddrreqNameOff+ifNameSize]
+	for i, c := range b {
+		if c == 0 {
+			return string(b[:i])
+		}
+	}
+	return string(b)
+}
+
+// setEndpoints fills addr and dstaddr as ifconfig's settunnel does for
+// SIOCSLIFPHYADDR. gifctl never sets endpoints itself (netstart does); this
+// exists so the tests can build what the kernel would hand back.
+func (r *laddrreq) setEndpoints(src, dst netip.Addr) error {
+	if err := putSockaddr(r[laddrreqAddrOff:laddrreqDstaddrOff], src); err != nil {
+		return fmt.Errorf("source: %w", err)
+	}
+	if err := putSockaddr(r[laddrreqDstaddrOff:laddrreqSize], dst); err != nil {
+		return fmt.Errorf("destination: %w", err)
+	}
+	return nil
+}
+
+// endpoints decodes addr and dstaddr after SIOCGLIFPHYADDR.
+func (r *laddrreq) endpoints() (src, dst netip.Addr, err error) {
+	src, err = parseSockaddr(r[laddrreqAddrOff:laddrreqDstaddrOff])
+	if err != nil {
+		return netip.Addr{}, netip.Addr{}, fmt.Errorf("tunnel source: %w", err)
+	}
+	dst, err = parseSockaddr(r[laddrreqDstaddrOff:laddrreqSize])
+	if err != nil {
+		return netip.Addr{}, netip.Addr{}, fmt.Errorf("tunnel destination: %w", err)
+	}
+	if src.Is4() != dst.Is4() {
+		return netip.Addr{}, netip.Addr{}, errors.New("tunnel source and destination of different families")
+	}
+	return src, dst, nil
+}
+
+// putSockaddr writes a as a BSD sockaddr_in or sockaddr_in6 (with sa_len)
+// at the start of b, port 0.
+func putSockaddr(b []byte, a netip.Addr) error {
+	clear(b)
+	switch {
+	case a.Is4():
+		if len(b) < sockaddrInLen {
+			return errors.New("short sockaddr buffer")
+		}
+		b[0], b[1] = sockaddrInLen, bsdAFInet
+		v := a.As4()
+		copy(b[4:8], v[:])
+	case a.Is6():
+		if len(b) < sockaddrIn6Len {
+			return errors.New("short sockaddr buffer")
+		}
+		b[0], b[1] = sockaddrIn6Len, bsdAFInet6
+		v := a.As16()
+		copy(b[sockaddrIn6Addr:sockaddrIn6Addr+16], v[:])
+		if z := a.Zone(); z != "" {
+			id, err := strconv.ParseUint(z, 10, 32)
+			if err != nil {
+				return fmt.Errorf("zone %q is not a numeric scope id", z)
+			}
+			binary.NativeEndian.PutUint32(b[sockaddrIn6Zone:], uint32(id))
+		}
+	default:
+		return errors.New("invalid address")
+	}
+	return nil
+}
+
+// parseSockaddr reads the sockaddr_in or sockaddr_in6 at the start of b, as
+// gif_get_tunnel (sys/net/if_gif.c) writes them. A link-local IPv6 scope id
+// (in6_recoverscope) becomes the address's zone, as a number: ifconfig(8)
+// prints the interface's name there instead.
+func parseSockaddr(b []byte) (netip.Addr, error) {
+	if len(b) < 2 {
+		return netip.Addr{}, errors.New("short sockaddr")
+	}
+	salen, family := int(b[0]), b[1]
+	switch family {
+	case bsdAFInet:
+		if salen != sockaddrInLen || len(b) < sockaddrInLen {
+			return netip.Addr{}, fmt.Errorf("sockaddr_in with length %d", salen)
+		}
+		return netip.AddrFrom4([4]byte(b[4:8])), nil
+	case bsdAFInet6:
+		if salen != sockaddrIn6Len || len(b) < sockaddrIn6Len {
+			return netip.Addr{}, fmt.Errorf("sockaddr_in6 with length %d", salen)
+		}
+		a := netip.AddrFrom16([16]byte(b[sockaddrIn6Addr : sockaddrIn6Addr+16]))
+		if id := binary.NativeEndian.Uint32(b[sockaddrIn6Zone:]); id != 0 {
+			a = a.WithZone(strconv.FormatUint(uint64(id), 10))
+		}
+		return a, nil
+	case bsdAFUnspec:
+		return netip.Addr{}, errors.New("no address")
+	default:
+		return netip.Addr{}, fmt.Errorf("unknown address family %d", family)
+	}
+}

@@ -1,0 +1,177 @@
+package bsd
+
+import (
+	"encoding/binary"
+	"net/netip"
+	"strings"
+	"testing"
+	"unsafe"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+)
+
+// iocparm extracts the argument size that _IOW/_IOWR encode in an ioctl
+// number (sys/sys/ioccom.h: IOCPARM_LEN = (x >> 16) & IOCPARM_MASK, 0x1fff).
+func iocparm(x uint32) int { return int(x>>16) & 0x1fff }
+
+func TestLaddrreqSizeMatchesIoctlNumbers(t *testing.T) {
+	for name, ioc := range map[string]uint32{
+		"SIOCSLIFPHYADDR": siocSLIFPHYADDR,
+		"SIOCGLIFPHYADDR": siocGLIFPHYADDR,
+	} {
+		if got := iocparm(ioc); got != laddrreqSize {
+			t.Errorf("%s %#x encodes size %d, laddrreqSize is %d", name, ioc, got, laddrreqSize)
+		}
+		if grp := byte(ioc >> 8); grp != 'i' {
+			t.Errorf("%s group %q, want 'i'", name, grp)
+		}
+	}
+	if laddrreqSize != 536 {
+		t.Errorf("laddrreqSize = %d, want 536", laddrreqSize)
+	}
+	if got := int(unsafe.Sizeof(laddrreq{})); got != laddrreqSize {
+		t.Errorf("sizeof(laddrreq) = %d, want %d", got, laddrreqSize)
+	}
+	// The sockaddr_storage members must be 8-aligned (they hold a
+	// u_int64_t), as the C compiler lays them out.
+	if laddrreqAddrOff%8 != 0 || laddrreqDstaddrOff%8 != 0 {
+		t.Errorf("addr at %d, dstaddr at %d: not 8-aligned", laddrreqAddrOff, laddrreqDstaddrOff)
+	}
+	// The direction bits: SIOCS is _IOW (IOC_IN 0x80000000), SIOCG is
+	// _IOWR (IOC_INOUT 0xc0000000).
+	if siocSLIFPHYADDR>>29 != 0x4 || siocGLIFPHYADDR>>29 != 0x6 {
+		t.Errorf("direction bits: S %#x, G %#x", siocSLIFPHYADDR>>29, siocGLIFPHYADDR>>29)
+	}
+}
+
+func TestNewLaddrreq(t *testing.T) {
+	r, err := newLaddrreq("gif0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := r.name(); got != "gif0" {
+		t.Errorf("name() = %q", got)
+	}
+	want := make([]byte, laddrreqSize)
+	copy(want, "gif0")
+	if diff := cmp.Diff(want, r[:]); diff != "" {
+		t.Errorf("request bytes (-want +got):\n%s", diff)
+	}
+	// 15 bytes fit with the NUL, 16 do not.
+	if _, err := newLaddrreq(strings.Repeat("a", 14) + "0"); err != nil {
+		t.Errorf("15-byte name: %v", err)
+	}
+	for _, bad := range []string{"", strings.Repeat("a", 15) + "0", "-a", "gif 0", "../x"} {
+		if _, err := newLaddrreq(bad); err == nil {
+			t.Errorf("newLaddrreq(%q) succeeded", bad)
+		}
+	}
+}
+
+// kernelReply builds what gif_get_tunnel writes, byte by byte from the C
+// structures, independently of putSockaddr.
+func kernelReply4(src, dst [4]byte) *laddrreq {
+	var r laddrreq
+	copy(r[:], "gif0")
+	for off, a := range map[int][4]byte{laddrreqAddrOff: src, laddrreqDstaddrOff: dst} {
+		r[off] = 16  // sin_len
+		r[off+1] = 2 // AF_INET
+		// sin_port (2 bytes) stays 0
+		copy(r[off+4:], a[:])
+	}
+	return &r
+}
+
+func TestEndpointsFromKernelBytes(t *testing.T) {
+	r := kernelReply4([4]byte{192, 0, 2, 1}, [4]byte{216, 66, 80, 26})
+	src, dst, err := r.endpoints()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []netip.Addr{netip.MustParseAddr("192.0.2.1"), netip.MustParseAddr("216.66.80.26")}
+	if diff := cmp.Diff(want, []netip.Addr{src, dst}, cmpopts.EquateComparable(netip.Addr{})); diff != "" {
+		t.Errorf("endpoints (-want +got):\n%s", diff)
+	}
+}
+
+func TestEndpointsIPv6WithScope(t *testing.T) {
+	var r laddrreq
+	for off, s := range map[int]string{laddrreqAddrOff: "fe80::1", laddrreqDstaddrOff: "2001:db8::2"} {
+		r[off] = 28
+		r[off+1] = 24 // OpenBSD's AF_INET6
+		a := netip.MustParseAddr(s).As16()
+		copy(r[off+8:], a[:])
+	}
+	binary.NativeEndian.PutUint32(r[laddrreqAddrOff+24:], 3)
+	src, dst, err := r.endpoints()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := src.String(), "fe80::1%3"; got != want {
+		t.Errorf("src = %s, want %s", got, want)
+	}
+	if got, want := dst.String(), "2001:db8::2"; got != want {
+		t.Errorf("dst = %s, want %s", got, want)
+	}
+}
+
+func TestSockaddrRoundTrip(t *testing.T) {
+	for _, pair := range [][2]string{
+		{"192.0.2.1", "216.66.80.26"},
+		{"192.0.2.1", "0.0.0.0"}, // gif allows a 0.0.0.0 destination
+		{"2001:db8::1", "2001:db8::2"},
+		{"fe80::1%4", "fe80::2%4"},
+	} {
+		src, dst := netip.MustParseAddr(pair[0]), netip.MustParseAddr(pair[1])
+		r, err := newLaddrreq("gif1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := r.setEndpoints(src, dst); err != nil {
+			t.Fatal(err)
+		}
+		gotSrc, gotDst, err := r.endpoints()
+		if err != nil {
+			t.Fatalf("%v: %v", pair, err)
+		}
+		if gotSrc != src || gotDst != dst {
+			t.Errorf("round trip %v: got %v %v", pair, gotSrc, gotDst)
+		}
+		if r.name() != "gif1" {
+			t.Errorf("name clobbered: %q", r.name())
+		}
+	}
+}
+
+func TestEndpointsErrors(t *testing.T) {
+	tests := map[string]func(r *laddrreq){
+		"unset source":    func(r *laddrreq) { clear(r[laddrreqAddrOff:laddrreqDstaddrOff]) },
+		"bad sin_len":     func(r *laddrreq) { r[laddrreqAddrOff] = 15 },
+		"unknown family":  func(r *laddrreq) { r[laddrreqDstaddrOff+1] = 7 },
+		"Linux AF_INET6":  func(r *laddrreq) { r[laddrreqAddrOff+1] = 10 },
+		"families differ": func(r *laddrreq) { _ = putSockaddr(r[laddrreqDstaddrOff:], netip.MustParseAddr("2001:db8::1")) },
+	}
+	for name, mangle := range tests {
+		t.Run(name, func(t *testing.T) {
+			r := kernelReply4([4]byte{192, 0, 2, 1}, [4]byte{216, 66, 80, 26})
+			mangle(r)
+			if src, dst, err := r.endpoints(); err == nil {
+				t.Errorf("endpoints() = %v, %v, nil; want an error", src, dst)
+			}
+		})
+	}
+}
+
+func TestPutSockaddrRefuses(t *testing.T) {
+	b := make([]byte, sockaddrStorageSize)
+	if err := putSockaddr(b, netip.Addr{}); err == nil {
+		t.Error("invalid address accepted")
+	}
+	if err := putSockaddr(b, netip.MustParseAddr("fe80::1%em0")); err == nil {
+		t.Error("non-numeric zone accepted")
+	}
+	if err := putSockaddr(b[:8], netip.MustParseAddr("192.0.2.1")); err == nil {
+		t.Error("short buffer accepted")
+	}
+}

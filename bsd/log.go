@@ -1,0 +1,198 @@
+package bsd
+
+import (
+	"cmp"
+	"fmt"
+	"io"
+	"log/syslog"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Prog is the name in front of every stderr line and the syslog tag.
+const Prog = "gifctl"
+
+// Syslogger is the part of *syslog.Writer the Logger uses: one method per
+// severity, each sending one message.
+type Syslogger interface {
+	Err(m string) error
+	Warning(m string) error
+	Info(m string) error
+	Debug(m string) error
+}
+
+// Logger writes err(3)-style lines, "gifctl: em0: no IPv4 address", to
+// Stderr and, once OpenSyslog succeeded, to syslog (facility daemon, tag
+// gifctl): ifstated(8) throws the output of the commands it runs away, so
+// syslog is where an admin sees why a restart failed. Every message goes
+// through the Redactor first. A Logger is safe for concurrent use.
+type Logger struct {
+	Stderr  io.Writer // every level; nil discards
+	Syslog  Syslogger // nil: stderr only
+	Verbose bool      // Debugf writes only when set
+
+	mu       sync.Mutex
+	redactor Redactor
+}
+
+// NewLogger returns a Logger writing to stderr (usually os.Stderr) only.
+func NewLogger(stderr io.Writer, verbose bool) *Logger {
+	return &Logger{Stderr: stderr, Verbose: verbose}
+}
+
+// OpenSyslog connects to the local syslogd (/dev/log) with facility daemon
+// and tag gifctl. Call it before Plan.Apply: afterwards the connection is
+// made already, and a reconnect (after syslogd restarted) is possible only
+// where the plan grants unix and unveils /dev/log "w". When syslogd cannot
+// be reached, the Logger goes on with stderr only and the error says why.
+func (l *Logger) OpenSyslog() error {
+	return l.openSyslog("", "")
+}
+
+// openSyslog dials network and raddr as syslog.Dial does ("", "" for the
+// local syslogd); tests give a socket of their own.
+func (l *Logger) openSyslog(network, raddr string) error {
+	// The first timestamp loads the local time zone from /etc/localtime;
+	// do it now, while every file is still visible.
+	_, _ = time.Now().Zone()
+	w, err := syslog.Dial(network, raddr, syslog.LOG_DAEMON|syslog.LOG_INFO, Prog)
+	if err != nil {
+		return fmt.Errorf("syslog: %w", err)
+	}
+	l.mu.Lock()
+	l.Syslog = w
+	l.mu.Unlock()
+	return nil
+}
+
+// Close closes the syslog connection, if it is an io.Closer.
+func (l *Logger) Close() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	c, ok := l.Syslog.(io.Closer)
+	l.Syslog = nil
+	if ok {
+		return c.Close()
+	}
+	return nil
+}
+
+// AddSecrets adds strings that must never be written: the update URL's
+// password, the heartbeat password. Each occurrence becomes "*****".
+func (l *Logger) AddSecrets(secrets ...string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.redactor.Add(secrets...)
+}
+
+// Errorf logs a failure: syslog severity err.
+func (l *Logger) Errorf(format string, args ...any) { l.log(sevErr, format, args...) }
+
+// Warnf logs what works but deserves attention (CGNAT, several
+// addresses): syslog severity warning.
+func (l *Logger) Warnf(format string, args ...any) { l.log(sevWarning, format, args...) }
+
+// Infof logs what was done (an address changed, the broker's answer):
+// syslog severity info.
+func (l *Logger) Infof(format string, args ...any) { l.log(sevInfo, format, args...) }
+
+// Debugf logs details, only when Verbose: syslog severity debug.
+func (l *Logger) Debugf(format string, args ...any) {
+	if l.Verbose {
+		l.log(sevDebug, format, args...)
+	}
+}
+
+type severity int
+
+const (
+	sevErr severity = iota
+	sevWarning
+	sevInfo
+	sevDebug
+)
+
+func (l *Logger) log(sev severity, format string, args ...any) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	msg := strings.TrimRight(fmt.Sprintf(format, args...), "\n")
+	msg = l.redactor.Redact(msg)
+	if l.Stderr != nil {
+		// A failing stderr (closed by the caller) must not stop syslog.
+		_, _ = io.WriteString(l.Stderr, Prog+": "+msg+"\n")
+	}
+	if l.Syslog == nil {
+		return
+	}
+	// log/syslog redials /dev/log when a write fails (syslogd restarted),
+	// and socket(AF_UNIX) without the promise unix would kill the process.
+	// Plans without unix (configtest, ifstated, status) are interactive:
+	// stderr is enough there.
+	if checkPledged("syslog", "unix") != nil {
+		return
+	}
+	// Errors are dropped: there is nowhere left to report them.
+	switch sev {
+	case sevErr:
+		_ = l.Syslog.Err(msg)
+	case sevWarning:
+		_ = l.Syslog.Warning(msg)
+	case sevInfo:
+		_ = l.Syslog.Info(msg)
+	default:
+		_ = l.Syslog.Debug(msg)
+	}
+}
+
+// Redactor replaces secrets in text with "*****". It is the logger's last
+// line of defense: code is meant never to format a secret in the first
+// place. The zero value redacts nothing.
+type Redactor struct {
+	secrets  []string
+	replacer *strings.Replacer
+}
+
+// NewRedactor returns a Redactor for secrets.
+func NewRedactor(secrets ...string) *Redactor {
+	r := &Redactor{}
+	r.Add(secrets...)
+	return r
+}
+
+// Add adds secrets. Empty strings are ignored (they would match
+// everywhere). Each secret is also matched in the forms url.URL.String and
+// url.Values.Encode give it, since URLs are what carry them.
+func (r *Redactor) Add(secrets ...string) {
+	for _, s := range secrets {
+		if s == "" {
+			continue
+		}
+		r.secrets = append(r.secrets, s, url.QueryEscape(s), url.PathEscape(s),
+			strings.TrimPrefix(url.UserPassword("", s).String(), ":"))
+	}
+	slices.SortFunc(r.secrets, func(a, b string) int {
+		// Longest first: strings.Replacer tries the old strings in
+		// argument order at each position, so a secret that contains
+		// another is replaced whole, not leaving its tail behind.
+		return cmp.Or(cmp.Compare(len(b), len(a)), strings.Compare(a, b))
+	})
+	r.secrets = slices.Compact(r.secrets)
+	pairs := make([]string, 0, 2*len(r.secrets))
+	for _, s := range r.secrets {
+		if s != "" {
+			pairs = append(pairs, s, "*****")
+		}
+	}
+	r.replacer = strings.NewReplacer(pairs...)
+}
+
+// Redact returns s with every secret replaced by "*****".
+func (r *Redactor) Redact(s string) string {
+	if r == nil || r.replacer == nil {
+		return s
+	}
+	return r.replacer.Replace(s)
+}

@@ -1,0 +1,188 @@
+package bsd
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// RunEnv is the whole environment of every command Run starts. Nothing is
+// inherited from gifctl's own environment, so no secret that reached it
+// (and no LD_PRELOAD, IFS or ENV for sh) reaches netstart, ifconfig or pfctl.
+var RunEnv = []string{"PATH=/sbin:/usr/sbin:/bin:/usr/bin"}
+
+// runOutputMax bounds the output Run keeps. netstart on a busy machine can
+// be chatty; the end is where the error is.
+const runOutputMax = 64 << 10
+
+// runWaitDelay bounds how long Run waits, after the command has exited or
+// been killed, for processes that escaped its process group (setsid, a
+// daemon) but still hold the output pipe. Then the pipe is closed on them.
+const runWaitDelay = time.Second
+
+// Run runs argv (argv[0] an absolute path, no shell) and returns its
+// combined stdout and stderr, at most the last 64 KiB.
+//
+// The command is the leader of its own process group. When ctx ends before
+// it does, the whole group gets SIGKILL, grandchildren included (a hung
+// `!cmd` line of a hostname.if, a `sleep` in netstart), and Run returns at
+// most a second later even if an escaped process keeps the pipe open.
+//
+// Errors name the command the way a person would type it:
+//
+//	/etc/netstart gif0: timed out after 5s
+//	/sbin/pfctl -f /etc/pf.conf: exited 1: /etc/pf.conf:12: syntax error
+//
+// stdin is /dev/null (which pledge and unveil always allow to be opened,
+// kern_pledge.c pledge_namei), the working directory is inherited (a chdir
+// in the child would need the directory unveiled), and the environment is
+// RunEnv only.
+func Run(ctx context.Context, argv []string) (out []byte, err error) {
+	if len(argv) == 0 {
+		return nil, errors.New("run: empty command")
+	}
+	name := commandName(argv)
+	if !filepath.IsAbs(argv[0]) {
+		return nil, fmt.Errorf("%s: %q is not an absolute path", name, argv[0])
+	}
+	if err := checkPledged("run "+argv[0], "exec"); err != nil {
+		return nil, err
+	}
+	if err := checkPledged("run "+argv[0], "proc"); err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("%s: not started: %w", name, err)
+	}
+
+	buf := &tailBuffer{max: runOutputMax}
+	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
+	cmd.Env = RunEnv
+	cmd.Stdout = buf // the same writer for both: os/exec then uses one pipe,
+	cmd.Stderr = buf // so the output keeps its order
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error {
+		// The child is the group leader: its pid is the group id.
+		err := unix.Kill(-cmd.Process.Pid, unix.SIGKILL)
+		if errors.Is(err, unix.ESRCH) {
+			return os.ErrProcessDone
+		}
+		return err
+	}
+	cmd.WaitDelay = runWaitDelay
+
+	start := time.Now()
+	err = cmd.Run()
+	out = buf.Bytes()
+	if ctxErr := ctx.Err(); ctxErr != nil && err != nil {
+		if errors.Is(ctxErr, context.DeadlineExceeded) {
+			return out, fmt.Errorf("%s: timed out after %v", name, roundElapsed(time.Since(start)))
+		}
+		return out, fmt.Errorf("%s: %w", name, ctxErr)
+	}
+	var exitErr *exec.ExitError
+	switch {
+	case err == nil:
+		return out, nil
+	case errors.Is(err, exec.ErrWaitDelay):
+		// The command exited 0; something it left behind held the pipe.
+		return out, nil
+	case errors.As(err, &exitErr):
+		what := fmt.Sprintf("exited %d", exitErr.ExitCode())
+		if ws, ok := exitErr.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+			what = "killed by " + signalName(ws.Signal())
+		}
+		if last := lastLine(out); last != "" {
+			return out, fmt.Errorf("%s: %s: %s", name, what, last)
+		}
+		return out, fmt.Errorf("%s: %s", name, what)
+	default:
+		// Start failed: "fork/exec /sbin/x: no such file or directory".
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return out, fmt.Errorf("%s: %w", name, err)
+	}
+}
+
+// commandName is argv as the error messages show it. `/bin/sh SCRIPT ARGS`
+// is named by its script, since that is the program that matters.
+func commandName(argv []string) string {
+	if len(argv) > 1 && (argv[0] == "/bin/sh" || argv[0] == "/bin/ksh") && !strings.HasPrefix(argv[1], "-") {
+		argv = argv[1:]
+	}
+	return strings.Join(argv, " ")
+}
+
+// roundElapsed makes "5s" out of 5.0013s, and keeps milliseconds for short
+// deadlines.
+func roundElapsed(d time.Duration) time.Duration {
+	if d >= time.Second {
+		return d.Round(100 * time.Millisecond)
+	}
+	return d.Round(time.Millisecond)
+}
+
+func signalName(s syscall.Signal) string {
+	if n := unix.SignalName(s); n != "" {
+		return n
+	}
+	return fmt.Sprintf("signal %d", int(s))
+}
+
+// lastLine returns the last non-blank line of out, trimmed and cut to 200
+// bytes: enough for "pfctl: Syntax error in config file".
+func lastLine(out []byte) string {
+	out = bytes.TrimRight(out, " \t\r\n")
+	if i := bytes.LastIndexByte(out, '\n'); i >= 0 {
+		out = out[i+1:]
+	}
+	s := strings.TrimSpace(string(out))
+	if len(s) > 200 {
+		s = s[:200] + "..."
+	}
+	return s
+}
+
+// tailBuffer keeps the last max bytes written to it.
+type tailBuffer struct {
+	mu  sync.Mutex
+	max int
+	buf []byte
+}
+
+func (t *tailBuffer) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	n := len(p)
+	if len(p) >= t.max {
+		p = p[len(p)-t.max:]
+		t.buf = append(t.buf[:0], p...)
+		return n, nil
+	}
+	if over := len(t.buf) + len(p) - t.max; over > 0 {
+		// append copies like copy(): overlapping is fine.
+		t.buf = append(t.buf[:0], t.buf[over:]...)
+	}
+	t.buf = append(t.buf, p...)
+	return n, nil
+}
+
+// Bytes returns a copy of what is kept.
+func (t *tailBuffer) Bytes() []byte {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return bytes.Clone(t.buf)
+}
