@@ -1,0 +1,71 @@
+package netns
+
+import (
+	"fmt"
+	"os"
+	"os/signal"
+	"sync"
+	"syscall"
+)
+
+// live holds the Labs not yet closed, so SIGINT and SIGTERM can tear them
+// all down before the process dies. The handler is installed while at
+// least one Lab lives and removed after the last closes, restoring the
+// default behaviour.
+var live struct {
+	sync.Mutex
+	labs map[*Lab]bool
+	sig  chan os.Signal
+}
+
+func register(l *Lab) {
+	live.Lock()
+	defer live.Unlock()
+	if live.labs == nil {
+		live.labs = make(map[*Lab]bool)
+	}
+	if len(live.labs) == 0 {
+		live.sig = make(chan os.Signal, 1)
+		signal.Notify(live.sig, syscall.SIGINT, syscall.SIGTERM)
+		go onSignal(live.sig)
+	}
+	live.labs[l] = true
+}
+
+func unregister(l *Lab) {
+	live.Lock()
+	defer live.Unlock()
+	if !live.labs[l] {
+		return
+	}
+	delete(live.labs, l)
+	if len(live.labs) == 0 {
+		signal.Stop(live.sig)
+		close(live.sig)
+	}
+}
+
+func onSignal(c chan os.Signal) {
+	s, ok := <-c
+	if !ok {
+		return
+	}
+	live.Lock()
+	labs := make([]*Lab, 0, len(live.labs))
+	for l := range live.labs {
+		labs = append(labs, l)
+	}
+	live.Unlock()
+	code := 0
+	for _, l := range labs {
+		if err := l.Close(); err != nil {
+			fmt.Fprintf(os.Stderr, "netns: teardown after %v: %v\n", s, err)
+			code = 1
+		}
+	}
+	fmt.Fprintf(os.Stderr, "netns: %v: test network torn down\n", s)
+	if code == 0 {
+		code = 128 + int(s.(syscall.Signal))
+	}
+	os.Exit(code)
+}
