@@ -97,10 +97,24 @@ func (a *app) sandbox(command string) error {
 	if err != nil {
 		return err
 	}
+	// unveil(2) of a directory that does not exist yet hides whatever is
+	// created in it later: make the state directory first.
+	if a.conf != nil && writesState[command] {
+		if err := os.MkdirAll(a.conf.StateDir, 0o700); err != nil {
+			return err
+		}
+	}
 	if err := plan.Apply(); err != nil {
 		return fmt.Errorf("sandbox for %s: %w", command, err)
 	}
 	return nil
+}
+
+// writesState are the commands that write into state-dir after the
+// sandbox is applied.
+var writesState = map[string]bool{
+	"check-tunnel": true, "check-ipv4": true, "check-ipv6": true,
+	"restart": true, "restart-egress": true, "update": true,
 }
 
 // takeLock makes sure two gifctl runs never interleave: the second waits
