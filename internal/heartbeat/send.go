@@ -1,0 +1,79 @@
+package heartbeat
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"os"
+	"time"
+)
+
+// Open opens the UDP socket beats are sent from. Call it before pledge.
+// When local is valid the socket is bound to it, so the beat leaves from
+// that address (the egress interface's, for an explicit IPv4 in the
+// message); otherwise the kernel picks the source.
+func Open(local netip.Addr) (*net.UDPConn, error) {
+	laddr := &net.UDPAddr{IP: net.IPv4zero}
+	if local.IsValid() {
+		l := local.Unmap()
+		if !l.Is4() {
+			return nil, fmt.Errorf("heartbeat: source %v is not an IPv4 address", local)
+		}
+		laddr.IP = l.AsSlice()
+	}
+	conn, err := net.ListenUDP("udp4", laddr)
+	if err != nil {
+		return nil, fmt.Errorf("heartbeat: %w", err)
+	}
+	return conn, nil
+}
+
+// Send sends msg to remote (the PoP's IPv4 address, port Port) in one
+// datagram, bounded by ctx. Errors name the remote, never the message.
+func Send(ctx context.Context, conn *net.UDPConn, remote netip.AddrPort, msg string) error {
+	remote = netip.AddrPortFrom(remote.Addr().Unmap(), remote.Port())
+	if !remote.Addr().Is4() {
+		return fmt.Errorf("heartbeat: remote %v is not an IPv4 address", remote.Addr())
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("heartbeat to %v: %w", remote, err)
+	}
+	deadline, _ := ctx.Deadline()
+	if err := conn.SetWriteDeadline(deadline); err != nil {
+		return fmt.Errorf("heartbeat to %v: %w", remote, err)
+	}
+	woken := make(chan struct{})
+	stop := context.AfterFunc(ctx, func() {
+		defer close(woken)
+		conn.SetWriteDeadline(time.Unix(1, 0))
+	})
+	defer func() {
+		if !stop() {
+			<-woken
+		}
+	}()
+	_, err := conn.WriteToUDPAddrPort([]byte(msg), remote)
+	if err != nil {
+		// Keep only the system call's words: "sendto: network is down".
+		var sys *os.SyscallError
+		if errors.As(err, &sys) {
+			err = sys
+		}
+		return fmt.Errorf("heartbeat to %v: %w", remote, err)
+	}
+	return nil
+}
+
+// CheckClock refuses a clock that is before buildTime (gifctl's build
+// date; zero skips the check): the PoP drops beats more than 120 s off its
+// clock without a word, so a router that booted without the time would
+// beat in vain.
+func CheckClock(now, buildTime time.Time) error {
+	if buildTime.IsZero() || !now.Before(buildTime) {
+		return nil
+	}
+	return fmt.Errorf("clock says %s, before gifctl was built (%s): the PoP drops heartbeats more than %v off its clock; set the time first (rdate, ntpd)",
+		now.UTC().Format(time.RFC3339), buildTime.UTC().Format(time.DateOnly), MaxSkew)
+}
