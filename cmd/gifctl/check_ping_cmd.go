@@ -5,11 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
-	"os"
-	"path/filepath"
 	"time"
 
-	"github.com/gifctl/gifctl/hostnameif"
 	"github.com/gifctl/gifctl/internal/checklog"
 	"github.com/gifctl/gifctl/internal/config"
 	"github.com/gifctl/gifctl/internal/probe"
@@ -57,21 +54,8 @@ func (c *checkIPv6Cmd) Run(a *app) error {
 	} else {
 		t = conf.Tunnels[0]
 	}
-	return c.ping(a, probe.IPv6, conf.IPv6, innerAddress(conf, t))
-}
-
-// innerAddress is the tunnel's inner IPv6 address: the configuration's,
-// or hostname.IF's inet6 line.
-func innerAddress(c *config.Config, t *config.Tunnel) netip.Addr {
-	if t.Inet6.IsValid() {
-		return t.Inet6
-	}
-	data, err := os.ReadFile(filepath.Join(c.HostnameDir, "hostname."+t.Name))
-	if err != nil {
-		return netip.Addr{}
-	}
-	addr, _, _ := hostnameif.Parse(data).Inet6()
-	return addr
+	inner, _, _ := tunnelAddrs(conf, t)
+	return c.ping(a, probe.IPv6, conf.IPv6, inner)
 }
 
 func (p *pingArgs) ping(a *app, family probe.Family, block *config.Check, source netip.Addr) error {

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 
 	"github.com/gifctl/gifctl/hostnameif"
+	"github.com/gifctl/gifctl/internal/config"
 )
 
 // hostnameSource is the tunnel source in hostname.IF, or the zero Addr.
@@ -28,4 +29,26 @@ func hostnameTunnel(dir, ifname string) (src, dst netip.Addr) {
 	}
 	src, dst, _ = hostnameif.Parse(data).Tunnel()
 	return src, dst
+}
+
+// tunnelAddrs is the tunnel's inner address, peer and remote: the
+// configuration's, else hostname.IF's.
+func tunnelAddrs(c *config.Config, t *config.Tunnel) (inner, peer, remote netip.Addr) {
+	inner, peer, remote = t.Inet6, t.Peer, t.Remote
+	data, err := os.ReadFile(hostnamePath(c, t))
+	if err != nil {
+		return inner, peer, remote
+	}
+	f := hostnameif.Parse(data)
+	if !inner.IsValid() || !peer.IsValid() {
+		inner, peer, _ = f.Inet6()
+	}
+	if !remote.IsValid() {
+		_, remote, _ = f.Tunnel()
+	}
+	return inner, peer, remote
+}
+
+func hostnamePath(c *config.Config, t *config.Tunnel) string {
+	return filepath.Join(c.HostnameDir, "hostname."+t.Name)
 }
