@@ -28,10 +28,11 @@ type CLI struct {
 	NoAction bool             `short:"n" name:"noaction" help:"Change nothing. Alone, check the configuration and print \"configuration OK\"; with restart, print the diff of hostname.IF and the commands it would run."`
 	Version  kong.VersionFlag `help:"Print the version and exit."`
 
-	Check   CheckCmd   `cmd:"" help:"Test the tunnel or the connectivity; the exit status is the answer."`
-	Restart RestartCmd `cmd:"" help:"Point the tunnel at the egress interface's current IPv4 address and tell the broker."`
-	Update  UpdateCmd  `cmd:"" help:"Tell the broker the current address, without touching the tunnel."`
-	Status  StatusCmd  `cmd:"" help:"Show addresses, endpoints, the broker's last answer and the last checks."`
+	Check     CheckCmd     `cmd:"" help:"Test the tunnel or the connectivity; the exit status is the answer."`
+	Restart   RestartCmd   `cmd:"" help:"Point the tunnel at the egress interface's current IPv4 address and tell the broker."`
+	Update    UpdateCmd    `cmd:"" help:"Tell the broker the current address, without touching the tunnel."`
+	Heartbeat HeartbeatCmd `cmd:"" help:"Send one SixXS-style heartbeat for a tunnel."`
+	Status    StatusCmd    `cmd:"" help:"Show addresses, endpoints, the broker's last answer and the last checks."`
 
 	ConfigTest ConfigTestCmd `cmd:"" hidden:"" default:"1"`
 }
