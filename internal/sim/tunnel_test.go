@@ -68,6 +68,7 @@ func setTunnel(t *testing.T, ctl string, local, remote string) {
 // the router's packets from the new address until its remote is changed,
 // and that the tunnel works again once both ends know the new address.
 func TestTunnelSurvivesRenumbering(t *testing.T) {
+	t.Parallel()
 	lab := netns.NewForTest(t)
 	ctx := context.Background()
 	prog, err := SelfProgram()

@@ -6,7 +6,7 @@
 //
 //	gifsim gif -name gif0 -ctl DIR [-local SRC -remote DST] [-mtu N] [-up]
 //	gifsim ifconfig [-ctl DIR] [IF [ARGS...]]
-//	gifsim netstart [-hostname-dir DIR] [-ctl DIR] IF...
+//	gifsim netstart [-n] [-hostname-dir DIR] [-ctl DIR] IF...
 //
 // The gif subcommand is a daemon: it creates the TUN device IF, serves the
 // control socket DIR/IF.sock and carries packets until SIGTERM or SIGINT.

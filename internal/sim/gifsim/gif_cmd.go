@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/netip"
 	"os/signal"
 	"syscall"
 
@@ -68,6 +67,3 @@ func runGif(name, ctl string, ep ugif.Endpoints, mtu int, up bool, stderr io.Wri
 	}
 	return runErr
 }
-
-// mustAddr is for constants in this package's tests and stand-ins.
-func mustAddr(s string) netip.Addr { return netip.MustParseAddr(s) }

@@ -121,6 +121,15 @@ func (l *Lab) build() error {
 	if err := l.ISP.Sysctl("net.ipv4.ip_forward", "1"); err != nil {
 		return err
 	}
+	// OpenBSD keeps an interface's IPv6 addresses when it goes down;
+	// Linux drops them unless told otherwise.
+	for _, ns := range []*Namespace{l.Router, l.PoP} {
+		for _, key := range []string{"net.ipv6.conf.all.keep_addr_on_down", "net.ipv6.conf.default.keep_addr_on_down"} {
+			if err := ns.Sysctl(key, "1"); err != nil {
+				return err
+			}
+		}
+	}
 	l.routerV4 = RouterPrefix
 	return nil
 }
@@ -221,18 +230,33 @@ func remove(ns *Namespace) error {
 	return nil
 }
 
-// killAll SIGKILLs the processes in the namespace with inode ino until
-// none is left (or a few seconds pass) and returns any survivors.
+// killAll ends the processes in the namespace with inode ino: SIGTERM
+// first, so daemons that forked away from tracking still exit cleanly,
+// then SIGKILL until none is left (or a few seconds pass). It returns any
+// survivors.
 func killAll(ino uint64) []int {
 	me := os.Getpid()
-	deadline := time.Now().Add(3 * time.Second)
-	for {
-		var left []int
+	others := func() []int {
+		var pids []int
 		for _, pid := range PidsIn(ino) {
 			if pid != me {
-				left = append(left, pid)
-				syscall.Kill(pid, syscall.SIGKILL)
+				pids = append(pids, pid)
 			}
+		}
+		return pids
+	}
+	for _, pid := range others() {
+		syscall.Kill(pid, syscall.SIGTERM)
+	}
+	deadline := time.Now().Add(time.Second)
+	for len(others()) > 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	deadline = time.Now().Add(3 * time.Second)
+	for {
+		left := others()
+		for _, pid := range left {
+			syscall.Kill(pid, syscall.SIGKILL)
 		}
 		if len(left) == 0 || time.Now().After(deadline) {
 			return left
