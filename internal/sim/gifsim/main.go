@@ -26,7 +26,8 @@ func RunIfRequested() {
 }
 
 // command is one subcommand: it gets its arguments (without its own name)
-// and returns the exit status.
+// and returns the exit status. A new subcommand (a simulated broker, say)
+// is one more entry in commands.
 type command func(args []string, stdout, stderr io.Writer) int
 
 var commands = map[string]command{
@@ -36,8 +37,6 @@ var commands = map[string]command{
 }
 
 // Main runs the subcommand named by args[0] and returns the exit status.
-// When the program is called by a subcommand's name (a link named
-// ifconfig), that name selects it.
 func Main(args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 {
 		if cmd, ok := commands[args[0]]; ok {

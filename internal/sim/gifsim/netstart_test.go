@@ -90,8 +90,8 @@ func TestNetstartMissingFile(t *testing.T) {
 }
 
 func TestNetstartFixesPermissions(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("needs root to chown the file to root:wheel")
+	if os.Geteuid() != 0 && os.Getenv("CI") == "" {
+		t.Skip("needs root: netstart chowns the file to root:wheel")
 	}
 	dir := t.TempDir()
 	path := filepath.Join(dir, "hostname.gif0")
