@@ -1,0 +1,176 @@
+package broker
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+)
+
+// Version is gifctl's version, named in the User-Agent; cmd/gifctl sets it.
+var Version = "devel"
+
+// Time limits of one update. The caller's context bounds the whole of it
+// too, and usually more tightly.
+const (
+	dialTimeout      = 5 * time.Second
+	handshakeTimeout = 5 * time.Second
+	headerTimeout    = 10 * time.Second
+	// updateTimeout bounds the whole request, body included: a broker
+	// that trickles its answer a byte at a time ends here.
+	updateTimeout = 30 * time.Second
+)
+
+// Client sends updates to a broker over HTTPS.
+type Client struct {
+	http *http.Client
+}
+
+// NewClient makes a client that verifies the broker's certificate against
+// the PEM bundle caFile, or the system's roots when caFile is "". Either is
+// read now, so that a sandbox set up later (unveil on OpenBSD) need not
+// allow it. Proxies in the environment are ignored: the update goes
+// straight to the broker.
+func NewClient(caFile string) (*Client, error) {
+	var roots *x509.CertPool
+	if caFile == "" {
+		// SystemCertPool loads the system roots once, now.
+		pool, err := x509.SystemCertPool()
+		if err != nil {
+			return nil, fmt.Errorf("system CA certificates: %w", err)
+		}
+		roots = pool
+	} else {
+		pem, err := os.ReadFile(caFile)
+		if err != nil {
+			return nil, err // names the file
+		}
+		roots = x509.NewCertPool()
+		if !roots.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("%s: no PEM certificates", caFile)
+		}
+	}
+	transport := &http.Transport{
+		Proxy:                  nil,
+		DialContext:            (&net.Dialer{Timeout: dialTimeout}).DialContext,
+		TLSClientConfig:        &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12},
+		TLSHandshakeTimeout:    handshakeTimeout,
+		ResponseHeaderTimeout:  headerTimeout,
+		MaxResponseHeaderBytes: 64 << 10,
+		DisableKeepAlives:      true, // one request per run
+	}
+	return &Client{http: &http.Client{
+		Transport: transport,
+		// A dyndns2 endpoint does not redirect; following one could take
+		// the credentials or a downgrade somewhere else.
+		CheckRedirect: func(*http.Request, []*http.Request) error {
+			return http.ErrUseLastResponse
+		},
+	}}, nil
+}
+
+// Update tells the broker at u that the tunnel's endpoint is addr. The
+// user:key of u goes into Basic auth and out of the request URL; query
+// parameters (hostname=, username=, password=) are sent as they are. myip=
+// is added only when addr is public; otherwise the broker takes the
+// request's source address, and the returned Answer's MyIP is invalid.
+//
+// The answer is parsed from the body whatever the HTTP status. Errors name
+// the URL only through Redact, and never contain its secrets.
+func (c *Client) Update(ctx context.Context, u *url.URL, addr netip.Addr) (Answer, error) {
+	if u == nil {
+		return Answer{}, errors.New("no update URL")
+	}
+	if u.Scheme != "https" {
+		return Answer{}, fmt.Errorf("%s: not https; credentials go to the broker only over https", Redact(u))
+	}
+	ctx, cancel := context.WithTimeout(ctx, updateTimeout)
+	defer cancel()
+
+	target, myip := requestURL(u, addr)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target.String(), nil)
+	if err != nil {
+		return Answer{}, c.wrap(u, err)
+	}
+	if u.User != nil {
+		key, _ := u.User.Password()
+		req.SetBasicAuth(u.User.Username(), key)
+	}
+	req.Header.Set("User-Agent", "gifctl/"+Version)
+
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return Answer{MyIP: myip}, c.wrap(u, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, MaxAnswer+1))
+	if err == nil && ctx.Err() != nil {
+		// The broker may end its answer because we hung up at the
+		// deadline: what came until then is no answer.
+		err = context.Cause(ctx)
+	}
+	if err != nil {
+		return Answer{MyIP: myip}, c.wrap(u, fmt.Errorf("reading the answer: %w", err))
+	}
+	a, err := ParseAnswer(body)
+	a.MyIP = myip
+	a.Text = scrub(a.Text, u)
+	if err != nil && a.Code == "" && resp.StatusCode != http.StatusOK {
+		return a, fmt.Errorf("%s: HTTP %s: %s", Redact(u), resp.Status, scrub(err.Error(), u))
+	}
+	if err != nil {
+		return a, errors.New(scrub(err.Error(), u))
+	}
+	return a, nil
+}
+
+// requestURL is u as it goes on the wire: no userinfo, and myip= set to addr
+// when addr is public and removed otherwise (a myip pasted into the URL
+// would be stale).
+func requestURL(u *url.URL, addr netip.Addr) (*url.URL, netip.Addr) {
+	c := *u
+	c.User = nil
+	var kept []string
+	for _, p := range strings.Split(u.RawQuery, "&") {
+		name, _, _ := strings.Cut(p, "=")
+		if p != "" && name != "myip" {
+			kept = append(kept, p)
+		}
+	}
+	var myip netip.Addr
+	if isPublicIPv4(addr) {
+		myip = addr.Unmap()
+		kept = append(kept, "myip="+myip.String())
+	}
+	c.RawQuery = strings.Join(kept, "&")
+	return &c, myip
+}
+
+// wrap names the redacted URL in an error from net/http, whose own text
+// carries the URL of the request, and scrubs any secret left.
+func (c *Client) wrap(u *url.URL, err error) error {
+	var uerr *url.Error
+	if errors.As(err, &uerr) {
+		err = uerr.Err
+	}
+	return &updateError{msg: scrub(fmt.Sprintf("%s: %v", Redact(u), err), u), err: err}
+}
+
+// updateError keeps the cause for errors.Is (context.DeadlineExceeded,
+// x509 errors) while its text is the scrubbed one.
+type updateError struct {
+	msg string
+	err error
+}
+
+func (e *updateError) Error() string { return e.msg }
+func (e *updateError) Unwrap() error { return e.err }

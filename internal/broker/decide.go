@@ -1,0 +1,151 @@
+package broker
+
+import (
+	"fmt"
+	"net/netip"
+	"time"
+)
+
+// Back-off after failures. ddclient waits at least 5 minutes after an
+// error, inadyn 600 s after "abuse"; HE blocks a tunnel for a while after
+// about 3 updates a minute, so hammering only makes it longer.
+const (
+	retryBackoff    = 5 * time.Minute
+	retryBackoffMax = time.Hour
+	abuseBackoff    = 10 * time.Minute
+	abuseBackoffMax = 6 * time.Hour
+)
+
+// wrongSettings are the answers no retry can fix until the admin changes
+// the update URL: they back off from the first one, not to hammer the
+// broker with a wrong key.
+var wrongSettings = map[string]bool{
+	"badauth":  true,
+	"nohost":   true,
+	"!yours":   true,
+	"notfqdn":  true,
+	"numhost":  true,
+	"badagent": true,
+	"!donator": true,
+}
+
+// timeLayout is how times appear in messages.
+const timeLayout = "2006-01-02 15:04:05"
+
+// Decide says whether to send addr to the broker now, and why. It sends
+// when addr is not the address the broker last accepted, or when force
+// says so; not while backing off after failures, unless force; and never
+// while backing off after "abuse", force or not: HE refuses updates while
+// it blocks the tunnel, and each one prolongs the block.
+func Decide(s State, addr netip.Addr, now time.Time, force bool) (send bool, why string) {
+	if !addr.IsValid() {
+		return false, "no address to send"
+	}
+	if now.Before(s.BackoffUntil) {
+		msg := s.backoff(now).Error()
+		switch {
+		case s.Code == "abuse" && force:
+			return false, msg + "; --force does not override it: the broker refuses updates while it blocks the tunnel"
+		case s.Code == "abuse":
+			return false, msg
+		case !force:
+			return false, msg + "; --force overrides it"
+		}
+		return true, "forced, despite " + msg
+	}
+	switch {
+	case addr == s.Address && force:
+		return true, fmt.Sprintf("forced; the broker already has %s", addr)
+	case addr == s.Address && s.Accepted.IsZero():
+		return false, fmt.Sprintf("the broker already has %s", addr)
+	case addr == s.Address:
+		return false, fmt.Sprintf("the broker already has %s (accepted %s)", addr, s.Accepted.In(now.Location()).Format(timeLayout))
+	case !s.Address.IsValid():
+		return true, fmt.Sprintf("the broker has accepted no address yet; sending %s", addr)
+	}
+	return true, fmt.Sprintf("address changed from %s to %s", s.Address, addr)
+}
+
+// Record updates s after an attempt to send addr at now: a, err are what
+// Client.Update returned. A success forgets failures and remembers addr;
+// "abuse" backs off 10 minutes, doubling with each further one, up to 6
+// hours; an answer that means wrong settings (badauth, nohost, ...) backs
+// off 5 minutes, doubling, up to an hour; any other failure does the same
+// from the second one in a row, so a single failure is retried at the next
+// restart.
+func (s *State) Record(a Answer, err error, addr netip.Addr, now time.Time) {
+	s.When = now
+	s.Code = a.Code
+	if a.Code != "" {
+		s.Answer = a.String()
+	} else if err != nil {
+		s.Answer = sanitizeN([]byte(err.Error()), 200)
+	}
+	if err == nil && a.OK() {
+		s.Address = addr
+		s.BrokerAddress = a.Addr
+		s.Accepted = now
+		s.Failures, s.Abuses = 0, 0
+		s.BackoffUntil = time.Time{}
+		return
+	}
+	s.Failures++
+	switch {
+	case a.Code == "abuse":
+		s.Abuses++
+		s.BackoffUntil = now.Add(grow(abuseBackoff, s.Abuses-1, abuseBackoffMax))
+	case wrongSettings[a.Code]:
+		s.BackoffUntil = now.Add(grow(retryBackoff, s.Failures-1, retryBackoffMax))
+	case s.Failures >= 2:
+		s.BackoffUntil = now.Add(grow(retryBackoff, s.Failures-2, retryBackoffMax))
+	default:
+		s.BackoffUntil = time.Time{}
+	}
+	if a.Code == "" {
+		// No answer (a timeout, say): the broker may have taken addr
+		// after all, so it may no longer have Address either.
+		s.Address = netip.Addr{}
+		s.BrokerAddress = netip.Addr{}
+	}
+}
+
+// grow is base doubled n times, at most max.
+func grow(base time.Duration, n int, max time.Duration) time.Duration {
+	d := base
+	for range n {
+		d *= 2
+		if d >= max {
+			return max
+		}
+	}
+	return min(d, max)
+}
+
+// BackoffError says that no update was sent because of an earlier failure.
+type BackoffError struct {
+	Until time.Time
+	// After is the answer that caused it, or "" after errors without one.
+	After    string
+	Failures int
+	loc      *time.Location
+}
+
+func (e *BackoffError) Error() string {
+	until := e.Until
+	if e.loc != nil {
+		until = until.In(e.loc)
+	}
+	if e.After == "" {
+		return fmt.Sprintf("backing off until %s after %d failed updates", until.Format(timeLayout), e.Failures)
+	}
+	return fmt.Sprintf("backing off until %s after %s", until.Format(timeLayout), quote(e.After))
+}
+
+// backoff describes s's back-off in now's time zone.
+func (s State) backoff(now time.Time) *BackoffError {
+	e := &BackoffError{Until: s.BackoffUntil, Failures: s.Failures, loc: now.Location()}
+	if s.Code != "" {
+		e.After = s.Answer
+	}
+	return e
+}

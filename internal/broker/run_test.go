@@ -1,0 +1,149 @@
+package broker
+
+import (
+	"context"
+	"errors"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gifctl/gifctl/internal/broker/brokertest"
+)
+
+// TestRun follows one tunnel through address changes, a block for abuse
+// and --force, against the HE-like broker.
+func TestRun(t *testing.T) {
+	tb := startBroker(t, brokertest.Options{})
+	dir := t.TempDir()
+	ctx := context.Background()
+	a1 := netip.MustParseAddr("198.51.100.7")
+	a2 := netip.MustParseAddr("198.51.100.8")
+	run := func(addr netip.Addr, force bool) (Result, error) {
+		return Run(ctx, tb.client, dir, "gif0", tb.url(), addr, force, tb.Now)
+	}
+	requests := func() int { return len(tb.Requests()) }
+
+	// First run: sent and accepted.
+	r, err := run(a1, false)
+	if err != nil || !r.Sent || r.Answer.Code != "good" || r.State.Address != a1 || r.Note != "" {
+		t.Fatalf("first run: %+v, %v", r, err)
+	}
+	// Same address: nothing sent, however often.
+	for range 5 {
+		tb.Sleep(time.Second)
+		r, err = run(a1, false)
+		if err != nil || r.Sent {
+			t.Fatalf("same address: %+v, %v", r, err)
+		}
+	}
+	if n := requests(); n != 1 {
+		t.Errorf("the broker saw %d requests, want 1", n)
+	}
+	// New address: sent.
+	tb.Sleep(time.Minute)
+	if r, err = run(a2, false); err != nil || !r.Sent || r.Answer.Code != "good" {
+		t.Fatalf("new address: %+v, %v", r, err)
+	}
+	if addr, _ := tb.Endpoint(testTunnel); addr != a2 {
+		t.Errorf("broker endpoint %v, want %v", addr, a2)
+	}
+	// --force sends the same address; the broker says nochg.
+	tb.Sleep(time.Minute)
+	if r, err = run(a2, true); err != nil || !r.Sent || r.Answer.Code != "nochg" {
+		t.Fatalf("forced: %+v, %v", r, err)
+	}
+
+	// The broker blocks the tunnel: back off 10 minutes, even against --force.
+	tb.Force(200, "abuse")
+	tb.Sleep(time.Minute)
+	r, err = run(a1, false)
+	want := `broker answered "abuse": blocked for sending too many updates; backing off until 2026-11-23 21:18:05 after "abuse"`
+	if err == nil || err.Error() != want {
+		t.Fatalf("abuse: %v\nwant %s", err, want)
+	}
+	n := requests()
+	tb.Sleep(5 * time.Minute)
+	r, err = run(a1, true)
+	var backoff *BackoffError
+	if !errors.As(err, &backoff) || r.Sent || requests() != n {
+		t.Fatalf("forced during abuse back-off: %+v, %v", r, err)
+	}
+	if !strings.Contains(r.Why, "--force does not override it") {
+		t.Errorf("why: %s", r.Why)
+	}
+	// After it, the update goes out.
+	tb.SetMode(brokertest.Normal)
+	tb.Sleep(5 * time.Minute)
+	if r, err = run(a1, false); err != nil || !r.Sent || r.Answer.Code != "good" || r.State.Failures != 0 {
+		t.Fatalf("after the back-off: %+v, %v", r, err)
+	}
+
+	// The state file has the answer and never the key.
+	data, err := os.ReadFile(filepath.Join(dir, "gif0.broker.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(data), testKey) || !strings.Contains(string(data), `"answer": "good 198.51.100.7"`) {
+		t.Errorf("state file:\n%s", data)
+	}
+}
+
+func TestRunPrivateAddress(t *testing.T) {
+	tb := startBroker(t, brokertest.Options{})
+	dir := t.TempDir()
+	local := netip.MustParseAddr("192.168.1.2")
+	r, err := Run(context.Background(), tb.client, dir, "gif0", tb.url(), local, false, tb.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantNote := "myip left out: 192.168.1.2 is a private address; the broker takes the request's source address"
+	if r.Note != wantNote {
+		t.Errorf("note %q\nwant %q", r.Note, wantNote)
+	}
+	// The broker has the (NAT's) source address; the state remembers both,
+	// and the local one keeps the next run from sending again.
+	if r.State.Address != local || r.State.BrokerAddress != netip.MustParseAddr("127.0.0.1") {
+		t.Errorf("state %+v", r.State)
+	}
+	tb.Sleep(time.Hour)
+	if r, err = Run(context.Background(), tb.client, dir, "gif0", tb.url(), local, false, tb.Now); err != nil || r.Sent {
+		t.Errorf("second run: %+v, %v", r, err)
+	}
+	if send, why, err := Pending(dir, "gif0", netip.MustParseAddr("100.64.1.1"), false, tb.Now()); err != nil || !send {
+		t.Errorf("Pending of a new address: %v %s %v", send, why, err)
+	}
+}
+
+func TestRunFailures(t *testing.T) {
+	tb := startBroker(t, brokertest.Options{})
+	dir := t.TempDir()
+	addr := netip.MustParseAddr("198.51.100.7")
+	run := func() (Result, error) {
+		return Run(context.Background(), tb.client, dir, "gif0", tb.url(), addr, false, tb.Now)
+	}
+	// A first failure is retried at the next run; a second backs off.
+	tb.Force(200, "911")
+	if _, err := run(); err == nil || strings.Contains(err.Error(), "backing off") {
+		t.Fatalf("first 911: %v", err)
+	}
+	if _, err := run(); err == nil || !strings.HasSuffix(err.Error(), `backing off until 2026-11-23 21:10:00 after "911"`) {
+		t.Fatalf("second 911: %v", err)
+	}
+	if r, err := run(); err == nil || r.Sent {
+		t.Fatalf("during the back-off: %+v, %v", r, err)
+	}
+	// A corrupt state file stops the update and names itself.
+	path := filepath.Join(dir, "gif0.broker.json")
+	os.WriteFile(path, []byte("{"), 0o600)
+	if _, err := run(); err == nil || !strings.HasPrefix(err.Error(), path+": corrupt state") {
+		t.Errorf("corrupt state: %v", err)
+	}
+	// No address: an error, nothing sent.
+	os.Remove(path)
+	if _, err := Run(context.Background(), tb.client, dir, "gif0", tb.url(), netip.Addr{}, true, tb.Now); err == nil {
+		t.Errorf("no address: no error")
+	}
+}
