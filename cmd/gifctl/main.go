@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/alecthomas/kong"
+
+	"github.com/gifctl/gifctl/internal/broker"
 )
 
 // version is set by the Makefile with -ldflags "-X main.version=...".
@@ -52,6 +54,7 @@ type kongExit int
 // run is main without the process: parse args, run the command, map its
 // error to an exit status.
 func run(args []string, stdout, stderr io.Writer) (code int) {
+	broker.Version = version // the User-Agent names it
 	var cli CLI
 	parser, err := kong.New(&cli,
 		kong.Name("gifctl"),
