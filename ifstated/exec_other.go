@@ -1,0 +1,9 @@
+//go:build !unix
+
+package ifstated
+
+import "os/exec"
+
+// ownGroup does nothing where there are no process groups: a cancelled
+// context kills the shell alone.
+func ownGroup(*exec.Cmd) {}
