@@ -228,8 +228,9 @@ States:
 	if g.has4 {
 		g.comment("  no_ipv4  gifctl check ipv4 fails: restart the egress interface, then\n           the tunnel (gifctl restart --egress), every minute until it works")
 	} else {
-		g.comment(`  (no no_ipv4: gifctl.conf has no "check ipv4" block; gifctl restart then
-  also waits for the egress interface's lease, retried every minute)`)
+		g.comment(`  (no no_ipv4: gifctl.conf has no "check ipv4" block. Without an IPv4
+  address on the egress interface, gifctl restart fails, and is tried
+  again every minute until the lease is back)`)
 	}
 	if g.has6 {
 		names := make([]string, 0, len(g.c.Tunnels))
