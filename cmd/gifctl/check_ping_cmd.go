@@ -23,9 +23,9 @@ type checkIPv4Cmd struct {
 	pingArgs
 }
 
-// checkIPv6Cmd is `gifctl check ipv6 [--via IF] [TARGET...]`.
+// checkIPv6Cmd is `gifctl check ipv6 [--tunnel IF] [TARGET...]`.
 type checkIPv6Cmd struct {
-	Via string `placeholder:"IF" help:"Send from this tunnel's inner address (default: the first tunnel's)."`
+	Tunnel string `placeholder:"IF" help:"Send from this tunnel's inner address (default: the first tunnel's)."`
 	pingArgs
 }
 
@@ -47,8 +47,8 @@ func (c *checkIPv6Cmd) Run(a *app) error {
 		return err
 	}
 	var t *config.Tunnel
-	if c.Via != "" {
-		if t, err = conf.Tunnel(c.Via); err != nil {
+	if c.Tunnel != "" {
+		if t, err = conf.Tunnel(c.Tunnel); err != nil {
 			return usageError(err)
 		}
 	} else {

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/gifctl/gifctl/ifstated"
 	"github.com/gifctl/gifctl/internal/broker/brokertest"
 	"github.com/gifctl/gifctl/internal/netnstest"
 )
@@ -466,5 +467,22 @@ func TestConfigErrorsExit2(t *testing.T) {
 	r = w.gifctl(nil, "restart")
 	if r.code != 2 || !strings.Contains(r.stderr, "chmod 600") {
 		t.Errorf("config readable by others: exit %d, %q", r.code, r.stderr)
+	}
+}
+
+// TestIfstatedOutput checks what an admin pastes into /etc/ifstated.conf:
+// it parses with ifstated(8)'s grammar and calls this configuration.
+func TestIfstatedOutput(t *testing.T) {
+	w := newWorld(t, "198.51.100.7")
+	r := w.mustRun("ifstated", "--gifctl=/usr/local/sbin/gifctl")
+	f, err := ifstated.Parse("ifstated.conf", []byte(r.stdout))
+	if err != nil {
+		t.Fatalf("gifctl ifstated output does not parse: %v\n%s", err, r.stdout)
+	}
+	if f.InitState != "auto" || !strings.Contains(r.stdout, `"/usr/local/sbin/gifctl -c `+w.conf+` restart gif0"`) {
+		t.Errorf("unexpected ifstated.conf:\n%s", r.stdout)
+	}
+	if r := w.gifctl(nil, "ifstated", "--gifctl=gifctl"); r.code != 2 {
+		t.Errorf("a relative gifctl path: exit %d, want 2", r.code)
 	}
 }
