@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/gifctl/gifctl/ifstated"
 	"github.com/gifctl/gifctl/internal/broker/brokertest"
@@ -66,6 +67,8 @@ type world struct {
 // OpenBSD's format, pfctl refuses a pf.conf that says BROKEN.
 const netstartScript = `#!/bin/sh
 echo "netstart $*" >> DIR/calls
+# The egress interface: a DHCP lease, when the test offers one.
+if [ -f DIR/lease.$1 ]; then ip addr add $(cat DIR/lease.$1) dev $1; exit 0; fi
 f=DIR/etc/hostname.$1
 [ -f "$f" ] || { echo "netstart: $f: No such file or directory."; exit 0; }
 line=$(grep '^tunnel ' "$f" | tail -n 1)
@@ -484,5 +487,30 @@ func TestIfstatedOutput(t *testing.T) {
 	}
 	if r := w.gifctl(nil, "ifstated", "--gifctl=gifctl"); r.code != 2 {
 		t.Errorf("a relative gifctl path: exit %d, want 2", r.code)
+	}
+}
+
+// TestRestartEgress is the no_ipv4 path: em0 lost its lease, netstart em0
+// gets a new one, and the tunnel follows.
+func TestRestartEgress(t *testing.T) {
+	w := newWorld(t, "198.51.100.7")
+	w.mustRun("restart")
+	w.ns.IP("addr", "flush", "dev", "em0")
+	w.calls()
+
+	// No lease comes: a bounded wait, then a failure naming em0.
+	if r, took := w.timed("restart", "--egress", "--wait=1s"); r.code != 1 || !strings.Contains(r.stderr, "em0: no IPv4 address 1s after netstart") || took > 3*time.Second {
+		t.Errorf("restart --egress without a lease: exit %d after %s, %q", r.code, took, r.stderr)
+	}
+	wantCalls(t, w.calls(), calledIfconfig, "netstart em0")
+
+	w.write("lease.em0", "198.51.100.77/24", 0o644)
+	w.mustRun("restart", "--egress")
+	if got := w.read("etc/hostname.gif0"); !strings.Contains(got, "tunnel 198.51.100.77 216.66.80.26\n") {
+		t.Errorf("hostname.gif0 after restart --egress:\n%s", got)
+	}
+	wantCalls(t, w.calls(), calledIfconfig, "netstart em0", calledNetstart, calledIfconfig, calledPfTest, calledPfLoad)
+	if got, _ := w.broker.Endpoint(tunnelID); got != netip.MustParseAddr("198.51.100.77") {
+		t.Errorf("broker has %s, want the new lease", got)
 	}
 }
