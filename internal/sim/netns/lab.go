@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/netip"
 	"os"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -166,6 +167,9 @@ func (l *Lab) Renumber(p netip.Prefix) error {
 		{l.Router, []string{"addr", "add", p.String(), "dev", RouterIf}},
 		{l.Router, []string{"route", "replace", "default", "via", gw.Addr().String()}},
 	}
+	if !old.IsValid() {
+		steps = slices.Delete(steps, 1, 2) // no address to take away
+	}
 	for _, s := range steps {
 		if err := s.ns.IP(s.args...); err != nil {
 			return fmt.Errorf("renumber %s to %s: %w", old, p, err)
@@ -175,6 +179,42 @@ func (l *Lab) Renumber(p netip.Prefix) error {
 	l.routerV4 = p
 	l.mu.Unlock()
 	return nil
+}
+
+// LoseLease takes em0's IPv4 address and default route away, as
+// dhcpleased does when a lease ends and the ISP offers no new one.
+func (l *Lab) LoseLease() error {
+	l.mu.Lock()
+	old := l.routerV4
+	l.mu.Unlock()
+	if old.IsValid() {
+		if err := l.Router.IP("addr", "del", old.String(), "dev", RouterIf); err != nil {
+			return fmt.Errorf("lose lease %s: %w", old, err)
+		}
+	}
+	// The route went with the address; make sure.
+	l.Router.IP("route", "del", "default")
+	l.mu.Lock()
+	l.routerV4 = netip.Prefix{}
+	l.mu.Unlock()
+	return nil
+}
+
+// Offer makes the ISP ready to lease p to the router: its gateway on p's
+// subnet exists, and p is recorded as the router's address. It returns the
+// gateway. The router's DHCP client (gifsim dhcpleased) puts p on em0.
+func (l *Lab) Offer(p netip.Prefix) (netip.Addr, error) {
+	if !p.Addr().Is4() {
+		return netip.Addr{}, fmt.Errorf("offer %s: not an IPv4 prefix", p)
+	}
+	gw := gateway(p)
+	if err := l.ISP.IP("addr", "replace", gw.String(), "dev", ISPRouterIf); err != nil {
+		return netip.Addr{}, fmt.Errorf("offer %s: %w", p, err)
+	}
+	l.mu.Lock()
+	l.routerV4 = p
+	l.mu.Unlock()
+	return gw.Addr(), nil
 }
 
 // Close tears the Lab down: it stops every process started in it, kills

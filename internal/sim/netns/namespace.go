@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -50,7 +51,14 @@ func (n *Namespace) Run(ctx context.Context, argv ...string) ([]byte, error) {
 // tracks it: the Lab's Close stops it if the caller has not. Extra
 // environment entries ("K=V") are added to the process's environment.
 func (n *Namespace) Start(env []string, argv ...string) (*Process, error) {
-	p, err := startProcess(n.Name, env, argv)
+	return n.StartLogged(env, nil, argv...)
+}
+
+// StartLogged is Start with the process's output also copied to log as it
+// comes (log must be safe for use by several processes at once), for a
+// live view such as the demo's.
+func (n *Namespace) StartLogged(env []string, log io.Writer, argv ...string) (*Process, error) {
+	p, err := startProcess(n.Name, env, log, argv)
 	if err != nil {
 		return nil, err
 	}

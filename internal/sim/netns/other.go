@@ -24,3 +24,6 @@ func self() (owner, error)           { return owner{}, errOS() }
 func (o owner) alive() bool          { return false }
 func nsInode(string) (uint64, error) { return 0, errOS() }
 func pidsInNetns(uint64) []int       { return nil }
+
+// Masquerade fails on this OS.
+func (n *Namespace) Masquerade(outIf string) error { return errOS() }

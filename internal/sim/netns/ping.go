@@ -23,10 +23,48 @@ const DefaultPingTimeout = time.Second
 // DefaultPingTimeout passes): `ping -c1 -W1`, without iputils. The socket
 // is raw, so replies are matched by identifier and a random payload.
 func (n *Namespace) Ping(ctx context.Context, dst netip.Addr) error {
-	network, listen, proto := "ip4:icmp", "0.0.0.0", 1
+	var conn *icmp.PacketConn
+	err := n.Do(func() (err error) {
+		conn, err = listenICMP(dst)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("%s: ping %s: %w", n.Name, dst.Unmap(), err)
+	}
+	if err := echo(ctx, conn, dst); err != nil {
+		return fmt.Errorf("%s: %w", n.Name, err)
+	}
+	return nil
+}
+
+// PingHere is Ping from the network namespace the calling process lives
+// in: for programs started inside a namespace, such as the simulated
+// broker pinging a new tunnel endpoint from the PoP.
+func PingHere(ctx context.Context, dst netip.Addr) error {
+	conn, err := listenICMP(dst)
+	if err != nil {
+		return fmt.Errorf("ping %s: %w", dst.Unmap(), err)
+	}
+	return echo(ctx, conn, dst)
+}
+
+// isICMPv6 says whether dst is pinged with ICMPv6.
+func isICMPv6(dst netip.Addr) bool { return dst.Is6() && !dst.Is4In6() }
+
+func listenICMP(dst netip.Addr) (*icmp.PacketConn, error) {
+	if isICMPv6(dst) {
+		return icmp.ListenPacket("ip6:ipv6-icmp", "::")
+	}
+	return icmp.ListenPacket("ip4:icmp", "0.0.0.0")
+}
+
+// echo sends the request on conn, waits for its reply and closes conn.
+func echo(ctx context.Context, conn *icmp.PacketConn, dst netip.Addr) error {
+	defer conn.Close()
+	proto := 1
 	var reqType, replyType icmp.Type = ipv4.ICMPTypeEcho, ipv4.ICMPTypeEchoReply
-	if dst.Is6() && !dst.Is4In6() {
-		network, listen, proto = "ip6:ipv6-icmp", "::", 58
+	if isICMPv6(dst) {
+		proto = 58
 		reqType, replyType = ipv6.ICMPTypeEchoRequest, ipv6.ICMPTypeEchoReply
 	}
 	dst = dst.Unmap()
@@ -35,15 +73,6 @@ func (n *Namespace) Ping(ctx context.Context, dst netip.Addr) error {
 		ctx, cancel = context.WithTimeout(ctx, DefaultPingTimeout)
 		defer cancel()
 	}
-	var conn *icmp.PacketConn
-	err := n.Do(func() (err error) {
-		conn, err = icmp.ListenPacket(network, listen)
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("%s: ping %s: %w", n.Name, dst, err)
-	}
-	defer conn.Close()
 	dl, _ := ctx.Deadline()
 	conn.SetReadDeadline(dl)
 	stop := context.AfterFunc(ctx, func() { conn.SetReadDeadline(time.Now()) })
@@ -58,13 +87,13 @@ func (n *Namespace) Ping(ctx context.Context, dst netip.Addr) error {
 		return err
 	}
 	if _, err := conn.WriteTo(b, &net.IPAddr{IP: dst.AsSlice()}); err != nil {
-		return fmt.Errorf("%s: ping %s: %w", n.Name, dst, err)
+		return fmt.Errorf("ping %s: %w", dst, err)
 	}
 	buf := make([]byte, 1500)
 	for {
 		k, peer, err := conn.ReadFrom(buf)
 		if err != nil {
-			return fmt.Errorf("%s: ping %s: no reply", n.Name, dst)
+			return fmt.Errorf("ping %s: no reply", dst)
 		}
 		m, err := icmp.ParseMessage(proto, buf[:k])
 		if err != nil || m.Type != replyType {

@@ -3,6 +3,7 @@ package netns
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"strings"
@@ -24,8 +25,9 @@ type Process struct {
 	err  error // Wait's result, set before done closes
 }
 
-func startProcess(ns string, env, argv []string) (*Process, error) {
+func startProcess(ns string, env []string, tee io.Writer, argv []string) (*Process, error) {
 	p := &Process{Argv: argv, done: make(chan struct{})}
+	p.out.tee = tee
 	// ip netns exec execs argv in place, so the pid is argv's own.
 	p.cmd = exec.Command("ip", append([]string{"netns", "exec", ns}, argv...)...)
 	p.cmd.Env = append(os.Environ(), env...)
@@ -92,11 +94,15 @@ func (p *Process) Stop() error {
 type lockedBuffer struct {
 	mu  sync.Mutex
 	buf bytes.Buffer
+	tee io.Writer // also gets every write, when set
 }
 
 func (b *lockedBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if b.tee != nil {
+		b.tee.Write(p)
+	}
 	return b.buf.Write(p)
 }
 

@@ -14,8 +14,19 @@ import (
 // default behaviour.
 var live struct {
 	sync.Mutex
-	labs map[*Lab]bool
-	sig  chan os.Signal
+	labs  map[*Lab]bool
+	sig   chan os.Signal
+	hooks []func()
+}
+
+// AtSignal registers f to run when SIGINT or SIGTERM tears the Labs down,
+// after the teardown and before the process exits: for what a program made
+// besides the Labs (a temporary directory, say). Hooks run in the reverse
+// order of registration.
+func AtSignal(f func()) {
+	live.Lock()
+	defer live.Unlock()
+	live.hooks = append(live.hooks, f)
 }
 
 func register(l *Lab) {
@@ -55,6 +66,7 @@ func onSignal(c chan os.Signal) {
 	for l := range live.labs {
 		labs = append(labs, l)
 	}
+	hooks := live.hooks
 	live.Unlock()
 	code := 0
 	for _, l := range labs {
@@ -62,6 +74,9 @@ func onSignal(c chan os.Signal) {
 			fmt.Fprintf(os.Stderr, "netns: teardown after %v: %v\n", s, err)
 			code = 1
 		}
+	}
+	for i := len(hooks) - 1; i >= 0; i-- {
+		hooks[i]()
 	}
 	fmt.Fprintf(os.Stderr, "netns: %v: test network torn down\n", s)
 	if code == 0 {
