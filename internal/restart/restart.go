@@ -115,6 +115,10 @@ func (j *Job) Restart(ctx context.Context) error {
 	if j.DryRun {
 		return j.printPlan(p)
 	}
+	// A gifctl killed inside writeFile left its temp file behind. Remove
+	// it even when nothing is to be written: the caller holds the lock,
+	// so no other gifctl is writing one now.
+	removeStaleTemps(p.path)
 	var failed []error
 	if !bytes.Equal(p.old, p.new) {
 		if err := writeFile(p.path, p.new, p.old == nil); err != nil {

@@ -33,7 +33,6 @@ func writeFile(path string, data []byte, create bool) error {
 		}
 	}
 	dir := filepath.Dir(path)
-	removeStaleTemps(path)
 	f, err := renameio.NewPendingFile(path, renameio.WithTempDir(dir), renameio.WithStaticPermissions(mode))
 	if err != nil {
 		return err
