@@ -2,11 +2,14 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"time"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/gifctl/gifctl/bsd"
 	"github.com/gifctl/gifctl/internal/config"
@@ -133,12 +136,16 @@ func (a *app) takeLock(ctx context.Context) error {
 }
 
 // requireRoot is the root check of ifstated.c and dhcpleased.c, for the
-// commands that change the system. Tests run the commands unprivileged
-// against a temp tree, so the check is on the configuration's paths: only
-// the stock paths need root.
+// commands that change the system, asked the way that matters: may this
+// process write hostname-dir and state-dir? On a stock system only root
+// may; a test tree in a temp directory needs no root.
 func (a *app) requireRoot() error {
-	if os.Geteuid() == 0 || a.conf.HostnameDir != config.DefaultHostnameDir {
-		return nil
+	for _, dir := range []string{a.conf.HostnameDir, a.conf.StateDir} {
+		err := unix.Access(dir, unix.W_OK)
+		if err == nil || errors.Is(err, unix.ENOENT) {
+			continue // a missing state-dir is created under the same rule
+		}
+		return usageError(fmt.Errorf("need root privileges: %s: %w", dir, err))
 	}
-	return usageError(fmt.Errorf("need root privileges"))
+	return nil
 }

@@ -65,6 +65,9 @@ func (p *pingArgs) ping(a *app, family probe.Family, block *config.Check, source
 	}
 	name := family.String()
 	record := func(ok bool, detail string) {
+		if a.cli.NoAction {
+			return
+		}
 		r := checklog.Result{Check: name, OK: ok, Detail: detail, Since: a.now()}
 		if err := checklog.Record(a.conf.StateDir, r); err != nil {
 			a.log.Debugf("not recorded: %v", err)

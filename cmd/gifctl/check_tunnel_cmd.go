@@ -54,7 +54,9 @@ func (c *checkTunnelCmd) Run(a *app) error {
 	if ok {
 		detail = fmt.Sprintf("%s --> %s", src, dst)
 	}
-	if err := checklog.Record(conf.StateDir, checklog.Result{Check: "tunnel " + t.Name, OK: ok, Detail: detail, Since: a.now()}); err != nil {
+	if a.cli.NoAction {
+		// -n: answer, but change nothing, not even the record.
+	} else if err := checklog.Record(conf.StateDir, checklog.Result{Check: "tunnel " + t.Name, OK: ok, Detail: detail, Since: a.now()}); err != nil {
 		a.log.Debugf("not recorded: %v", err)
 	}
 	if !ok {

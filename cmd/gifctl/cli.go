@@ -25,7 +25,7 @@ Examples:
 type CLI struct {
 	Config   string           `short:"c" default:"/etc/gifctl.conf" placeholder:"FILE" help:"Read the configuration from FILE."`
 	Verbose  bool             `short:"v" help:"Say more: why a check is false, each step of a restart."`
-	NoAction bool             `short:"n" name:"noaction" help:"Change nothing. Alone, check the configuration and print \"configuration OK\"; with restart, print the diff of hostname.IF and the commands it would run."`
+	NoAction bool             `short:"n" name:"noaction" help:"Change nothing. Alone, check the configuration and print \"configuration OK\"; with restart, print the diff of hostname.IF and the commands it would run; with update and heartbeat, print what would be sent; checks answer without recording their result."`
 	Version  kong.VersionFlag `help:"Print the version and exit."`
 
 	Check     CheckCmd     `cmd:"" help:"Test the tunnel or the connectivity; the exit status is the answer."`

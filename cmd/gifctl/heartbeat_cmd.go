@@ -81,6 +81,11 @@ func (h *HeartbeatCmd) Run(a *app) error {
 	ctx, cancel := context.WithTimeout(context.Background(), heartbeatTimeout)
 	defer cancel()
 	msg := heartbeat.Message(inner, heartbeat.Sender, a.now(), t.Heartbeat)
+	if a.cli.NoAction {
+		// The message carries the hash, never the password.
+		fmt.Fprintf(a.stdout, "would send to %s port %d from %s: %s\n", remote, heartbeat.Port, src, msg)
+		return nil
+	}
 	if err := heartbeat.Send(ctx, conn, netip.AddrPortFrom(remote, heartbeat.Port), msg); err != nil {
 		return fmt.Errorf("%s: heartbeat: %w", t.Name, err)
 	}

@@ -38,11 +38,13 @@ func (u *UpdateCmd) Run(a *app) error {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), u.Timeout)
 	defer cancel()
-	if err := a.requireRoot(); err != nil {
-		return err
-	}
-	if err := a.takeLock(ctx); err != nil {
-		return err
+	if !a.cli.NoAction {
+		if err := a.requireRoot(); err != nil {
+			return err
+		}
+		if err := a.takeLock(ctx); err != nil {
+			return err
+		}
 	}
 	// The address the tunnel uses, by restart's rule: keep hostname.IF's
 	// source while the egress interface still has it.

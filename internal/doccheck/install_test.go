@@ -113,6 +113,10 @@ func makeInstall(t *testing.T, tool string) installed {
 		t.Fatal(err)
 	}
 	defer os.RemoveAll(dest)
+	// make, then make install, as an admin does (the second as root).
+	if out, err := runIn(root, makeEnv(), path, "all"); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
 	if out, err := runIn(root, makeEnv(), path, "install", "DESTDIR="+dest); err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
