@@ -4,7 +4,6 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"slices"
 	"testing"
 
 	"github.com/gifctl/gifctl/internal/sim/gifsim"
@@ -142,35 +141,8 @@ func TestTunnelSurvivesRenumbering(t *testing.T) {
 // cleanly (its control socket removed).
 func assertTornDown(t *testing.T, lab *netns.Lab, ctls ...string) {
 	t.Helper()
-	inodes := map[string]uint64{}
-	var procs []*netns.Process
-	for _, ns := range lab.Namespaces() {
-		ino, err := ns.Inode()
-		if err != nil {
-			t.Fatal(err)
-		}
-		inodes[ns.Name] = ino
-		procs = append(procs, ns.Processes()...)
-	}
-	if err := lab.Close(); err != nil {
+	if err := lab.CloseAndVerify(); err != nil {
 		t.Fatalf("teardown: %v", err)
-	}
-	names, err := netns.List()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for name, ino := range inodes {
-		if slices.Contains(names, name) {
-			t.Errorf("%s: namespace left behind", name)
-		}
-		if pids := netns.PidsIn(ino); len(pids) > 0 {
-			t.Errorf("%s: processes %v left behind", name, pids)
-		}
-	}
-	for _, p := range procs {
-		if !p.Exited() {
-			t.Errorf("%v: still running", p.Argv)
-		}
 	}
 	for _, ctl := range ctls {
 		socks, _ := filepath.Glob(filepath.Join(ctl, "*.sock"))

@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"os"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -248,6 +249,59 @@ func (l *Lab) Close() error {
 	l.closeErr = errors.Join(errs...)
 	l.mu.Unlock()
 	return l.closeErr
+}
+
+// CloseAndVerify closes the Lab and checks that nothing is left: no
+// namespace of the Lab still named, no process still inside one, every
+// process started in it reaped. It holds each namespace open meanwhile, so
+// that the kernel cannot give a namespace's inode number to a new one (made
+// by a parallel test) before the check.
+func (l *Lab) CloseAndVerify() error {
+	l.mu.Lock()
+	made := append([]*Namespace(nil), l.made...)
+	l.mu.Unlock()
+	type held struct {
+		ns  *Namespace
+		f   *os.File
+		ino uint64
+	}
+	var hold []held
+	var procs []*Process
+	for _, ns := range made {
+		procs = append(procs, ns.Processes()...)
+		f, err := os.Open(ns.path())
+		if err != nil {
+			continue // already gone
+		}
+		defer f.Close()
+		ino, err := ns.Inode()
+		if err != nil {
+			continue
+		}
+		hold = append(hold, held{ns, f, ino})
+	}
+	var errs []error
+	if err := l.Close(); err != nil {
+		errs = append(errs, err)
+	}
+	names, err := List()
+	if err != nil {
+		errs = append(errs, err)
+	}
+	for _, h := range hold {
+		if slices.Contains(names, h.ns.Name) {
+			errs = append(errs, fmt.Errorf("%s: namespace left behind", h.ns.Name))
+		}
+		if pids := PidsIn(h.ino); len(pids) > 0 {
+			errs = append(errs, fmt.Errorf("%s: processes %v left behind", h.ns.Name, pids))
+		}
+	}
+	for _, p := range procs {
+		if !p.Exited() {
+			errs = append(errs, fmt.Errorf("%s: still running", strings.Join(p.Argv, " ")))
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // remove kills every process inside ns and deletes it, and checks that

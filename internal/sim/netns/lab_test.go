@@ -38,36 +38,22 @@ func TestLabBuildsRoutesAndTearsDown(t *testing.T) {
 	if _, err := l.PoP.Run(ctx, "sh", "-c", "sleep 301 >/dev/null 2>&1 &"); err != nil {
 		t.Fatal(err)
 	}
-	inodes := map[string]uint64{}
-	for _, ns := range l.Namespaces() {
-		ino, err := ns.Inode()
-		if err != nil {
-			t.Fatal(err)
-		}
-		inodes[ns.Name] = ino
+	ino, err := l.PoP.Inode()
+	if err != nil {
+		t.Fatal(err)
 	}
-	if len(PidsIn(inodes[l.PoP.Name])) == 0 {
+	if len(PidsIn(ino)) == 0 {
 		t.Fatal("the forked sleep is not in the PoP namespace")
 	}
 
+	// CloseAndVerify is Close plus the checks: no namespace listed, no
+	// process inside one, the tracked ones reaped.
 	closed = true
-	if err := l.Close(); err != nil {
+	if err := l.CloseAndVerify(); err != nil {
 		t.Fatalf("Close: %v", err)
 	}
 	if !tracked.Exited() {
 		t.Error("tracked process still running after Close")
-	}
-	names, err := List()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for name, ino := range inodes {
-		if slices.Contains(names, name) {
-			t.Errorf("%s: still listed after Close", name)
-		}
-		if pids := PidsIn(ino); len(pids) > 0 {
-			t.Errorf("%s: processes %v left after Close", name, pids)
-		}
 	}
 	if err := l.Close(); err != nil {
 		t.Errorf("second Close: %v", err)
