@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"net/netip"
 	"strings"
 
@@ -43,7 +44,9 @@ func (b *brokerUpdater) Update(ctx context.Context, addr netip.Addr) error {
 	}
 	switch {
 	case err != nil:
-		return err
+		// Name the step: the broker's own errors name only its URL, and
+		// a deadline reads "context deadline exceeded".
+		return fmt.Errorf("%s: broker update: %w", name, err)
 	case r.Sent:
 		b.a.log.Infof("%s: broker answered %q", name, strings.TrimSpace(r.Answer.Code+" "+r.Answer.Text))
 	default:
