@@ -113,3 +113,8 @@ func (f *fakeHost) Route(op string, gw netip.Addr, inet6 bool) error {
 	f.record("route %s %v inet6=%v", op, gw, inet6)
 	return nil
 }
+
+func (f *fakeHost) Autoconf(name string) error {
+	f.record("autoconf %s", name)
+	return nil
+}

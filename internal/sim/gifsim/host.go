@@ -25,6 +25,10 @@ type host interface {
 	SetDescription(name, text string) error
 	AddInet(name string, addr netip.Prefix, peer netip.Addr) error
 	AddInet6(name string, addr netip.Prefix, peer netip.Addr) error
+	// Autoconf asks for an IPv4 lease on name, as `ifconfig IF inet
+	// autoconf` does: dhcpleased(8) (here gifsim dhcpleased) gets one in
+	// the background and sets address and default route.
+	Autoconf(name string) error
 	// Route changes the default route of addr's family: add, change or
 	// delete, as route(8) does; gw is unused for delete.
 	Route(op string, gw netip.Addr, inet6 bool) error

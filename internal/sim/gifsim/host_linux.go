@@ -211,3 +211,42 @@ func (h linuxHost) Route(op string, gw netip.Addr, inet6 bool) error {
 	}
 	return err
 }
+
+// Autoconf starts the DHCP client stand-in for name, detached like the
+// gif daemons, logging to CTL/NAME.dhcpleased.log. One already running
+// for name makes the new one exit at once.
+func (h linuxHost) Autoconf(name string) error {
+	exe, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	logf, err := os.OpenFile(filepath.Join(h.ctl, name+".dhcpleased.log"), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+	if err != nil {
+		return err
+	}
+	defer logf.Close()
+	cmd := exec.Command(exe, "dhcpleased", "-if", name, "-ctl", h.ctl)
+	cmd.Stdout, cmd.Stderr = logf, logf
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	go cmd.Wait()
+	return nil
+}
+
+// applyLease replaces the interface's IPv4 configuration by l's: its
+// address alone, and the default route through l's gateway.
+func applyLease(ifname string, l lease) error {
+	if _, err := ip("-4", "addr", "flush", "dev", ifname); err != nil {
+		return err
+	}
+	if !l.valid() {
+		return nil // the route went with the address
+	}
+	if _, err := ip("-4", "addr", "add", l.Prefix.String(), "dev", ifname); err != nil {
+		return err
+	}
+	_, err := ip("-4", "route", "replace", "default", "via", l.Gateway.String(), "dev", ifname)
+	return err
+}

@@ -29,3 +29,6 @@ func (otherHost) SetDescription(string, string) error             { return errOS
 func (otherHost) AddInet(string, netip.Prefix, netip.Addr) error  { return errOS() }
 func (otherHost) AddInet6(string, netip.Prefix, netip.Addr) error { return errOS() }
 func (otherHost) Route(string, netip.Addr, bool) error            { return errOS() }
+func (otherHost) Autoconf(string) error                           { return errOS() }
+
+func applyLease(string, lease) error { return errOS() }

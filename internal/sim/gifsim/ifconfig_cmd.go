@@ -33,7 +33,8 @@ func ifconfigMain(args []string, stdout, stderr io.Writer) int {
 //	ifconfig IF create                a gif: start its daemon
 //	ifconfig IF [inet|inet6] ARGS...  up, down, mtu N, tunnel S D, -tunnel,
 //	                                  description T, -description, ADDR [DEST],
-//	                                  netmask M, prefixlen N, broadcast B, alias
+//	                                  netmask M, prefixlen N, broadcast B, alias,
+//	                                  inet autoconf (see dhcpleased)
 //
 // As in ifconfig.c, a fatal error (errx) prints and stops with status 1; a
 // failed ioctl (warn) prints and goes on, and the status stays 0.
@@ -177,10 +178,17 @@ func configure(h host, name string, args []string, stderr io.Writer) int {
 			default:
 				a.broadcast = v[0]
 			}
+		case "autoconf":
+			if a.af != "inet" || len(a.addrs) > 0 {
+				return errx("%s %s: not simulated by the gifsim stand-in", a.af, w)
+			}
+			if err := h.Autoconf(name); err != nil {
+				warn("%s: autoconf: %v", name, err)
+			}
 		case "alias":
 			// Adding is all this stand-in does with addresses anyway.
 		default:
-			if strings.HasPrefix(w, "-") || w == "autoconf" || w == "delete" || len(a.addrs) == 2 {
+			if strings.HasPrefix(w, "-") || w == "delete" || len(a.addrs) == 2 {
 				return errx("%s: not simulated by the gifsim stand-in", w)
 			}
 			a.addrs = append(a.addrs, w)

@@ -91,6 +91,8 @@ func TestIfconfigCommands(t *testing.T) {
 		{"unknown word", []string{"em0", "-frob"}, 1, nil, "ifconfig: -frob: not simulated by the gifsim stand-in\n"},
 		{"bad address", []string{"em0", "inet6", "nonsense"}, 1, nil, "ifconfig: nonsense: bad value\n"},
 		{"description", []string{"em0", "description", "uplink to ISP"}, 0, []string{`descr em0 "uplink to ISP"`}, ""},
+		{"inet autoconf, as netstart runs dhcp", []string{"em0", "inet", "autoconf"}, 0, []string{"autoconf em0"}, ""},
+		{"inet6 autoconf", []string{"em0", "inet6", "autoconf"}, 1, nil, "ifconfig: inet6 autoconf: not simulated by the gifsim stand-in\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -31,9 +31,11 @@ func RunIfRequested() {
 type command func(args []string, stdout, stderr io.Writer) int
 
 var commands = map[string]command{
-	"gif":      gifMain,
-	"ifconfig": ifconfigMain,
-	"netstart": netstartMain,
+	"broker":     brokerMain,
+	"dhcpleased": dhcpleasedMain,
+	"gif":        gifMain,
+	"ifconfig":   ifconfigMain,
+	"netstart":   netstartMain,
 }
 
 // Main runs the subcommand named by args[0] and returns the exit status.
