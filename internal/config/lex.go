@@ -1,5 +1,7 @@
 package config
 
+import "fmt"
+
 // tokKind is what the lexer found.
 type tokKind int
 
@@ -26,6 +28,12 @@ type token struct {
 // the characters between the quotes, and one line of the file holds it.
 // Words are not checked here: a value is checked against its keyword, so
 // the message can name the keyword.
+// maxValue bounds a word or quoted string: PATH_MAX on OpenBSD, and ten
+// times an HE update URL. pf's and ifstated's lexers likewise refuse a
+// string longer than their buffer. Past it a value is a mistake or an
+// attack, and would only come back, whole, in an error message.
+const maxValue = 1024
+
 func lex(name string, data []byte) ([]token, error) {
 	// Most statements have two or three tokens; a guess saves regrowing.
 	toks := make([]token, 0, len(data)/6+1)
@@ -63,6 +71,9 @@ func lex(name string, data []byte) ([]token, error) {
 			if j == len(data) || data[j] == '\n' {
 				return nil, &ParseError{name, line, "unterminated quoted string"}
 			}
+			if j-i-1 > maxValue {
+				return nil, &ParseError{name, line, fmt.Sprintf("value longer than %d bytes", maxValue)}
+			}
 			toks = append(toks, token{tokString, string(data[i+1 : j]), line})
 			i = j + 1
 		default:
@@ -74,6 +85,9 @@ func lex(name string, data []byte) ([]token, error) {
 					return nil, &ParseError{name, line, `single quote outside double quotes; quote with "`}
 				}
 				j++
+			}
+			if j-i > maxValue {
+				return nil, &ParseError{name, line, fmt.Sprintf("value longer than %d bytes", maxValue)}
 			}
 			toks = append(toks, token{tokWord, string(data[i:j]), line})
 			i = j
