@@ -30,12 +30,14 @@ func (i *IfstatedCmd) Run(a *app) error {
 	if err != nil {
 		return err
 	}
-	if err := a.sandbox("ifstated"); err != nil {
-		return err
-	}
+	// Before the sandbox: a relative -c makes Abs call getcwd(2), which
+	// pledge allows only with rpath or wpath, and "stdio" has neither.
 	configPath, err := filepath.Abs(a.cli.Config)
 	if err != nil {
 		return usageError(err)
+	}
+	if err := a.sandbox("ifstated"); err != nil {
+		return err
 	}
 	o := ifstated.Options{Gifctl: i.Gifctl, ConfigPath: configPath}
 	if err := ifstated.Check(c, o); err != nil {
