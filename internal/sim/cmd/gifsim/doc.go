@@ -1,4 +1,6 @@
-// Command gifsim is the simulation's multi-call test program: the userspace
-// gif daemon and the netstart and ifconfig stand-ins. See package
-// github.com/gifctl/gifctl/internal/sim/gifsim.
+// Command gifsim is the simulation's multi-call program: the userspace gif
+// daemon, the netstart, ifconfig and dhcpleased stand-ins and the broker
+// (see package github.com/gifctl/gifctl/internal/sim/gifsim), and
+// `gifsim demo`, the address-change scenario shown live (`make demo`; see
+// package github.com/gifctl/gifctl/internal/sim/scenario).
 package main

@@ -1,0 +1,25 @@
+// Package scenario runs gifctl end to end in the simulation: a router
+// namespace whose egress em0 the ISP renumbers, a PoP namespace with the
+// broker's end of a real protocol-41 tunnel and its HTTPS update endpoint,
+// and between them gifctl driven the way ifstated(8) drives it.
+//
+// A World is one such setup. It builds on package sim and its parts: the
+// userspace gif, the netstart/ifconfig/dhcpleased stand-ins and the
+// simulated broker (gifsim), and a pfctl stand-in script. The router runs
+// the real gifctl binary with a gifctl.conf whose set options point at the
+// stand-ins. The ifstated.conf that gifctl generates for that configuration
+// (ifstated.Render) is parsed (ifstated.Parse) and run by ifstated.Machine,
+// ifstated's own rules in Go, with every test and action executed for real
+// as `/bin/sh -c CMD` inside the router's namespace (World.Shell): no
+// hand-written loop decides when gifctl runs.
+//
+// Time: the file is run as rendered. For speed, tests make the Machine's
+// clock run faster (Options.Scale): "every 5" becomes every 0.5 s of real
+// time at scale 10. Only ifstated's clock is scaled: gifctl's timeouts and
+// back-offs, the broker's abuse window and the minute clock of $retry (the
+// shell's date) keep real time. The demo runs at real time.
+//
+// Everything that happens becomes an Event (what ifstated ran, its state
+// changes, what gifctl printed, the broker's answers, when ping came back),
+// kept for assertions and shown live by the demo (Demo, `make demo`).
+package scenario

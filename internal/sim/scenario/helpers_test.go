@@ -1,0 +1,156 @@
+package scenario
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gifctl/gifctl/internal/sim"
+	"github.com/gifctl/gifctl/internal/sim/gifsim"
+	"github.com/gifctl/gifctl/internal/sim/netns"
+)
+
+// testScale runs ifstated's clock ten times faster than real time: its
+// tunnel check every 0.5 s, its ping checks every 3 s.
+const testScale = 10
+
+var build struct {
+	once sync.Once
+	dir  string
+	path string
+	err  error
+}
+
+func TestMain(m *testing.M) {
+	gifsim.RunIfRequested()
+	code := m.Run()
+	if build.dir != "" {
+		os.RemoveAll(build.dir)
+	}
+	os.Exit(code)
+}
+
+// gifctlBinary builds gifctl once per test run, into a temporary directory.
+func gifctlBinary(t *testing.T) string {
+	t.Helper()
+	build.once.Do(func() {
+		if build.dir, build.err = os.MkdirTemp("", "gifsim-gifctl"); build.err != nil {
+			return
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		defer cancel()
+		build.path, build.err = BuildGifctl(ctx, build.dir)
+	})
+	if build.err != nil {
+		t.Fatal(build.err)
+	}
+	return build.path
+}
+
+// newWorld builds a Lab and a World in it for t, ifstated running and all
+// well. On failure, and with go test -v, the whole event log is printed.
+func newWorld(t *testing.T) *World {
+	t.Helper()
+	lab := netns.NewForTest(t)
+	prog, err := sim.SelfProgram()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := Start(context.Background(), lab, Options{
+		Program: prog, Gifctl: gifctlBinary(t), Dir: t.TempDir(), Scale: testScale,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		w.Stop()
+		if t.Failed() || testing.Verbose() {
+			t.Logf("events:\n%s", w.Events())
+		}
+	})
+	return w
+}
+
+// finish stops ifstated, tears the Lab down and checks that nothing is
+// left: no namespace, no process in one. It also checks that the update
+// key never showed: not in any event, command output or state file.
+func finish(t *testing.T, w *World) {
+	t.Helper()
+	w.Stop()
+	if err := w.Lab.CloseAndVerify(); err != nil {
+		t.Errorf("teardown: %v", err)
+	}
+	if strings.Contains(w.Events().String(), w.Key) {
+		t.Errorf("the update key shows in the events")
+	}
+	filepath.WalkDir(filepath.Join(w.Dir, "state"), func(path string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			if data, _ := os.ReadFile(path); strings.Contains(string(data), w.Key) {
+				t.Errorf("%s holds the update key", path)
+			}
+		}
+		return nil
+	})
+}
+
+// lastRun waits until a run of cmd that started after since has ended,
+// and returns the first such run.
+func lastRun(t *testing.T, w *World, cmd string, since time.Duration, timeout time.Duration) Run {
+	t.Helper()
+	var got Run
+	err := w.WaitFor(context.Background(), timeout, fmt.Sprintf("a run of %q", cmd), func() bool {
+		for _, r := range w.Runs(cmd) {
+			if r.Start >= since {
+				got = r
+				return true
+			}
+		}
+		return false
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got
+}
+
+// updates is the number of update requests the broker has had, and its
+// answers.
+func updates(t *testing.T, w *World) (int, []string) {
+	t.Helper()
+	n, answers, err := w.Updates(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n, answers
+}
+
+func wantHostnameSource(t *testing.T, w *World, src string) {
+	t.Helper()
+	want := "tunnel " + src + " " + netns.PoPPrefix.Addr().String() + "\n"
+	if got := w.ReadFile("etc/hostname.gif0"); !strings.Contains(got, want) {
+		t.Errorf("hostname.gif0:\n%s\nwant the line %q", got, want)
+	}
+}
+
+// tunnelCheckTrue waits until a run of gifctl check tunnel that started
+// after since has said the tunnel agrees with em0.
+func tunnelCheckTrue(t *testing.T, w *World, since time.Duration) {
+	t.Helper()
+	check := w.Gifctl("check tunnel gif0")
+	err := w.WaitFor(context.Background(), 20*time.Second, "check tunnel to be true", func() bool {
+		for _, r := range w.Runs(check) {
+			if r.Start >= since && r.Code == 0 {
+				return true
+			}
+		}
+		return false
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

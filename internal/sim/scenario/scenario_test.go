@@ -1,0 +1,260 @@
+package scenario
+
+import (
+	"context"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gifctl/gifctl/internal/sim/netns"
+)
+
+// TestAddressChange: the ISP renumbers the router; ifstated's tunnel check
+// notices, gifctl restart repoints the tunnel and tells the broker, the
+// broker pings the new address and moves its end, IPv6 comes back.
+func TestAddressChange(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	ctx := context.Background()
+	change := w.Events().Since()
+	d, err := AddressChange(ctx, w, 30*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("recovered in %.1f s (ifstated's clock %dx: its tunnel check runs every %.1f s)", d.Seconds(), testScale, 5.0/testScale)
+
+	r := lastRun(t, w, w.Gifctl("restart gif0"), change, 10*time.Second)
+	if r.Code != 0 {
+		t.Errorf("restart: exit %d\n%s", r.Code, r.Output)
+	}
+	newSrc := netns.RenumberedPrefix.Addr().String()
+	wantHostnameSource(t, w, newSrc)
+	_, answers := updates(t, w)
+	if want := []string{"nochg " + netns.RouterPrefix.Addr().String(), "good " + newSrc}; !slices.Equal(answers, want) {
+		t.Errorf("broker answers %q, want %q", answers, want)
+	}
+	if len(w.Events().Find("pop", "broker: ping "+newSrc+": reply")) == 0 {
+		t.Errorf("the broker did not ping %s before accepting it", newSrc)
+	}
+	if err := w.WaitFor(ctx, 20*time.Second, "all well again", w.AllWell); err != nil {
+		t.Error(err)
+	}
+	finish(t, w)
+}
+
+// TestLostLease: em0 loses its lease and, later, gets a new address. The
+// IPv4 check fails, ifstated goes to no_ipv4 and runs gifctl restart
+// --egress: netstart em0 starts the DHCP client, gifctl waits for the
+// address the ISP offers a second later, then restarts the tunnel.
+func TestLostLease(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	ctx := context.Background()
+	start := time.Now()
+	if err := w.LoseLease(); err != nil {
+		t.Fatal(err)
+	}
+	egress := w.Gifctl("restart --egress gif0")
+	if err := w.WaitFor(ctx, 20*time.Second, "ifstated to run "+egress, func() bool {
+		return len(w.Events().Find("ifstated", "running "+egress)) > 0
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if s := w.State(); s != "no_ipv4" {
+		t.Errorf("ifstated in state %s while it restarts the egress, want no_ipv4", s)
+	}
+	time.Sleep(time.Second)
+	if err := w.OfferLease(netns.RenumberedPrefix); err != nil {
+		t.Fatal(err)
+	}
+	d, err := w.WaitIPv6(ctx, start, 30*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("IPv6 back %.1f s after the lease was lost", d.Seconds())
+	runs := w.Runs(egress)
+	if len(runs) == 0 || runs[0].Code != 0 {
+		t.Fatalf("restart --egress: %+v", runs)
+	}
+	if !strings.Contains(runs[0].Output, "em0: restarting") {
+		t.Errorf("restart --egress said:\n%s", runs[0].Output)
+	}
+	wantHostnameSource(t, w, netns.RenumberedPrefix.Addr().String())
+	if err := w.WaitFor(ctx, 20*time.Second, "all well again", w.AllWell); err != nil {
+		t.Error(err)
+	}
+	finish(t, w)
+}
+
+// TestBadAuth: the broker refuses the update key. gifctl exits 1 naming
+// the answer, and backs off: ifstated keeps asking (no_ipv6), gifctl does
+// not send again.
+func TestBadAuth(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	ctx := context.Background()
+	if err := w.Broker.Force(ctx, 200, "badauth"); err != nil {
+		t.Fatal(err)
+	}
+	w.Logf("the broker answers badauth from now on (the update key was changed at HE, say)")
+	before, _ := updates(t, w)
+	change := w.Events().Since()
+	if err := w.Renumber(netns.RenumberedPrefix); err != nil {
+		t.Fatal(err)
+	}
+	restart := w.Gifctl("restart gif0")
+	first := lastRun(t, w, restart, change, 20*time.Second)
+	if first.Code != 1 || !strings.Contains(first.Output, `"badauth"`) {
+		t.Errorf("restart with badauth: exit %d, said:\n%s\nwant exit 1 naming \"badauth\"", first.Code, first.Output)
+	}
+	// IPv6 stays down, so ifstated goes to no_ipv6 and runs restart again.
+	second := lastRun(t, w, restart, first.End, 30*time.Second)
+	if !strings.Contains(second.Output, "backing off until") {
+		t.Errorf("restart during the back-off said:\n%s\nwant it to say it backs off", second.Output)
+	}
+	time.Sleep(3 * time.Second) // 30 s of ifstated's time: more checks, more chances to loop
+	after, answers := updates(t, w)
+	if after != before+1 {
+		t.Errorf("%d update requests after the change, want 1: %q", after-before, answers)
+	}
+	t.Logf("%d restarts since the change, %d update request", len(w.Runs(restart))-1, after-before)
+	finish(t, w)
+}
+
+// TestAbuse: the ISP renumbers the router three times within seconds. The
+// broker takes two updates (with the first restart's, three within a
+// minute) and answers abuse to the next; gifctl backs off, and a further
+// change during the back-off sends nothing.
+func TestAbuse(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	ctx := context.Background()
+	a, b := netns.RouterPrefix, netns.RenumberedPrefix
+	restart := w.Gifctl("restart gif0")
+	for i, p := range []struct {
+		to   netip.Prefix
+		want string
+	}{
+		{b, "good " + b.Addr().String()},
+		{a, "good " + a.Addr().String()},
+		{b, "abuse"},
+	} {
+		change := w.Events().Since()
+		if err := w.Renumber(p.to); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.WaitFor(ctx, 20*time.Second, "update "+p.want, func() bool {
+			n, _ := updates(t, w)
+			return n == i+2
+		}); err != nil {
+			t.Fatal(err)
+		}
+		r := lastRun(t, w, restart, change, 20*time.Second)
+		if _, answers := updates(t, w); answers[i+1] != p.want {
+			t.Fatalf("answer %q, want %q", answers[i+1], p.want)
+		}
+		if p.want == "abuse" && (r.Code != 1 || !strings.Contains(r.Output, `"abuse"`) || !strings.Contains(r.Output, "backing off until")) {
+			t.Errorf("restart answered abuse: exit %d, said:\n%s", r.Code, r.Output)
+		}
+		// ifstated acts on changes of a test's result: the next change
+		// of address is noticed at once only after the tunnel check has
+		// seen this one repaired.
+		tunnelCheckTrue(t, w, r.End)
+	}
+	// Another change, inside the back-off: gifctl restarts the tunnel but
+	// leaves the broker alone.
+	change := w.Events().Since()
+	if err := w.Renumber(a); err != nil {
+		t.Fatal(err)
+	}
+	r := lastRun(t, w, restart, change, 20*time.Second)
+	if r.Code != 1 || !strings.Contains(r.Output, "backing off until") {
+		t.Errorf("restart during the back-off: exit %d, said:\n%s", r.Code, r.Output)
+	}
+	wantHostnameSource(t, w, a.Addr().String())
+	time.Sleep(3 * time.Second)
+	if n, answers := updates(t, w); n != 4 {
+		t.Errorf("%d update requests, want 4 (none during the back-off): %q", n, answers)
+	}
+	finish(t, w)
+}
+
+// TestPrivateEgressBehindNAT: the router moves to a private address behind
+// the ISP's NAT. gifctl leaves myip out, the broker takes the NAT's public
+// address from the request, pings it, and the tunnel works through the NAT.
+func TestPrivateEgressBehindNAT(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	ctx := context.Background()
+	if err := w.Lab.ISP.Masquerade(netns.ISPPoPIf); err != nil {
+		t.Fatal(err)
+	}
+	public := netns.PoPPrefix.Masked().Addr().Next() // the ISP's address on the PoP's side
+	w.Events().Addf("isp", "NAT: what leaves through pop0 takes %s as its source", public)
+	private := netip.MustParsePrefix("192.168.1.2/24")
+	start := time.Now()
+	change := w.Events().Since()
+	if err := w.Renumber(private); err != nil {
+		t.Fatal(err)
+	}
+	d, err := w.WaitIPv6(ctx, start, 30*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("IPv6 back through the NAT in %.1f s", d.Seconds())
+	r := lastRun(t, w, w.Gifctl("restart gif0"), change, 10*time.Second)
+	if !strings.Contains(r.Output, "myip left out: 192.168.1.2 is a private address") {
+		t.Errorf("restart said:\n%s\nwant it to say myip is left out", r.Output)
+	}
+	reqs, err := w.Broker.Requests(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := reqs[len(reqs)-1]
+	if last.Query.Has("myip") || last.Remote.Addr() != public || last.Answer != "good "+public.String() {
+		t.Errorf("last update: %s from %s, answered %q; want no myip, from %s, good %s", last.RequestURI, last.Remote, last.Answer, public, public)
+	}
+	wantHostnameSource(t, w, private.Addr().String())
+	if err := w.WaitFor(ctx, 20*time.Second, "all well again", w.AllWell); err != nil {
+		t.Error(err)
+	}
+	finish(t, w)
+}
+
+// TestBrokenPFConf: pf.conf does not parse. gifctl restarts the tunnel and
+// updates the broker, but does not load pf.conf, and says why.
+func TestBrokenPFConf(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	ctx := context.Background()
+	loaded := w.ReadFile("pf.loaded")
+	if err := os.WriteFile(filepath.Join(w.Dir, "etc/pf.conf"), []byte("pass\nBROKEN rule\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	w.Events().Addf("admin", "edits pf.conf: a syntax error on line 2")
+	if err := os.Remove(filepath.Join(w.Dir, "pfctl.calls")); err != nil {
+		t.Fatal(err)
+	}
+	change := w.Events().Since()
+	d, err := AddressChange(ctx, w, 30*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("IPv6 back in %.1f s despite pf.conf", d.Seconds())
+	r := lastRun(t, w, w.Gifctl("restart gif0"), change, 10*time.Second)
+	if r.Code != 1 || !strings.Contains(r.Output, "pf.conf: not loaded") || !strings.Contains(r.Output, "syntax error") {
+		t.Errorf("restart: exit %d, said:\n%s\nwant exit 1, pf.conf not loaded, the syntax error", r.Code, r.Output)
+	}
+	calls := strings.Split(strings.TrimSpace(w.ReadFile("pfctl.calls")), "\n")
+	if want := "pfctl -n -f " + w.Dir + "/etc/pf.conf"; !slices.Equal(calls, []string{want}) {
+		t.Errorf("pfctl calls %q, want only %q", calls, want)
+	}
+	if got := w.ReadFile("pf.loaded"); got != loaded {
+		t.Errorf("pf loaded %q, want the old rules %q still", got, loaded)
+	}
+	finish(t, w)
+}

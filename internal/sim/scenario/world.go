@@ -1,0 +1,434 @@
+package scenario
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gifctl/gifctl/ifstated"
+	"github.com/gifctl/gifctl/internal/config"
+	"github.com/gifctl/gifctl/internal/sim"
+	"github.com/gifctl/gifctl/internal/sim/gifsim"
+	"github.com/gifctl/gifctl/internal/sim/netns"
+)
+
+// The broker account the router's gifctl.conf uses.
+const (
+	TunnelID = "123456"
+	User     = "alice"
+)
+
+// Options configure a World.
+type Options struct {
+	Program sim.Program // gifsim: the stand-ins, the gif daemons, the broker
+	Gifctl  string      // the gifctl binary under test, an absolute path
+	Dir     string      // an empty directory for the World's files
+	// Scale makes ifstated's clock run that many times faster than the
+	// wall clock (see scaledClock); 0 or 1 is real time, as in the demo.
+	Scale float64
+	// Live, when set, gets every event as it happens.
+	Live io.Writer
+}
+
+// World is one simulated router under gifctl and ifstated, its ISP and its
+// broker's PoP, built in a Lab.
+type World struct {
+	Lab          *netns.Lab
+	Dir          string
+	Conf         string // gifctl.conf
+	IfstatedConf string // what `gifctl ifstated` prints for Conf; the Machine runs it
+	Key          string // the update key: a secret that must never show
+	Broker       *gifsim.BrokerControl
+	RouterCtl    string // the router's gif control directory (and leases)
+	PoPCtl       string
+
+	opts Options
+	ev   *Events
+	runs runs
+
+	mu          sync.Mutex
+	state       string // ifstated's current state
+	stopMachine context.CancelFunc
+	machineDone chan struct{}
+}
+
+// Start builds the World in lab: files, stand-ins, the PoP's gif and
+// broker, the router's first `gifctl restart` (the admin's one-time step),
+// and ifstated (the generated file, run by ifstated.Machine), and returns
+// once ifstated is in state auto with every check true. Stop ends
+// ifstated; closing lab ends the rest.
+func Start(ctx context.Context, lab *netns.Lab, opts Options) (*World, error) {
+	if opts.Scale <= 0 {
+		opts.Scale = 1
+	}
+	w := &World{
+		Lab:       lab,
+		Dir:       opts.Dir,
+		Conf:      filepath.Join(opts.Dir, "gifctl.conf"),
+		RouterCtl: filepath.Join(opts.Dir, "ctl", "router"),
+		PoPCtl:    filepath.Join(opts.Dir, "ctl", "pop"),
+		opts:      opts,
+		ev:        newEvents(opts.Live),
+	}
+	w.ev.short = strings.NewReplacer(opts.Dir+"/", "$SIM/", opts.Dir, "$SIM")
+	key := make([]byte, 10)
+	rand.Read(key)
+	w.Key = hex.EncodeToString(key)
+	steps := []func(context.Context) error{w.files, w.startPoP, w.firstRestart, w.startIfstated}
+	for _, step := range steps {
+		if err := step(ctx); err != nil {
+			w.Stop()
+			return nil, err
+		}
+	}
+	return w, nil
+}
+
+// Events is the World's log.
+func (w *World) Events() *Events { return w.ev }
+
+// Logf adds an event of the simulation itself.
+func (w *World) Logf(format string, args ...any) { w.ev.Addf("sim", format, args...) }
+
+func (w *World) path(name string) string { return filepath.Join(w.Dir, name) }
+
+// files writes what an OpenBSD router would have in /etc, the stand-ins
+// for its tools, and gifctl.conf.
+func (w *World) files(ctx context.Context) error {
+	for _, d := range []string{"etc", "state", "bin", "ctl/router", "ctl/pop"} {
+		if err := os.MkdirAll(w.path(d), 0o700); err != nil {
+			return err
+		}
+	}
+	if _, err := sim.WriteStandIns(w.path("bin"), w.opts.Program, w.RouterCtl, w.path("etc")); err != nil {
+		return err
+	}
+	pfctl := strings.ReplaceAll(pfctlScript, "DIR", w.Dir)
+	files := []struct {
+		name, text string
+		mode       os.FileMode
+	}{
+		{"bin/pfctl", pfctl, 0o755},
+		{"etc/pf.conf", "pass\n", 0o600},
+		// The egress gets its address from the ISP by DHCP.
+		{"etc/hostname.em0", "dhcp\n", 0o640},
+		{"gifctl.conf", w.gifctlConf(), 0o600},
+	}
+	for _, f := range files {
+		if err := os.WriteFile(w.path(f.name), []byte(f.text), f.mode); err != nil {
+			return err
+		}
+	}
+	w.Logf("network: router em0 %s -- isp -- %s pop; IPv6 host %s behind the pop",
+		w.Lab.RouterIPv4(), netns.PoPPrefix, netns.PoPHost)
+	w.Logf("files in %s: gifctl.conf, ifstated.conf, etc/hostname.gif0, state/", w.Dir)
+	return nil
+}
+
+// pfctlScript is pfctl(8) as far as gifctl can tell: `-n -f FILE` parses,
+// `-f FILE` loads (a copy in DIR/pf.loaded); a file saying BROKEN has a
+// syntax error. Every call goes to DIR/pfctl.calls.
+const pfctlScript = `#!/bin/sh
+# pfctl(8) stand-in for the simulation.
+echo "pfctl $*" >> DIR/pfctl.calls
+eval f=\${$#}
+if grep -q BROKEN "$f"; then
+	echo "$f:2: syntax error" >&2
+	exit 1
+fi
+case " $* " in
+*" -n "*) ;;
+*) cp "$f" DIR/pf.loaded ;;
+esac
+exit 0
+`
+
+// BrokerURL is the update URL as HE's tunnel page shows it, without the
+// credentials.
+func BrokerURL() string {
+	return fmt.Sprintf("https://%s/nic/update?hostname=%s", netns.PoPPrefix.Addr(), TunnelID)
+}
+
+func (w *World) gifctlConf() string {
+	pop := netns.PoPPrefix.Addr()
+	return fmt.Sprintf(`# gifctl.conf for the simulated router: OpenBSD's tools are stand-ins.
+set hostname-dir "%[1]s/etc"
+set state-dir "%[1]s/state"
+set netstart "%[1]s/bin/netstart"
+set ifconfig "%[1]s/bin/ifconfig"
+set pfctl "%[1]s/bin/pfctl"
+set pf-conf "%[1]s/etc/pf.conf"
+set ca-file "%[1]s/ca.pem"
+
+check ipv4 {
+	target %[2]s
+	timeout 1
+}
+check ipv6 {
+	target %[3]s
+	timeout 1
+}
+
+tunnel gif0 {
+	egress %[4]s
+	remote %[2]s
+	inet6 %[5]s peer %[6]s
+	update-url "https://%[7]s:%[8]s@%[2]s/nic/update?hostname=%[9]s"
+}
+`, w.Dir, pop, netns.PoPHost, netns.RouterIf, sim.RouterInner6, sim.PoPInner6, User, w.Key, TunnelID)
+}
+
+// startPoP brings up the PoP's end of the tunnel, pointing at the router's
+// address, and the broker, which has that address for the tunnel.
+func (w *World) startPoP(ctx context.Context) error {
+	if _, err := sim.StartPoP(ctx, w.Lab, w.opts.Program, w.PoPCtl); err != nil {
+		return err
+	}
+	accounts := w.path("broker.accounts")
+	line := fmt.Sprintf("%s %s %s %s\n", User, w.Key, TunnelID, w.Lab.RouterIPv4().Addr())
+	if err := os.WriteFile(accounts, []byte(line), 0o600); err != nil {
+		return err
+	}
+	sock := w.path("broker.sock")
+	argv := w.opts.Program.Argv("broker",
+		"-listen", netns.PoPPrefix.Addr().String()+":443",
+		"-ca", w.path("ca.pem"),
+		"-accounts", accounts,
+		"-ctl", w.PoPCtl,
+		"-gif", "gif0",
+		"-control", sock)
+	p, err := w.Lab.PoP.StartLogged(w.opts.Program.Env, &lineWriter{ev: w.ev, who: "pop"}, argv...)
+	if err != nil {
+		return err
+	}
+	w.Broker = gifsim.NewBrokerControl(sock)
+	wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	waited := make(chan error, 1)
+	go func() { waited <- w.Broker.Wait(wctx) }()
+	select {
+	case err = <-waited:
+	case <-p.Done():
+		cancel()
+		<-waited
+		err = errors.New("exited")
+	}
+	if err != nil {
+		return fmt.Errorf("broker: %w: %s", err, p.Output())
+	}
+	return nil
+}
+
+// Gifctl is the command line that runs gifctl with the World's
+// configuration and args, as the generated ifstated.conf spells it.
+func (w *World) Gifctl(args string) string {
+	return w.opts.Gifctl + " -c " + w.Conf + " " + args
+}
+
+// Admin runs gifctl args in the router as the admin would, by hand.
+func (w *World) Admin(ctx context.Context, args string) (Run, error) {
+	cmd := w.Gifctl(args)
+	w.ev.Addf("admin", "%s", cmd)
+	_, err := w.Shell(ctx, cmd)
+	runs := w.Runs(cmd)
+	if len(runs) == 0 {
+		return Run{}, err
+	}
+	return runs[len(runs)-1], err
+}
+
+// firstRestart is what the README's quick start has the admin do once:
+// gifctl restart writes hostname.gif0 from gifctl.conf, netstart creates
+// gif0, and IPv6 works through the tunnel.
+func (w *World) firstRestart(ctx context.Context) error {
+	r, err := w.Admin(ctx, "restart gif0")
+	if err != nil {
+		return err
+	}
+	if r.Code != 0 {
+		return fmt.Errorf("first gifctl restart: exit %d: %s", r.Code, r.Output)
+	}
+	if _, err := w.WaitIPv6(ctx, time.Now(), 5*time.Second); err != nil {
+		return fmt.Errorf("after the first restart: %w", err)
+	}
+	return nil
+}
+
+// startIfstated renders the ifstated.conf gifctl generates for Conf and
+// runs it with ifstated.Machine, every test and action executed for real
+// in the router, and waits until all is well.
+func (w *World) startIfstated(ctx context.Context) error {
+	c, err := config.Load(w.Conf)
+	if err != nil {
+		return err
+	}
+	o := ifstated.Options{Gifctl: w.opts.Gifctl, ConfigPath: w.Conf}
+	if err := ifstated.Check(c, o); err != nil {
+		return err
+	}
+	text := ifstated.Render(c, o)
+	w.IfstatedConf = w.path("ifstated.conf")
+	if err := os.WriteFile(w.IfstatedConf, text, 0o644); err != nil {
+		return err
+	}
+	f, err := ifstated.Parse(w.IfstatedConf, text)
+	if err != nil {
+		return err
+	}
+	w.Logf("ifstated's tests: %s", strings.Join(w.tests(f), ", "))
+	m := ifstated.NewMachine(f)
+	m.Exec = w.Shell
+	m.Clock = scaledClock{start: time.Now(), scale: w.opts.Scale}
+	m.Logf = w.ifstatedLog
+	if w.opts.Scale != 1 {
+		w.Logf("ifstated: %s, its clock %g times faster than real time", w.IfstatedConf, w.opts.Scale)
+	} else {
+		w.Logf("ifstated: %s", w.IfstatedConf)
+	}
+	mctx, cancel := context.WithCancel(context.Background())
+	w.mu.Lock()
+	w.stopMachine, w.machineDone = cancel, make(chan struct{})
+	done := w.machineDone
+	w.mu.Unlock()
+	go func() {
+		defer close(done)
+		m.Run(mctx)
+	}()
+	return w.WaitFor(ctx, 30*time.Second, "ifstated in state auto, every check true", w.AllWell)
+}
+
+// tests lists the file's external tests with their intervals, gifctl's
+// written short.
+func (w *World) tests(f *ifstated.File) []string {
+	var out []string
+	seen := map[string]bool{}
+	var expr func(e *ifstated.Expr)
+	expr = func(e *ifstated.Expr) {
+		if e == nil {
+			return
+		}
+		if e.Op == ifstated.External {
+			s := fmt.Sprintf("%q every %d", strings.TrimPrefix(e.Command, w.Gifctl("")), e.Every)
+			if !seen[s] {
+				seen[s] = true
+				out = append(out, s)
+			}
+		}
+		expr(e.X)
+		expr(e.Y)
+	}
+	var acts func([]*ifstated.Action)
+	acts = func(as []*ifstated.Action) {
+		for _, a := range as {
+			expr(a.Cond)
+			acts(a.Then)
+		}
+	}
+	acts(f.Global)
+	for _, s := range f.States {
+		acts(s.Init)
+		acts(s.Body)
+	}
+	return out
+}
+
+// ifstatedLog takes the Machine's log: every line is an event, and state
+// changes are remembered.
+func (w *World) ifstatedLog(format string, args ...any) {
+	text := fmt.Sprintf(format, args...)
+	for _, prefix := range []string{"initial state: ", "changing state to "} {
+		if s, ok := strings.CutPrefix(text, prefix); ok {
+			w.mu.Lock()
+			w.state = s
+			w.mu.Unlock()
+		}
+	}
+	w.ev.add("ifstated", text)
+}
+
+// State is ifstated's current state.
+func (w *World) State() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.state
+}
+
+// AllWell says whether ifstated is in state auto and the last run of each
+// check (tunnel, ipv4, ipv6) was true.
+func (w *World) AllWell() bool {
+	if w.State() != "auto" {
+		return false
+	}
+	for _, check := range []string{"check tunnel", "check ipv4", "check ipv6"} {
+		r := w.Runs(check)
+		if len(r) == 0 || r[len(r)-1].Code != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// Stop ends ifstated, killing what it runs, and waits for it.
+func (w *World) Stop() {
+	w.mu.Lock()
+	stop, done := w.stopMachine, w.machineDone
+	w.stopMachine = nil
+	w.mu.Unlock()
+	if stop == nil {
+		return
+	}
+	stop()
+	<-done
+}
+
+// WaitFor polls cond until it holds, ctx ends or timeout passes.
+func (w *World) WaitFor(ctx context.Context, timeout time.Duration, what string, cond func() bool) error {
+	deadline := time.Now().Add(timeout)
+	for !cond() {
+		if time.Now().After(deadline) {
+			return fmt.Errorf("waited %s for %s", timeout, what)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	return nil
+}
+
+// Renumber has the ISP move the router to p, as a new lease does.
+func (w *World) Renumber(p netip.Prefix) error {
+	w.ev.Addf("isp", "renumbers the router: em0 %s -> %s", w.Lab.RouterIPv4(), p)
+	return w.Lab.Renumber(p)
+}
+
+// Updates are the requests the broker has had on /nic/update.
+func (w *World) Updates(ctx context.Context) (n int, answers []string, err error) {
+	reqs, err := w.Broker.Requests(ctx)
+	if err != nil {
+		return 0, nil, err
+	}
+	for _, r := range reqs {
+		if r.Path == "/nic/update" {
+			n++
+			answers = append(answers, r.Answer)
+		}
+	}
+	return n, answers, nil
+}
+
+// ReadFile reads a file of the World's tree ("" when missing).
+func (w *World) ReadFile(name string) string {
+	data, _ := os.ReadFile(w.path(name))
+	return string(data)
+}
