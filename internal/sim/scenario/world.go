@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -9,6 +10,7 @@ import (
 	"io"
 	"net/netip"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -263,7 +265,7 @@ func (w *World) firstRestart(ctx context.Context) error {
 	return nil
 }
 
-// startIfstated renders the ifstated.conf gifctl generates for Conf and
+// startIfstated takes the ifstated.conf gifctl generates for Conf and
 // runs it with ifstated.Machine, every test and action executed for real
 // in the router, and waits until all is well.
 func (w *World) startIfstated(ctx context.Context) error {
@@ -275,7 +277,18 @@ func (w *World) startIfstated(ctx context.Context) error {
 	if err := ifstated.Check(c, o); err != nil {
 		return err
 	}
-	text := ifstated.Render(c, o)
+	// The file is what the admin installs: the output of gifctl
+	// ifstated, which must be ifstated.Render's for the configuration.
+	cmd := exec.CommandContext(ctx, w.opts.Gifctl, "-c", w.Conf, "ifstated", "--gifctl", w.opts.Gifctl)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	text, err := cmd.Output()
+	if err != nil {
+		return fmt.Errorf("gifctl ifstated: %w: %s", err, bytes.TrimSpace(stderr.Bytes()))
+	}
+	if !bytes.Equal(text, ifstated.Render(c, o)) {
+		return errors.New("gifctl ifstated prints another file than ifstated.Render")
+	}
 	w.IfstatedConf = w.path("ifstated.conf")
 	if err := os.WriteFile(w.IfstatedConf, text, 0o644); err != nil {
 		return err
