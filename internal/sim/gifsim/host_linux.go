@@ -186,14 +186,34 @@ func (h linuxHost) AddInet(name string, p netip.Prefix, peer netip.Addr) error {
 // AddInet6 adds (or updates) an IPv6 address without duplicate address
 // detection: the simulation's links have no one to collide with, and
 // tentative addresses would only slow the tests.
+//
+// With a peer it returns only once the route to the peer exists. Linux
+// adds that route from a workqueue, even without DAD, a moment after the
+// address; on OpenBSD the ioctl has done it all when ifconfig returns, and
+// netstart's next line (`!route add -inet6 default PEER`) relies on it.
 func (h linuxHost) AddInet6(name string, p netip.Prefix, peer netip.Addr) error {
 	args := []string{"-6", "addr", "replace", p.String(), "dev", name, "nodad"}
 	if peer.IsValid() {
 		args = []string{"-6", "addr", "replace", p.Addr().String(), "peer", netip.PrefixFrom(peer, p.Bits()).String(), "dev", name, "nodad"}
 	}
-	_, err := ip(args...)
-	return err
+	if _, err := ip(args...); err != nil || !peer.IsValid() {
+		return err
+	}
+	deadline := time.Now().Add(peerRouteWait)
+	for {
+		out, err := ip("-6", "-j", "route", "show", netip.PrefixFrom(peer, 128).String(), "dev", name)
+		if err == nil && len(bytes.TrimSpace(out)) > 0 && string(bytes.TrimSpace(out)) != "[]" {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%s: no route to the peer %s %s after adding the address", name, peer, peerRouteWait)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
+
+// peerRouteWait bounds AddInet6's wait for the kernel's route to the peer.
+const peerRouteWait = 3 * time.Second
 
 // Route sets the default route. add and change both replace it: the
 // stand-in is more forgiving than route(8), which refuses to add a route

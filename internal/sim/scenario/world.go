@@ -67,7 +67,8 @@ type World struct {
 // broker, the router's first `gifctl restart` (the admin's one-time step),
 // and ifstated (the generated file, run by ifstated.Machine), and returns
 // once ifstated is in state auto with every check true. Stop ends
-// ifstated; closing lab ends the rest.
+// ifstated; closing lab ends the rest. On error the World returned is
+// stopped, and useful only for its Events.
 func Start(ctx context.Context, lab *netns.Lab, opts Options) (*World, error) {
 	if opts.Scale <= 0 {
 		opts.Scale = 1
@@ -89,7 +90,7 @@ func Start(ctx context.Context, lab *netns.Lab, opts Options) (*World, error) {
 	for _, step := range steps {
 		if err := step(ctx); err != nil {
 			w.Stop()
-			return nil, err
+			return w, err
 		}
 	}
 	return w, nil
@@ -259,7 +260,7 @@ func (w *World) firstRestart(ctx context.Context) error {
 	if r.Code != 0 {
 		return fmt.Errorf("first gifctl restart: exit %d: %s", r.Code, r.Output)
 	}
-	if _, err := w.WaitIPv6(ctx, time.Now(), 5*time.Second); err != nil {
+	if _, err := w.WaitIPv6(ctx, time.Now(), 15*time.Second); err != nil {
 		return fmt.Errorf("after the first restart: %w", err)
 	}
 	return nil
