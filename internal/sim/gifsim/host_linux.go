@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -60,27 +61,50 @@ func (h linuxHost) Interface(name string) (ifInfo, error) {
 // gather reads interfaces (all, or `dev NAME`), their aliases, the
 // default routes and, for gifs, the daemon's status.
 func (h linuxHost) gather(sel ...string) ([]ifInfo, error) {
-	out, err := ip(append([]string{"-j", "addr", "show"}, sel...)...)
-	if err != nil {
+	// Four ip(8) runs, at once: ifconfig is gifctl's read-back of the
+	// tunnel, which ifstated runs every few seconds, and on a busy
+	// machine four processes in a row can overrun that.
+	type result struct {
+		out []byte
+		err error
+	}
+	queries := [][]string{
+		append([]string{"-j", "addr", "show"}, sel...),
+		append([]string{"-j", "link", "show"}, sel...),
+		{"-4", "-j", "route", "show", "default"},
+		{"-6", "-j", "route", "show", "default"},
+	}
+	results := make([]result, len(queries))
+	var wg sync.WaitGroup
+	for i, q := range queries {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			out, err := ip(q...)
+			results[i] = result{out, err}
+		}()
+	}
+	wg.Wait()
+	if err := results[0].err; err != nil {
 		return nil, err
 	}
-	infos, err := parseIPLinks(out)
+	infos, err := parseIPLinks(results[0].out)
 	if err != nil {
 		return nil, err
 	}
 	aliases := map[string]string{}
-	if out, err := ip(append([]string{"-j", "link", "show"}, sel...)...); err == nil {
+	if r := results[1]; r.err == nil {
 		var links []ipLink
-		if json.Unmarshal(out, &links) == nil {
+		if json.Unmarshal(r.out, &links) == nil {
 			for _, l := range links {
 				aliases[l.Name] = l.Alias
 			}
 		}
 	}
 	egress := map[string]bool{}
-	for _, fam := range []string{"-4", "-6"} {
-		if out, err := ip(fam, "-j", "route", "show", "default"); err == nil {
-			devs, _ := parseDefaultDevs(out)
+	for _, r := range results[2:] {
+		if r.err == nil {
+			devs, _ := parseDefaultDevs(r.out)
 			for d := range devs {
 				egress[d] = true
 			}

@@ -59,6 +59,8 @@ type World struct {
 
 	mu          sync.Mutex
 	state       string // ifstated's current state
+	changes     int    // state changes, the initial one included
+	changed     time.Time
 	stopMachine context.CancelFunc
 	machineDone chan struct{}
 }
@@ -360,9 +362,10 @@ func (w *World) tests(f *ifstated.File) []string {
 func (w *World) ifstatedLog(format string, args ...any) {
 	text := fmt.Sprintf(format, args...)
 	for _, prefix := range []string{"initial state: ", "changing state to "} {
-		if s, ok := strings.CutPrefix(text, prefix); ok {
+		if s, ok := strings.CutPrefix(text, prefix); ok && prefix != "initial state: " {
 			w.mu.Lock()
-			w.state = s
+			w.state, w.changed = s, time.Now()
+			w.changes++
 			w.mu.Unlock()
 		}
 	}
@@ -389,6 +392,26 @@ func (w *World) AllWell() bool {
 		}
 	}
 	return true
+}
+
+// settleTime is how long, in ifstated's time, it may ignore changes after
+// it came back to a state: until each of the state's tests has reported
+// again, the slowest every 30 s (see eval in package ifstated). A change
+// in that time is noted but acted on only when another test changes or
+// the minute clock behind $retry flips.
+const settleTime = 35 * time.Second
+
+// Settled says whether all is well (AllWell) and ifstated would act on a
+// change at once: it has not changed state since it started, or did so
+// longer than settleTime ago.
+func (w *World) Settled() bool {
+	if !w.AllWell() {
+		return false
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	wait := time.Duration(float64(settleTime) / w.opts.Scale)
+	return w.changes <= 1 || time.Since(w.changed) >= wait
 }
 
 // Stop ends ifstated, killing what it runs, and waits for it.
