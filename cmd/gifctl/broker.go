@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/netip"
 	"strings"
+	"time"
 
 	"github.com/gifctl/gifctl/internal/broker"
 	"github.com/gifctl/gifctl/internal/config"
@@ -14,19 +15,18 @@ import (
 // restart.Broker that restart uses, and what update calls.
 type brokerUpdater struct {
 	a      *app
-	client *broker.Client
+	client *broker.Client // made by Update, when an update goes out
 	tunnel *config.Tunnel
 	force  bool
 }
 
-// broker builds the HTTPS client now, so that the CA bundle is read
-// before the sandbox is applied.
-func (a *app) broker(t *config.Tunnel) (*brokerUpdater, error) {
-	client, err := broker.NewClient(a.conf.CAFile)
-	if err != nil {
-		return nil, err
-	}
-	return &brokerUpdater{a: a, client: client, tunnel: t}, nil
+// broker returns tunnel t's updater. Its HTTPS client is made only when an
+// update goes out: making it reads and parses the whole CA bundle (some
+// 150 certificates, milliseconds and a megabyte of allocations), which a
+// restart with nothing to do does not need. The sandbox plans of restart
+// and update unveil ca-file "r" for the later read.
+func (a *app) broker(t *config.Tunnel) *brokerUpdater {
+	return &brokerUpdater{a: a, tunnel: t}
 }
 
 // Pending says whether Update would send addr.
@@ -37,8 +37,24 @@ func (b *brokerUpdater) Pending(addr netip.Addr) (bool, string, error) {
 // Update sends addr when the broker does not have it yet, and logs what
 // happened: ifstated throws the output away, syslog keeps it.
 func (b *brokerUpdater) Update(ctx context.Context, addr netip.Addr) error {
-	r, err := broker.Run(ctx, b.client, b.a.conf.StateDir, b.tunnel.Name, b.tunnel.UpdateURL, addr, b.force, b.a.now)
 	name := b.tunnel.Name
+	// Decide at one instant whether an update goes out, and make the
+	// client only if so. If not, Run is given that same instant, decides
+	// the same (the lock is held: the state cannot change) and does not
+	// use the client. If Pending cannot read the state, neither can Run,
+	// which says so.
+	now := b.a.now
+	t := now()
+	send, _, err := broker.Pending(b.a.conf.StateDir, name, addr, b.force, t)
+	switch {
+	case err == nil && send && b.client == nil:
+		if b.client, err = broker.NewClient(b.a.conf.CAFile); err != nil {
+			return fmt.Errorf("%s: broker update: %w", name, err)
+		}
+	case err == nil && !send:
+		now = func() time.Time { return t }
+	}
+	r, err := broker.Run(ctx, b.client, b.a.conf.StateDir, name, b.tunnel.UpdateURL, addr, b.force, now)
 	if r.Note != "" {
 		b.a.log.Infof("%s: %s", name, r.Note)
 	}

@@ -48,11 +48,7 @@ func (r *RestartCmd) Run(a *app) error {
 		}
 	}
 	if t.UpdateURL != nil {
-		b, err := a.broker(t)
-		if err != nil {
-			return err
-		}
-		job.Broker = b
+		job.Broker = a.broker(t)
 	}
 	job.ReadKernel(ctx)
 	command := "restart"

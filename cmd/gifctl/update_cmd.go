@@ -57,10 +57,7 @@ func (u *UpdateCmd) Run(a *app) error {
 	if err != nil {
 		return err
 	}
-	b, err := a.broker(t)
-	if err != nil {
-		return err
-	}
+	b := a.broker(t)
 	b.force = u.Force
 	if err := a.sandbox("update"); err != nil {
 		return err
