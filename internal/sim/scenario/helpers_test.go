@@ -33,10 +33,11 @@ var build struct {
 // all of them. They spend their time waiting for ifstated's intervals, not
 // on the CPU, and the default (GOMAXPROCS) would run them two by two on
 // the 2-core machines CI has.
-const parallel = 6
+const parallel = 8
 
 func TestMain(m *testing.M) {
 	gifsim.RunIfRequested()
+	runDemoHelper()
 	flag.Parse()
 	given := false
 	flag.Visit(func(f *flag.Flag) { given = given || f.Name == "test.parallel" })
