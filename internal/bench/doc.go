@@ -1,0 +1,37 @@
+// Package bench measures what gifctl costs a small router and how fast it
+// brings IPv6 back, against what people run today (seed 004: `ping -c1 -w1`
+// from ifstated every 60 s), and writes the figures as BENCHMARKS.md. The
+// program is cmd/benchgifctl, run by `make bench` (scripts/bench.sh).
+//
+// What is measured, each figure next to its reference, as a ratio:
+//
+//   - the cost of one process: `gifctl check tunnel`, `check ipv4`,
+//     `check ipv6` and `gifctl -n`, median wall time and peak resident set,
+//     beside `ping -c1 -w1` to the same live target and /bin/true, all run
+//     in a network namespace (World) with a live and a silent target;
+//   - probes of [silent, live]: gifctl's any-of against the seed's
+//     sequential `ping || ping`;
+//   - a restart with nothing to do: its time, and proof that it wrote and
+//     called nothing (file inodes and mtimes, the stand-ins' call log, the
+//     test broker's requests);
+//   - recovery after the ISP renumbers the router, in the simulation of
+//     package internal/sim/scenario: the generated ifstated.conf against
+//     one in the seed's shape, from the change to the first IPv6 echo reply;
+//   - the stripped binary's size for openbsd/amd64 and openbsd/arm64;
+//   - the Go benchmarks of the parsers (`go test -bench`).
+//
+// # How a process is measured
+//
+// Wall time is taken around fork, exec and wait in the harness, with the
+// commands interleaved round by round so that the machine's background
+// load spreads evenly over all of them; the median is reported.
+//
+// Peak RSS is not taken from the harness's own wait4: on Linux a child
+// forked by a Go program (vfork, or fork) inherits the parent's resident
+// set as its high-water mark at exec (fs/exec.c, exec_mmap records the old
+// mm's hiwater_rss in signal->maxrss), so every child of a 20 MB harness
+// would show at least 20 MB. It is measured through /usr/bin/time, a small
+// C program, whose own ~1 MB is the floor /bin/true shows; without it, a
+// re-exec of the harness as a minimal Go helper (RSSHelper) does the fork,
+// with a floor of about 2.5 MB.
+package bench

@@ -1,0 +1,211 @@
+package bench
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gifctl/gifctl/ifstated"
+	"github.com/gifctl/gifctl/internal/sim"
+	"github.com/gifctl/gifctl/internal/sim/netns"
+	"github.com/gifctl/gifctl/internal/sim/scenario"
+)
+
+// SeedStyleConf is seed 004's ifstated.conf (ifstated/testdata/seed.conf)
+// pointed at the simulation: IPv4 and IPv6 pinged every 60 s, and when
+// IPv6 fails, a restart of the tunnel. The seed runs its own script there;
+// here it is gifctl restart, so that the two runs differ only in how the
+// failure is noticed. GIFCTL, POP4 and POP6 are replaced.
+const SeedStyleConf = `# seed 004's ifstated.conf, in its shape, for the simulation
+ipv6_up = '( "ping6 -c1 -q -w 1 POP6 >/dev/null" every 60 )'
+ipv4_up = '( "ping -c1 -q -w 1 POP4 >/dev/null" every 60 )'
+
+state auto {
+	if ! $ipv4_up {
+		set-state no_ipv4
+	}
+	if ! $ipv6_up {
+		set-state no_ipv6
+	}
+}
+
+state no_ipv4 {
+	if ! $ipv4_up {
+		run "GIFCTL restart --egress gif0"
+	}
+	if $ipv4_up {
+		set-state auto
+	}
+}
+
+state no_ipv6 {
+	if ! $ipv6_up {
+		run "GIFCTL restart gif0"
+	}
+	if $ipv6_up {
+		set-state auto
+	}
+}
+
+init-state auto
+`
+
+// Style is one way of driving gifctl from ifstated.
+type Style struct {
+	Name string
+	// Interval is the period of the test that notices an address change:
+	// the phases of the changes are spread over it.
+	Interval time.Duration
+	// Timeout bounds the wait for IPv6 after the change.
+	Timeout time.Duration
+	// Conf returns the ifstated.conf text for w.
+	Conf func(w *scenario.World) ([]byte, error)
+}
+
+// GeneratedStyle runs what `gifctl ifstated` prints for the World's
+// configuration (tunnel check every 5 s).
+var GeneratedStyle = Style{
+	Name: "gifctl's generated ifstated.conf", Interval: 5 * time.Second, Timeout: 40 * time.Second,
+	Conf: func(w *scenario.World) ([]byte, error) { return os.ReadFile(w.IfstatedConf) },
+}
+
+// SeedStyle runs SeedStyleConf (ping every 60 s).
+var SeedStyle = Style{
+	Name: "seed-style ifstated.conf (ping every 60 s)", Interval: 60 * time.Second, Timeout: 100 * time.Second,
+	Conf: func(w *scenario.World) ([]byte, error) {
+		r := strings.NewReplacer("GIFCTL", strings.TrimSpace(w.Gifctl("")),
+			"POP6", netns.PoPHost.String(), "POP4", netns.PoPPrefix.Addr().String())
+		return []byte(r.Replace(SeedStyleConf)), nil
+	},
+}
+
+// RecoveryRun is one address change and how long IPv6 took to come back.
+type RecoveryRun struct {
+	Phase time.Duration // when the change came, after ifstated started
+	Took  time.Duration // from the change to the first IPv6 echo reply
+	Err   error
+}
+
+// Recovery is the result of several runs of one style.
+type Recovery struct {
+	Style Style
+	Runs  []RecoveryRun
+	Conf  string // the ifstated.conf text of the first run
+}
+
+// Median is the median of the successful runs.
+func (r Recovery) Median() (Summary, int) {
+	var ds []time.Duration
+	for _, x := range r.Runs {
+		if x.Err == nil {
+			ds = append(ds, x.Took)
+		}
+	}
+	return Summarize(ds), len(r.Runs) - len(ds)
+}
+
+// RecoveryOptions configure MeasureRecovery.
+type RecoveryOptions struct {
+	Program sim.Program // gifsim
+	Gifctl  string      // the binary under test
+	Runs    int
+	// Parallel runs all of a style's runs at once, each in its own Lab:
+	// for the seed style, whose minute-long waits would otherwise add up.
+	Parallel bool
+	Log      func(format string, args ...any)
+}
+
+// MeasureRecovery runs o.Runs address changes with style, each in a fresh
+// simulation: the World is built and brought up as the scenario package
+// does it (first restart, IPv6 through the tunnel), then its ifstated is
+// replaced by a Machine running style's file, started at a known time, and
+// the ISP renumbers the router at a phase of that file's check interval.
+// The phases are spread evenly over the interval, (k+0.5)/n of it, so the
+// median stands for a change at any moment.
+func MeasureRecovery(ctx context.Context, style Style, o RecoveryOptions) Recovery {
+	rec := Recovery{Style: style, Runs: make([]RecoveryRun, o.Runs)}
+	var mu sync.Mutex
+	one := func(k int) {
+		phase := time.Duration((float64(k) + 0.5) / float64(o.Runs) * float64(style.Interval))
+		took, conf, err := recoverOnce(ctx, style, o, phase)
+		mu.Lock()
+		defer mu.Unlock()
+		rec.Runs[k] = RecoveryRun{Phase: phase, Took: took, Err: err}
+		if rec.Conf == "" {
+			rec.Conf = conf
+		}
+		if o.Log != nil {
+			if err != nil {
+				o.Log("recovery, %s, change %.1f s in: %v", style.Name, phase.Seconds(), err)
+			} else {
+				o.Log("recovery, %s, change %.1f s in: IPv6 back after %.1f s", style.Name, phase.Seconds(), took.Seconds())
+			}
+		}
+	}
+	if !o.Parallel {
+		for k := range o.Runs {
+			one(k)
+		}
+		return rec
+	}
+	var wg sync.WaitGroup
+	for k := range o.Runs {
+		wg.Go(func() { one(k) })
+	}
+	wg.Wait()
+	return rec
+}
+
+func recoverOnce(ctx context.Context, style Style, o RecoveryOptions, phase time.Duration) (took time.Duration, conf string, err error) {
+	lab, err := netns.New()
+	if err != nil {
+		return 0, "", err
+	}
+	defer func() { err = errors.Join(err, lab.Close()) }()
+	dir, err := os.MkdirTemp("", "gifbench-sim")
+	if err != nil {
+		return 0, "", err
+	}
+	defer os.RemoveAll(dir)
+	w, err := scenario.Start(ctx, lab, scenario.Options{Program: o.Program, Gifctl: o.Gifctl, Dir: dir})
+	if err != nil {
+		return 0, "", err
+	}
+	w.Stop() // the World's own ifstated: replaced by style's below
+	text, err := style.Conf(w)
+	if err != nil {
+		return 0, "", err
+	}
+	f, err := ifstated.Parse(style.Name, text)
+	if err != nil {
+		return 0, string(text), err
+	}
+	m := ifstated.NewMachine(f)
+	m.Exec = w.Shell
+	m.Logf = func(format string, args ...any) { w.Logf("ifstated: "+format, args...) }
+	mctx, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	start := time.Now()
+	go func() {
+		defer close(done)
+		m.Run(mctx)
+	}()
+	defer func() {
+		stop()
+		<-done
+	}()
+	select {
+	case <-time.After(time.Until(start.Add(phase))):
+	case <-ctx.Done():
+		return 0, string(text), ctx.Err()
+	}
+	took, err = scenario.AddressChange(ctx, w, style.Timeout)
+	if err != nil {
+		err = fmt.Errorf("%w\nevents:\n%s", err, w.Events())
+	}
+	return took, string(text), err
+}

@@ -1,0 +1,427 @@
+package bench
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/gifctl/gifctl/internal/sim/netns"
+)
+
+// Report is everything one run of the harness measured, and how.
+type Report struct {
+	Date    time.Time
+	Command string // how the report was produced, e.g. "make bench"
+	Machine Machine
+	Gifctl  string // the binary measured, and its version
+
+	Procs    []ProcRow
+	ProcOpt  ProcOptions
+	CABundle string
+
+	Steps     []Step
+	InitTotal time.Duration
+	InitTop   []InitCost
+	Perf      []PerfShare
+	PerfLine  string
+	PerfErr   string
+
+	Probes      []ProbeRow
+	ProbeRounds int
+
+	Noop *NoopResult
+
+	Recovery     []Recovery
+	RecoverySkip string // why recovery was not measured
+	Sizes        []Size
+	GoBench      []GoBench
+	GoBenchLine  string
+	Failures     []string // sections that failed, with why
+	Duration     time.Duration
+}
+
+// Machine describes where the figures were taken.
+type Machine struct {
+	Host, CPU, Memory, Go string
+	Cores                 int
+	LoadBefore, LoadAfter string
+}
+
+// Target is one goal of issue 8, met or not.
+type Target struct {
+	What   string
+	Figure string
+	Met    bool
+	Known  bool // false: not measured
+}
+
+// Target limits.
+const (
+	RSSLimitKB    = 15 * 1024
+	ProbeFactor   = 2.0
+	RecoveryLimit = 5*time.Second + 2*time.Second
+	NoopLimit     = 20 * time.Millisecond
+)
+
+// Targets evaluates the goals against the figures.
+func (r *Report) Targets() []Target {
+	var ts []Target
+	tun, lo := FindProc(r.Procs, LabelCheckTunnel), FindProc(r.Procs, LabelPingLo)
+	if tun.Wall.N > 0 && lo.Wall.N > 0 {
+		ts = append(ts, Target{
+			What: "`check tunnel` no slower than `ping -c1` to a live loopback target",
+			Figure: fmt.Sprintf("%s vs %s (%.2fx)", ms(tun.Wall.Median), ms(lo.Wall.Median),
+				Ratio(tun.Wall.Median, lo.Wall.Median)),
+			Met: tun.Wall.Median <= lo.Wall.Median, Known: true,
+		})
+		ts = append(ts, Target{
+			What:   "`check tunnel` under 15 MB peak RSS",
+			Figure: kb(tun.PeakKB), Met: tun.PeakKB < RSSLimitKB, Known: true,
+		})
+	} else {
+		ts = append(ts, Target{What: "`check tunnel` cost", Figure: "not measured"})
+	}
+	for _, fam := range []struct{ name, both, live string }{
+		{"IPv4", LabelAnyBoth4, LabelAnyLive4}, {"IPv6", LabelAnyBoth6, LabelAnyLive6},
+	} {
+		both, live := FindProbe(r.Probes, fam.both), FindProbe(r.Probes, fam.live)
+		if both.Wall.N == 0 || live.Wall.N == 0 {
+			ts = append(ts, Target{What: fam.name + " [silent, live] probe", Figure: "not measured"})
+			continue
+		}
+		ratio := Ratio(both.Wall.Median, live.Wall.Median)
+		ts = append(ts, Target{
+			What:   fmt.Sprintf("%s probe of [silent, live] within %gx the live round trip (`gifctl check` of [live])", fam.name, ProbeFactor),
+			Figure: fmt.Sprintf("%s vs %s (%.2fx)", ms(both.Wall.Median), ms(live.Wall.Median), ratio),
+			Met:    ratio <= ProbeFactor, Known: true,
+		})
+	}
+	if gen := r.recovery(GeneratedStyle.Name); gen != nil {
+		s, failed := gen.Median()
+		t := Target{What: "recovery in the simulation within the tunnel-check interval (5 s) plus 2 s"}
+		if s.N > 0 {
+			t.Figure = fmt.Sprintf("median %.1f s over %d runs", s.Median.Seconds(), s.N)
+			t.Met, t.Known = s.Median <= RecoveryLimit && failed == 0, true
+			if failed > 0 {
+				t.Figure += fmt.Sprintf(", %d runs without recovery", failed)
+			}
+		} else {
+			t.Figure = "no run recovered"
+			t.Known = true
+		}
+		ts = append(ts, t)
+	} else {
+		ts = append(ts, Target{What: "recovery in the simulation within 5 s + 2 s", Figure: "not measured: " + r.RecoverySkip})
+	}
+	if n := r.Noop; n != nil {
+		ts = append(ts, Target{
+			What: "restart with nothing to do under 20 ms (and writing, calling, sending nothing)",
+			Figure: fmt.Sprintf("%s; files written: %s; calls: %s; broker requests: %d",
+				ms(n.Wall.Median), n.written(), quoteList(n.CallsPerRun), n.Updates),
+			Met:   n.Wall.Median < NoopLimit && !n.Wrote() && n.Updates == 0 && !slices.ContainsFunc(n.CallsPerRun, isNotRead),
+			Known: true,
+		})
+	} else {
+		ts = append(ts, Target{What: "restart with nothing to do", Figure: "not measured"})
+	}
+	return ts
+}
+
+func (r *Report) recovery(name string) *Recovery {
+	for i := range r.Recovery {
+		if r.Recovery[i].Style.Name == name {
+			return &r.Recovery[i]
+		}
+	}
+	return nil
+}
+
+// written says which files the no-op restarts changed.
+func (r *NoopResult) written() string {
+	var names []string
+	for _, f := range r.Files {
+		if !f.Same() {
+			names = append(names, f.Path)
+		}
+	}
+	switch {
+	case len(names) == 0:
+		return "none"
+	case !r.Wrote():
+		return "none but the lock's pid"
+	}
+	return strings.Join(names, ", ")
+}
+
+// isNotRead says whether a stand-in call changes something: everything
+// but `ifconfig IF`, the read of the endpoints.
+func isNotRead(call string) bool {
+	f := strings.Fields(call)
+	return !(len(f) == 2 && f[0] == "ifconfig")
+}
+
+func kb(k int64) string { return fmt.Sprintf("%.1f MB", float64(k)/1024) }
+
+// legend explains the placeholders in the labels.
+func legend() string {
+	return fmt.Sprintf("LIVE4 = %s and LIVE6 = %s: the ISP's end of the router's em0, one veth hop away. "+
+		"SILENT4 = %s and SILENT6 = %s: routed through the ISP into a blackhole route, which drops them without an ICMP error. "+
+		"IPv6 probes leave from %s on em0, standing in for the tunnel's inner address.",
+		Live4, Live6, Silent4, Silent6, Inner6)
+}
+
+// Write renders the report as Markdown.
+func (r *Report) Write(out io.Writer) error {
+	var b strings.Builder
+	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+	p("# gifctl benchmarks\n\n")
+	p("Generated by `%s` on %s in %s. Do not edit by hand: run it again.\n",
+		r.Command, r.Date.UTC().Format("2006-01-02 15:04 MST"), r.Duration.Round(time.Second))
+	p("What is measured and why: issue 8; how: package internal/bench (its doc comment).\n\n")
+
+	p("## Machine\n\n| | |\n|---|---|\n")
+	p("| system | %s |\n| CPU | %s, %d cores |\n| memory | %s |\n| load average (1, 5, 15 min) | %s before, %s after |\n| Go | %s |\n| gifctl | %s |\n\n",
+		r.Machine.Host, r.Machine.CPU, r.Machine.Cores, r.Machine.Memory, r.Machine.LoadBefore, r.Machine.LoadAfter, r.Machine.Go, r.Gifctl)
+	p("The machine is shared (other builds and tests run on it), so absolute times are noisy; " +
+		"the ratios compare commands run interleaved under the same load. " +
+		"This is Linux: where gifctl uses an ioctl on OpenBSD (reading gif0's endpoints), it runs the configured ifconfig here, a stand-in script.\n\n")
+
+	p("## Targets\n\n| target | figure | met |\n|---|---|---|\n")
+	for _, t := range r.Targets() {
+		met := "not measured"
+		if t.Known {
+			met = map[bool]string{true: "**met**", false: "**missed**"}[t.Met]
+		}
+		p("| %s | %s | %s |\n", t.What, t.Figure, met)
+	}
+	p("\n")
+	if len(r.Failures) > 0 {
+		p("Sections that failed:\n\n")
+		for _, f := range r.Failures {
+			p("- %s\n", indentCode(f))
+		}
+		p("\n")
+	}
+
+	r.writeProcs(p)
+	r.writeProbes(p)
+	r.writeRecovery(p)
+	r.writeNoop(p)
+	r.writeSizes(p)
+	r.writeGoBench(p)
+	_, err := io.WriteString(out, b.String())
+	return err
+}
+
+func indentCode(s string) string { return strings.ReplaceAll(strings.TrimSpace(s), "\n", "\n  ") }
+
+type printer func(format string, args ...any)
+
+func (r *Report) writeProcs(p printer) {
+	p("## 1. Cost of one process\n\n")
+	if len(r.Procs) == 0 {
+		p("Not measured.\n\n")
+		return
+	}
+	true_, lo := FindProc(r.Procs, LabelTrue), FindProc(r.Procs, LabelPingLo)
+	p("Each command ran %d times (after %d untimed rounds), interleaved round by round, inside the router namespace of the simulation's network, started directly by the harness (fork, exec, wait; no `ip netns exec` in the figure). "+
+		"Peak RSS: the largest of %d runs, read with %s. %s\n\n",
+		r.ProcOpt.Rounds, r.ProcOpt.Warmup, r.ProcOpt.RSSRuns, r.ProcOpt.Meter.How, legend())
+	p("| command | median | p10 - p90 | x /bin/true | x ping loopback | peak RSS |\n|---|---:|---:|---:|---:|---:|\n")
+	for _, row := range r.Procs {
+		p("| `%s` | %s | %s - %s | %.1f | %.2f | %s |\n", row.Cmd.Label, ms(row.Wall.Median), ms(row.Wall.P10), ms(row.Wall.P90),
+			Ratio(row.Wall.Median, true_.Wall.Median), Ratio(row.Wall.Median, lo.Wall.Median), kb(row.PeakKB))
+	}
+	p("\nThe command lines:\n\n")
+	for _, row := range r.Procs {
+		p("- `%s`: `%s`\n", row.Cmd.Label, row.Cmd.Line())
+	}
+	p("\nThe configuration's ca-file is %s.\n\n", r.CABundle)
+
+	if len(r.Steps) > 0 {
+		p("### Where the time of `check tunnel` goes\n\n")
+		p("Each layer is the difference of two medians above (so it carries their noise):\n\n| layer | time | from rows |\n|---|---:|---|\n")
+		for _, s := range r.Steps {
+			from := "`" + s.To + "`"
+			if s.From != "" {
+				from = "`" + s.To + "` - `" + s.From + "`"
+			}
+			p("| %s | %s | %s |\n", s.What, ms(s.Cost), from)
+		}
+		p("\n")
+	}
+	if len(r.InitTop) > 0 {
+		p("Package initialisers (`GODEBUG=inittrace=1 gifctl check tunnel gif0`, one run): %s in all; the costliest:", ms(r.InitTotal))
+		for i, ic := range r.InitTop {
+			sep := ","
+			if i == 0 {
+				sep = ""
+			}
+			p("%s %s %s", sep, ic.Pkg, ms(ic.Clock))
+		}
+		p(".\n\n")
+	}
+	switch {
+	case len(r.Perf) > 0:
+		p("CPU profile of gifctl's own samples (`%s`), inclusive share:\n\n| function | share |\n|---|---:|\n", r.PerfLine)
+		for _, s := range r.Perf {
+			p("| `%s` | %.1f %% |\n", s.Symbol, s.Pct)
+		}
+		p("\n")
+	case r.PerfErr != "":
+		p("No CPU profile: %s.\n\n", r.PerfErr)
+	}
+}
+
+func (r *Report) writeProbes(p printer) {
+	p("## 2. Probes of [silent, live]\n\n")
+	if len(r.Probes) == 0 {
+		p("Not measured.\n\n")
+		return
+	}
+	p("gifctl's any-of (one echo request to every target at once, done at the first reply) against the seed's sequential `ping -c1 -w1 A || ping -c1 -w1 B`, "+
+		"each run %d times interleaved in the router namespace. %s\n\n", r.ProbeRounds, legend())
+	p("| command | median | p10 - p90 |\n|---|---:|---:|\n")
+	for _, row := range r.Probes {
+		p("| `%s` | %s | %s - %s |\n", row.Cmd.Label, ms(row.Wall.Median), ms(row.Wall.P10), ms(row.Wall.P90))
+	}
+	p("\n")
+	for _, fam := range []struct{ name, both, live, seq string }{
+		{"IPv4", LabelAnyBoth4, LabelAnyLive4, LabelSeqBoth4}, {"IPv6", LabelAnyBoth6, LabelAnyLive6, LabelSeqBoth6},
+	} {
+		both, live, seq := FindProbe(r.Probes, fam.both), FindProbe(r.Probes, fam.live), FindProbe(r.Probes, fam.seq)
+		p("- %s: the seed's sequential pings take **%.0fx** as long as gifctl's any-of for [silent, live] (%s vs %s); "+
+			"adding the silent target costs gifctl %.2fx its time for [live] alone.\n",
+			fam.name, Ratio(seq.Wall.Median, both.Wall.Median), ms(seq.Wall.Median), ms(both.Wall.Median),
+			Ratio(both.Wall.Median, live.Wall.Median))
+	}
+	p("\nThe command lines:\n\n")
+	for _, row := range r.Probes {
+		p("- `%s`: `%s`\n", row.Cmd.Label, row.Cmd.Line())
+	}
+	p("\n")
+}
+
+func (r *Report) writeRecovery(p printer) {
+	p("## 3. Recovery after an address change\n\n")
+	if len(r.Recovery) == 0 {
+		p("Not measured: %s.\n\n", r.RecoverySkip)
+		return
+	}
+	p("In the simulation (package internal/sim/scenario): a router namespace whose em0 the ISP renumbers from %s to %s, "+
+		"a PoP namespace with the broker's end of a real protocol-41 tunnel (userspace gif) and its HTTPS update endpoint, which pings the new address before it accepts it. "+
+		"Each run builds a fresh World as the scenario package does (first `gifctl restart`, IPv6 through the tunnel), then runs the ifstated.conf below in ifstated.Machine "+
+		"(ifstated's rules, real time, every test and action run with `/bin/sh -c` in the router), renumbers the router at a phase of the noticing test's interval "+
+		"(spread evenly: (k+0.5)/n of it), and pings the PoP's IPv6 host %s through the tunnel every 100 ms. "+
+		"The figure is the time from the change to the first echo reply.\n\n",
+		netns.RouterPrefix.Addr(), netns.RenumberedPrefix.Addr(), netns.PoPHost)
+	var medians []time.Duration
+	for _, rec := range r.Recovery {
+		s, failed := rec.Median()
+		p("### %s\n\n| change after ifstated started | IPv6 back after |\n|---:|---:|\n", rec.Style.Name)
+		for _, run := range rec.Runs {
+			if run.Err != nil {
+				p("| %.1f s | failed: %s |\n", run.Phase.Seconds(), firstLine(run.Err.Error()))
+				continue
+			}
+			p("| %.1f s | %.1f s |\n", run.Phase.Seconds(), run.Took.Seconds())
+		}
+		if s.N > 0 {
+			p("\nMedian **%.1f s** over %d runs (min %.1f s, max %.1f s)", s.Median.Seconds(), s.N, s.Min.Seconds(), s.Max.Seconds())
+			medians = append(medians, s.Median)
+		} else {
+			p("\nNo run recovered")
+		}
+		if failed > 0 {
+			p("; %d runs did not recover", failed)
+		}
+		p(".\n\n<details><summary>the ifstated.conf</summary>\n\n```\n%s```\n</details>\n\n", rec.Conf)
+	}
+	if len(medians) == 2 && medians[0] > 0 {
+		p("The seed-style configuration takes **%.1fx** as long as gifctl's to bring IPv6 back.\n\n", Ratio(medians[1], medians[0]))
+	}
+	for _, rec := range r.Recovery {
+		for _, run := range rec.Runs {
+			if run.Err != nil {
+				p("<details><summary>%s, change at %.1f s: failure</summary>\n\n```\n%s\n```\n</details>\n\n", rec.Style.Name, run.Phase.Seconds(), run.Err)
+			}
+		}
+	}
+}
+
+func firstLine(s string) string {
+	l, _, _ := strings.Cut(s, "\n")
+	return l
+}
+
+func (r *Report) writeNoop(p printer) {
+	p("## 4. A restart with nothing to do\n\n")
+	n := r.Noop
+	if n == nil {
+		p("Not measured.\n\n")
+		return
+	}
+	p("`%s`, in the router namespace with the stand-ins (each appends its calls to a log) and the HTTPS test broker. "+
+		"First one restart with work to do (hostname.gif0 missing): %s, called %s, %d broker update. "+
+		"Then %d restarts with nothing to do: median **%s** (p10 %s, p90 %s).\n\n",
+		n.Cmd.Line(), ms(n.First.Wall), quoteList(n.First.Calls), n.First.Updates,
+		n.Wall.N, ms(n.Wall.Median), ms(n.Wall.P10), ms(n.Wall.P90))
+	p("- Calls of each no-op restart: %s. ", quoteList(n.CallsPerRun))
+	p("`ifconfig gif0` is how gifctl reads the tunnel's endpoints where SIOCGLIFPHYADDR is not available (here); on OpenBSD that read is an ioctl and no process is started. No netstart, no pfctl.\n")
+	p("- Broker requests during the no-op restarts: %d.\n", n.Updates)
+	p("- Files, before and after all of them:\n\n| path | before | after | |\n|---|---|---|---|\n")
+	for _, f := range n.Files {
+		same := "unchanged"
+		switch {
+		case !f.Same() && f.Lock:
+			same = "the lock: every locked run writes its pid into it (bsd.Lock), for a waiting run to name the holder"
+		case !f.Same():
+			same = "**changed**"
+		}
+		p("| %s | %s | %s | %s |\n", f.Path, f.Before, f.After, same)
+	}
+	p("\n")
+}
+
+func quoteList(l []string) string {
+	if len(l) == 0 {
+		return "nothing"
+	}
+	q := make([]string, len(l))
+	for i, s := range l {
+		q[i] = "`" + s + "`"
+	}
+	return strings.Join(q, ", ")
+}
+
+func (r *Report) writeSizes(p printer) {
+	p("## 5. Binary size\n\n")
+	if len(r.Sizes) == 0 {
+		p("Not measured.\n\n")
+		return
+	}
+	p("| platform | size | command |\n|---|---:|---|\n")
+	for _, s := range r.Sizes {
+		p("| %s/%s | %d bytes (%.1f MB) | `%s` |\n", s.GOOS, s.GOARCH, s.Bytes, float64(s.Bytes)/(1<<20), s.Line)
+	}
+	p("\n")
+}
+
+func (r *Report) writeGoBench(p printer) {
+	p("## 6. Go benchmarks of the parsers\n\n")
+	if len(r.GoBench) == 0 {
+		p("Not measured.\n\n")
+		return
+	}
+	p("`%s`\n\n| package | benchmark | ns/op | MB/s | B/op | allocs/op |\n|---|---|---:|---:|---:|---:|\n", r.GoBenchLine)
+	for _, g := range r.GoBench {
+		mbs := ""
+		if g.MBPerS > 0 {
+			mbs = fmt.Sprintf("%.1f", g.MBPerS)
+		}
+		p("| %s | %s | %.0f | %s | %d | %d |\n", strings.TrimPrefix(g.Pkg, "github.com/gifctl/gifctl/"), g.Name, g.NsPerOp, mbs, g.BytesPerOp, g.AllocsPerOp)
+	}
+	p("\n")
+}

@@ -1,0 +1,75 @@
+package bench
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/gifctl/gifctl/internal/sim/netns"
+)
+
+// TestWorldSmoke runs every per-process measurement once, in a real
+// World, with few samples: the harness must work before `make bench`
+// spends minutes on it. It checks what the report's claims rest on.
+func TestWorldSmoke(t *testing.T) {
+	netns.Require(t)
+	gifctl := filepath.Join(t.TempDir(), "gifctl")
+	if out, err := exec.Command("go", "build", "-o", gifctl, "github.com/gifctl/gifctl/cmd/gifctl").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	w, err := NewWorld(gifctl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		if err := w.Close(); err != nil {
+			t.Error(err)
+		}
+	}()
+
+	n, err := MeasureNoopRestart(w, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(n.First.Calls, "netstart gif0") || n.First.Updates != 1 {
+		t.Errorf("first restart: calls %q, %d updates; want netstart and one update", n.First.Calls, n.First.Updates)
+	}
+	if want := []string{"ifconfig gif0"}; !slices.Equal(n.CallsPerRun, want) || n.Updates != 0 || n.Wrote() {
+		t.Errorf("no-op restart: calls %q, %d updates, files %+v; want %q only", n.CallsPerRun, n.Updates, n.Files, want)
+	}
+	if !slices.ContainsFunc(n.Files, func(f FileObs) bool { return f.Path == "DIR/etc/hostname.gif0" }) {
+		t.Errorf("hostname.gif0 not watched: %+v", n.Files)
+	}
+
+	cmds, err := ProcessCmds(w, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := MeasureProcesses(w, cmds, ProcOptions{Rounds: 1, RSSRuns: 1, Meter: NewRSSMeter(self)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows {
+		if r.Wall.N != 1 || r.PeakKB <= 0 {
+			t.Errorf("%s: %+v", r.Cmd.Label, r)
+		}
+	}
+
+	probes, err := ProbeCmds(w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Each command is checked for exit 0: the silent targets must be
+	// silent and the live ones live for the figures to mean anything.
+	probes = append(probes, w.Cmd("silent ipv4", 1, "check", "ipv4", "--timeout=300ms", Silent4.String()),
+		w.Cmd("silent ipv6", 1, "check", "ipv6", "--timeout=300ms", Silent6.String()))
+	if _, err := MeasureProbes(w, probes, 1); err != nil {
+		t.Fatal(err)
+	}
+}
