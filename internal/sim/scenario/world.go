@@ -135,7 +135,7 @@ func (w *World) files(ctx context.Context) error {
 	}
 	w.Logf("network: router em0 %s -- isp -- %s pop; IPv6 host %s behind the pop",
 		w.Lab.RouterIPv4(), netns.PoPPrefix, netns.PoPHost)
-	w.Logf("files in %s: gifctl.conf, ifstated.conf, etc/hostname.gif0, state/", w.Dir)
+	w.Logf("the router's files are in %s: gifctl.conf, ifstated.conf, etc/, state/", w.Dir)
 	return nil
 }
 
@@ -305,11 +305,11 @@ func (w *World) startIfstated(ctx context.Context) error {
 	m.Exec = w.Shell
 	m.Clock = scaledClock{start: time.Now(), scale: w.opts.Scale}
 	m.Logf = w.ifstatedLog
+	speed := ""
 	if w.opts.Scale != 1 {
-		w.Logf("ifstated: %s, its clock %g times faster than real time", w.IfstatedConf, w.opts.Scale)
-	} else {
-		w.Logf("ifstated: %s", w.IfstatedConf)
+		speed = fmt.Sprintf(", its clock %g times faster than real time", w.opts.Scale)
 	}
+	w.Logf("ifstated runs %s, what gifctl ifstated prints%s", w.IfstatedConf, speed)
 	mctx, cancel := context.WithCancel(context.Background())
 	w.mu.Lock()
 	w.stopMachine, w.machineDone = cancel, make(chan struct{})
