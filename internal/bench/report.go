@@ -51,6 +51,7 @@ type Machine struct {
 
 // Target is one goal of issue 8, met or not.
 type Target struct {
+	ID     string // tunnel-time, tunnel-rss, probe-IPv4, probe-IPv6, recovery, noop
 	What   string
 	Figure string
 	Met    bool
@@ -71,24 +72,26 @@ func (r *Report) Targets() []Target {
 	tun, lo := FindProc(r.Procs, LabelCheckTunnel), FindProc(r.Procs, LabelPingLo)
 	if tun.Wall.N > 0 && lo.Wall.N > 0 {
 		ts = append(ts, Target{
+			ID:   "tunnel-time",
 			What: "`check tunnel` no slower than `ping -c1` to a live loopback target",
 			Figure: fmt.Sprintf("%s vs %s (%.2fx)", ms(tun.Wall.Median), ms(lo.Wall.Median),
 				Ratio(tun.Wall.Median, lo.Wall.Median)),
 			Met: tun.Wall.Median <= lo.Wall.Median, Known: true,
 		})
 		ts = append(ts, Target{
+			ID:     "tunnel-rss",
 			What:   "`check tunnel` under 15 MB peak RSS",
 			Figure: kb(tun.PeakKB), Met: tun.PeakKB < RSSLimitKB, Known: true,
 		})
 	} else {
-		ts = append(ts, Target{What: "`check tunnel` cost", Figure: "not measured"})
+		ts = append(ts, Target{ID: "tunnel-time", What: "`check tunnel` cost", Figure: "not measured"})
 	}
 	for _, fam := range []struct{ name, both, live string }{
 		{"IPv4", LabelAnyBoth4, LabelAnyLive4}, {"IPv6", LabelAnyBoth6, LabelAnyLive6},
 	} {
 		both, live := FindProbe(r.Probes, fam.both), FindProbe(r.Probes, fam.live)
 		if both.Wall.N == 0 || live.Wall.N == 0 {
-			ts = append(ts, Target{What: fam.name + " [silent, live] probe", Figure: "not measured"})
+			ts = append(ts, Target{ID: "probe-" + fam.name, What: fam.name + " [silent, live] probe", Figure: "not measured"})
 			continue
 		}
 		ratio := Ratio(both.Wall.Median, live.Wall.Median)
@@ -100,7 +103,7 @@ func (r *Report) Targets() []Target {
 	}
 	if gen := r.recovery(GeneratedStyle.Name); gen != nil {
 		s, failed := gen.Median()
-		t := Target{What: "recovery in the simulation within the tunnel-check interval (5 s) plus 2 s"}
+		t := Target{ID: "recovery", What: "recovery in the simulation within the tunnel-check interval (5 s) plus 2 s"}
 		if s.N > 0 {
 			t.Figure = fmt.Sprintf("median %.1f s over %d runs", s.Median.Seconds(), s.N)
 			t.Met, t.Known = s.Median <= RecoveryLimit && failed == 0, true
@@ -113,10 +116,11 @@ func (r *Report) Targets() []Target {
 		}
 		ts = append(ts, t)
 	} else {
-		ts = append(ts, Target{What: "recovery in the simulation within 5 s + 2 s", Figure: "not measured: " + r.RecoverySkip})
+		ts = append(ts, Target{ID: "recovery", What: "recovery in the simulation within 5 s + 2 s", Figure: "not measured: " + r.RecoverySkip})
 	}
 	if n := r.Noop; n != nil {
 		ts = append(ts, Target{
+			ID:   "noop",
 			What: "restart with nothing to do under 20 ms (and writing, calling, sending nothing)",
 			Figure: fmt.Sprintf("%s; files written: %s; calls: %s; broker requests: %d",
 				ms(n.Wall.Median), n.written(), quoteList(n.CallsPerRun), n.Updates),
@@ -124,7 +128,7 @@ func (r *Report) Targets() []Target {
 			Known: true,
 		})
 	} else {
-		ts = append(ts, Target{What: "restart with nothing to do", Figure: "not measured"})
+		ts = append(ts, Target{ID: "noop", What: "restart with nothing to do", Figure: "not measured"})
 	}
 	return ts
 }
@@ -197,6 +201,13 @@ func (r *Report) Write(out io.Writer) error {
 		p("| %s | %s | %s |\n", t.What, t.Figure, met)
 	}
 	p("\n")
+	if why := r.Why(); len(why) > 0 {
+		p("Why the missed targets are missed, from this run's figures (details in the sections below):\n\n")
+		for _, w := range why {
+			p("- %s\n", w)
+		}
+		p("\n")
+	}
 	if len(r.Failures) > 0 {
 		p("Sections that failed:\n\n")
 		for _, f := range r.Failures {
@@ -424,4 +435,54 @@ func (r *Report) writeGoBench(p printer) {
 		p("| %s | %s | %.0f | %s | %d | %d |\n", strings.TrimPrefix(g.Pkg, "github.com/gifctl/gifctl/"), g.Name, g.NsPerOp, mbs, g.BytesPerOp, g.AllocsPerOp)
 	}
 	p("\n")
+}
+
+// Why explains each missed target from the measured rows: which layer of
+// the process the time goes to, and what of it is Linux's stand-in.
+func (r *Report) Why() []string {
+	var out []string
+	med := func(l string) time.Duration { return FindProc(r.Procs, l).Wall.Median }
+	perf := func(sym string) string {
+		for _, s := range r.Perf {
+			if s.Symbol == sym {
+				return fmt.Sprintf("%.0f %%", s.Pct)
+			}
+		}
+		return "?"
+	}
+	missed := map[string]bool{}
+	for _, t := range r.Targets() {
+		missed[t.ID] = t.Known && !t.Met
+	}
+	if missed["tunnel-time"] {
+		tun, lo := med(LabelCheckTunnel), med(LabelPingLo)
+		w := fmt.Sprintf("`check tunnel` (%s) is slower than `ping -c1 127.0.0.1` (%s) before it does any work: "+
+			"`gifctl --version`, which parses the command line and exits, takes %s. A C process costs %s here (`/bin/true`), "+
+			"an empty Go program %s; gifctl's start-up adds %s more: the dynamic loader, the package initialisers of everything linked in "+
+			"(net/http, crypto/tls and x509 for the broker, kong, regexps; %s in all by GODEBUG=inittrace) and kong's model of the CLI, built by reflection on every run",
+			ms(tun), ms(lo), ms(med(LabelVersion)), ms(med(LabelTrue)), ms(med(LabelGoFloor)),
+			ms(med(LabelVersion)-med(LabelGoFloor)), ms(r.InitTotal))
+		if len(r.Perf) > 0 {
+			w += fmt.Sprintf(" (CPU profile: runtime start-up `runtime.schedinit` %s, package initialisers `runtime.doInit1` %s, `kong.New` %s, page-faulting fresh heap under `runtime.mallocgc` %s)",
+				perf("runtime.schedinit"), perf("runtime.doInit1"), perf("github.com/alecthomas/kong.New"), perf("runtime.mallocgc"))
+		}
+		w += fmt.Sprintf(". Reading gifctl.conf adds %s (`gifctl -n`), the check itself %s, of which the ifconfig stand-in it runs to read gif0's endpoints costs %s alone: "+
+			"on OpenBSD that read is the SIOCGLIFPHYADDR ioctl and no process is started, so there the check costs about `gifctl -n` plus a sysctl and an ioctl; "+
+			"`gifctl -n` alone is %.1fx ping here. The parts gifctl itself could change, kong's model of the CLI and the initialisers of packages only some commands need, "+
+			"are each a small share of the profile, not the %.1fx gap: that is the start-up of a Go program with an HTTPS client, against a small C program",
+			ms(med(LabelConfigTest)-med(LabelVersion)), ms(tun-med(LabelConfigTest)), ms(med(LabelIfconfig)), Ratio(med(LabelConfigTest), lo), Ratio(tun, lo))
+		out = append(out, w+".")
+	}
+	if missed["tunnel-rss"] {
+		out = append(out, fmt.Sprintf("`check tunnel` peaks at %s: see the peak RSS column; an empty Go program peaks at %s.",
+			kb(FindProc(r.Procs, LabelCheckTunnel).PeakKB), kb(FindProc(r.Procs, LabelGoFloor).PeakKB)))
+	}
+	if n := r.Noop; missed["noop"] && n.Wall.Median >= NoopLimit {
+		out = append(out, fmt.Sprintf("The restart with nothing to do takes %s: `gifctl -n` (start-up and reading gifctl.conf) is %s of it in the per-process table; "+
+			"the rest, %s, is taking the lock (and writing the pid into it), reading hostname.gif0, em0's addresses and the broker's state, "+
+			"and reading gif0's endpoints back through the ifconfig stand-in, which alone costs %s here and is an ioctl on OpenBSD. "+
+			"It no longer builds the HTTPS client, which read and parsed the whole CA bundle on every restart.",
+			ms(n.Wall.Median), ms(med(LabelConfigTest)), ms(n.Wall.Median-med(LabelConfigTest)), ms(med(LabelIfconfig))))
+	}
+	return out
 }

@@ -95,6 +95,7 @@ func TestWrite(t *testing.T) {
 		"- Calls of each no-op restart: `ifconfig gif0`.",
 		"| DIR/etc/hostname.gif0 | inode 1 | inode 1 | unchanged |",
 		"| openbsd/amd64 | 8388608 bytes (8.0 MB) | `go build` |",
+		"- `check tunnel` (3.00 ms) is slower than `ping -c1 127.0.0.1` (2.00 ms) before it does any work",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("report lacks %q", want)
@@ -108,5 +109,15 @@ func TestWrite(t *testing.T) {
 	(&Report{RecoverySkip: "the simulation is missing"}).Write(&skipped)
 	if !strings.Contains(skipped.String(), "Not measured: the simulation is missing.") {
 		t.Errorf("a report without recovery must say why:\n%s", skipped.String())
+	}
+}
+
+func TestWhyNoopRestart(t *testing.T) {
+	r := testReport()
+	r.Procs = nil // no per-process figures: only the restart is explained
+	r.Noop.Wall = sample(25 * time.Millisecond)
+	why := r.Why()
+	if len(why) != 1 || !strings.HasPrefix(why[0], "The restart with nothing to do takes 25.00 ms") {
+		t.Errorf("Why = %q, want the no-op restart explained", why)
 	}
 }
