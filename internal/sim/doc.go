@@ -9,8 +9,14 @@
 //     tears it down;
 //   - ugif is gif(4) in userspace: TUN device plus raw protocol-41 socket,
 //     endpoints changeable in place, foreign senders dropped;
-//   - gifsim is the multi-call program: the gif daemon and the netstart and
-//     ifconfig stand-ins that apply and print hostname.gif0 the OpenBSD way.
+//   - gifsim is the multi-call program: the gif daemon, the netstart,
+//     ifconfig and dhcpleased stand-ins that apply and print hostname.if
+//     files the OpenBSD way, and the tunnel broker (HE's update endpoint,
+//     which pings a new endpoint and then moves the PoP's end);
+//   - scenario drives the real gifctl binary under the ifstated.conf it
+//     generates, run by ifstated.Machine, through the cases users meet
+//     (address change, lost lease, badauth, abuse, NAT, broken pf.conf),
+//     and is the demo (`make demo`).
 //
 // This package ties them together (StartGif, StartPoP) and holds the tests
 // that drive the whole: a tunnel that carries real protocol-41 packets

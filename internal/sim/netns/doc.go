@@ -26,6 +26,11 @@
 // when a test fails; and SIGINT or SIGTERM tears down every live Lab before
 // the process exits, so an interrupted demo leaves nothing behind.
 //
+// Besides renumbering, a Lab can take the router's lease away (LoseLease)
+// and prepare a new one (Offer), and make any namespace a NAT
+// (Masquerade: nf_tables spoken over netlink, no nft or iptables needed).
+// CloseAndVerify tears down and checks that nothing is left.
+//
 // Prerequisites (Check): root, ip(8) from iproute2, /dev/net/tun (loaded
 // with modprobe tun if missing), raw sockets and network namespaces.
 // Require applies the project's rule: skip when not root and CI is empty;

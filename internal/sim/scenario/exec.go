@@ -80,8 +80,6 @@ func (w *World) Shell(ctx context.Context, cmd string) (int, error) {
 		syscall.Kill(-c.Process.Pid, syscall.SIGKILL)
 		err = <-done
 	}
-	// The group may hold children that outlived the shell.
-	syscall.Kill(-c.Process.Pid, syscall.SIGKILL)
 
 	r := Run{Cmd: cmd, Start: start, End: w.ev.Since(), Output: out.String()}
 	var ee *exec.ExitError
