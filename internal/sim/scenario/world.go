@@ -157,12 +157,6 @@ esac
 exit 0
 `
 
-// BrokerURL is the update URL as HE's tunnel page shows it, without the
-// credentials.
-func BrokerURL() string {
-	return fmt.Sprintf("https://%s/nic/update?hostname=%s", netns.PoPPrefix.Addr(), TunnelID)
-}
-
 func (w *World) gifctlConf() string {
 	pop := netns.PoPPrefix.Addr()
 	return fmt.Sprintf(`# gifctl.conf for the simulated router: OpenBSD's tools are stand-ins.
