@@ -10,6 +10,7 @@ import (
 type ProcRow struct {
 	Cmd    Cmd
 	Wall   Summary
+	CPU    Summary // user and system time, the process's and its children's
 	PeakKB int64
 }
 
@@ -35,10 +36,12 @@ const (
 	LabelIfconfig    = "ifconfig stand-in gif0"
 	LabelCheckIPv4   = "gifctl check ipv4 LIVE4"
 	LabelCheckIPv6   = "gifctl check ipv6 LIVE6"
+	LabelNoop        = "gifctl restart gif0 (nothing to do)"
 )
 
 // ProcessCmds are the commands whose per-process cost is compared, all
-// run inside the World's router namespace, each expected to exit 0.
+// run inside the World's router namespace, each expected to exit 0. The
+// restart must have nothing to do: run MeasureNoopRestart first.
 func ProcessCmds(w *World, goFloor string) ([]Cmd, error) {
 	ping, err := exec.LookPath("ping")
 	if err != nil {
@@ -58,6 +61,7 @@ func ProcessCmds(w *World, goFloor string) ([]Cmd, error) {
 		Cmd{Label: LabelIfconfig, Argv: []string{w.path("ifconfig"), "gif0"}},
 		w.Cmd(LabelCheckIPv4, 0, "check", "ipv4", Live4.String()),
 		w.Cmd(LabelCheckIPv6, 0, "check", "ipv6", Live6.String()),
+		w.Cmd(LabelNoop, 0, "restart", "gif0"),
 	)
 	return cmds, nil
 }
@@ -72,7 +76,7 @@ func MeasureProcesses(w *World, cmds []Cmd, o ProcOptions) ([]ProcRow, error) {
 			return err
 		}
 		for i, c := range cmds {
-			rows[i] = ProcRow{Cmd: c, Wall: Summarize(times[i])}
+			rows[i] = ProcRow{Cmd: c, Wall: Summarize(times[i].Wall), CPU: Summarize(times[i].CPU)}
 			if rows[i].PeakKB, err = o.Meter.Peak(c, o.RSSRuns); err != nil {
 				return err
 			}
@@ -98,38 +102,47 @@ const (
 	LabelSeqBoth6 = "ping6 -c1 -w1 SILENT6 || ping6 -c1 -w1 LIVE6"
 )
 
-// ProbeCmds are gifctl's any-of probes and the seed's sequential pings,
-// for [silent, live] and for [live] alone.
-func ProbeCmds(w *World) ([]Cmd, error) {
+// ProbeCmds are gifctl's any-of probes, for [silent, live] and for [live]
+// alone, and the seed's sequential pings of [silent, live], which take a
+// second each.
+func ProbeCmds(w *World) (anyOf, seq []Cmd, err error) {
 	ping, err := exec.LookPath("ping")
 	if err != nil {
-		return nil, fmt.Errorf("ping (iputils-ping): %w", err)
+		return nil, nil, fmt.Errorf("ping (iputils-ping): %w", err)
 	}
-	seq := func(label, flag string, silent, live fmt.Stringer) Cmd {
+	sequential := func(label, flag string, silent, live fmt.Stringer) Cmd {
 		script := fmt.Sprintf("%[1]s %[2]s -c1 -w1 %[3]s >/dev/null || %[1]s %[2]s -c1 -w1 %[4]s >/dev/null", ping, flag, silent, live)
 		return Cmd{Label: label, Argv: []string{"/bin/sh", "-c", script}}
 	}
-	return []Cmd{
+	anyOf = []Cmd{
 		w.Cmd(LabelAnyLive4, 0, "check", "ipv4", Live4.String()),
 		w.Cmd(LabelAnyBoth4, 0, "check", "ipv4", Silent4.String(), Live4.String()),
-		seq(LabelSeqBoth4, "-4", Silent4, Live4),
 		w.Cmd(LabelAnyLive6, 0, "check", "ipv6", Live6.String()),
 		w.Cmd(LabelAnyBoth6, 0, "check", "ipv6", Silent6.String(), Live6.String()),
-		seq(LabelSeqBoth6, "-6", Silent6, Live6),
-	}, nil
+	}
+	seq = []Cmd{sequential(LabelSeqBoth4, "-4", Silent4, Live4), sequential(LabelSeqBoth6, "-6", Silent6, Live6)}
+	return anyOf, seq, nil
 }
 
-// MeasureProbes times cmds inside the router's namespace.
-func MeasureProbes(w *World, cmds []Cmd, rounds int) ([]ProbeRow, error) {
-	rows := make([]ProbeRow, len(cmds))
+// MeasureProbes times the any-of probes anyRounds times and the
+// sequential ones seqRounds times, each group interleaved, inside the
+// router's namespace.
+func MeasureProbes(w *World, anyOf, seq []Cmd, anyRounds, seqRounds int) ([]ProbeRow, error) {
+	var rows []ProbeRow
 	err := w.InRouter(func() error {
-		times, err := TimeRuns(cmds, rounds, 1)
-		for i, c := range cmds {
-			if err == nil {
-				rows[i] = ProbeRow{Cmd: c, Wall: Summarize(times[i])}
+		for _, g := range []struct {
+			cmds   []Cmd
+			rounds int
+		}{{anyOf, anyRounds}, {seq, seqRounds}} {
+			times, err := TimeRuns(g.cmds, g.rounds, 1)
+			if err != nil {
+				return err
+			}
+			for i, c := range g.cmds {
+				rows = append(rows, ProbeRow{Cmd: c, Wall: Summarize(times[i].Wall)})
 			}
 		}
-		return err
+		return nil
 	})
 	return rows, err
 }

@@ -37,43 +37,59 @@ func (c Cmd) command(argv []string) *exec.Cmd {
 // runOnce runs argv for c and checks its exit status; out is what it
 // printed on stdout and stderr together.
 func (c Cmd) runOnce(argv []string) (took time.Duration, out []byte, err error) {
+	took, _, out, err = c.run(argv)
+	return took, out, err
+}
+
+// run is runOnce that also returns the CPU time (user and system) of the
+// process and of the children it waited for.
+func (c Cmd) run(argv []string) (took, cpu time.Duration, out []byte, err error) {
 	cmd := c.command(argv)
 	var buf bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &buf, &buf
 	start := time.Now()
 	err = cmd.Run()
 	took = time.Since(start)
+	if ps := cmd.ProcessState; ps != nil {
+		cpu = ps.UserTime() + ps.SystemTime()
+	}
 	code := 0
 	var ee *exec.ExitError
 	switch {
 	case errors.As(err, &ee):
 		code = ee.ExitCode()
 	case err != nil:
-		return took, buf.Bytes(), fmt.Errorf("%s: %w", c.Label, err)
+		return took, cpu, buf.Bytes(), fmt.Errorf("%s: %w", c.Label, err)
 	}
 	if code != c.Exit {
-		return took, buf.Bytes(), fmt.Errorf("%s: %s: exit %d, want %d: %s",
+		return took, cpu, buf.Bytes(), fmt.Errorf("%s: %s: exit %d, want %d: %s",
 			c.Label, strings.Join(argv, " "), code, c.Exit, bytes.TrimSpace(buf.Bytes()))
 	}
-	return took, buf.Bytes(), nil
+	return took, cpu, buf.Bytes(), nil
+}
+
+// Times are the wall and CPU times of one command's runs.
+type Times struct {
+	Wall, CPU []time.Duration
 }
 
 // TimeRuns runs every command rounds times and returns each one's wall
-// times, in the order of cmds. The commands are interleaved: each round
+// and CPU times, in the order of cmds. The commands are interleaved: each round
 // runs all of them once, starting one further along every round, so that
 // a burst of background load hits all alike. warmup rounds go first and
 // are not kept (page cache, the first use of a binary).
-func TimeRuns(cmds []Cmd, rounds, warmup int) ([][]time.Duration, error) {
-	times := make([][]time.Duration, len(cmds))
+func TimeRuns(cmds []Cmd, rounds, warmup int) ([]Times, error) {
+	times := make([]Times, len(cmds))
 	for r := -warmup; r < rounds; r++ {
 		for k := range cmds {
 			i := (k + r + warmup) % len(cmds)
-			took, _, err := cmds[i].runOnce(cmds[i].Argv)
+			took, cpu, _, err := cmds[i].run(cmds[i].Argv)
 			if err != nil {
 				return nil, err
 			}
 			if r >= 0 {
-				times[i] = append(times[i], took)
+				times[i].Wall = append(times[i].Wall, took)
+				times[i].CPU = append(times[i].CPU, cpu)
 			}
 		}
 	}

@@ -18,8 +18,13 @@ func TestTimeRunsInterleavesAndChecksExit(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i, ts := range times {
-		if len(ts) != 2 {
-			t.Errorf("%s: %d times, want 2", cmds[i].Label, len(ts))
+		if len(ts.Wall) != 2 || len(ts.CPU) != 2 {
+			t.Errorf("%s: %d wall and %d CPU times, want 2 each", cmds[i].Label, len(ts.Wall), len(ts.CPU))
+		}
+		for _, d := range ts.Wall {
+			if d <= 0 {
+				t.Errorf("%s: wall time %s", cmds[i].Label, d)
+			}
 		}
 	}
 	data, _ := os.ReadFile(log)

@@ -29,7 +29,8 @@ type Report struct {
 	PerfErr   string
 
 	Probes      []ProbeRow
-	ProbeRounds int
+	ProbeRounds int // runs of gifctl's any-of probes
+	SeqRounds   int // runs of the sequential pings
 
 	Noop *NoopResult
 
@@ -240,11 +241,14 @@ func (r *Report) writeProcs(p printer) {
 	p("Each command ran %d times (after %d untimed rounds), interleaved round by round, inside the router namespace of the simulation's network, started directly by the harness (fork, exec, wait; no `ip netns exec` in the figure). "+
 		"Peak RSS: the largest of %d runs, read with %s. %s\n\n",
 		r.ProcOpt.Rounds, r.ProcOpt.Warmup, r.ProcOpt.RSSRuns, r.ProcOpt.Meter.How, legend())
-	p("| command | median | p10 - p90 | x /bin/true | x ping loopback | peak RSS |\n|---|---:|---:|---:|---:|---:|\n")
+	p("| command | median wall | p10 - p90 | x /bin/true | x ping loopback | median CPU | CPU x ping loopback | peak RSS |\n|---|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, row := range r.Procs {
-		p("| `%s` | %s | %s - %s | %.1f | %.2f | %s |\n", row.Cmd.Label, ms(row.Wall.Median), ms(row.Wall.P10), ms(row.Wall.P90),
-			Ratio(row.Wall.Median, true_.Wall.Median), Ratio(row.Wall.Median, lo.Wall.Median), kb(row.PeakKB))
+		p("| `%s` | %s | %s - %s | %.1f | %.2f | %s | %.2f | %s |\n", row.Cmd.Label, ms(row.Wall.Median), ms(row.Wall.P10), ms(row.Wall.P90),
+			Ratio(row.Wall.Median, true_.Wall.Median), Ratio(row.Wall.Median, lo.Wall.Median),
+			ms(row.CPU.Median), Ratio(row.CPU.Median, lo.CPU.Median), kb(row.PeakKB))
 	}
+	p("\nCPU is user plus system time of the process and the children it waited for (getrusage via wait4): less disturbed by the machine's load than wall time, and what a small router's one core pays. " +
+		"A Go program runs several threads at start-up, so its CPU time can exceed its wall time.\n")
 	p("\nThe command lines:\n\n")
 	for _, row := range r.Procs {
 		p("- `%s`: `%s`\n", row.Cmd.Label, row.Cmd.Line())
@@ -272,7 +276,7 @@ func (r *Report) writeProcs(p printer) {
 			}
 			p("%s %s %s", sep, ic.Pkg, ms(ic.Clock))
 		}
-		p(".\n\n")
+		p(". Each includes the page faults of its code's first use: the first package to compile a regexp pays for paging in the regexp code, which kong needs anyway.\n\n")
 	}
 	switch {
 	case len(r.Perf) > 0:
@@ -293,7 +297,7 @@ func (r *Report) writeProbes(p printer) {
 		return
 	}
 	p("gifctl's any-of (one echo request to every target at once, done at the first reply) against the seed's sequential `ping -c1 -w1 A || ping -c1 -w1 B`, "+
-		"each run %d times interleaved in the router namespace. %s\n\n", r.ProbeRounds, legend())
+		"in the router namespace: gifctl's run %d times, the sequential pings %d times, each group interleaved. %s\n\n", r.ProbeRounds, r.SeqRounds, legend())
 	p("| command | median | p10 - p90 |\n|---|---:|---:|\n")
 	for _, row := range r.Probes {
 		p("| `%s` | %s | %s - %s |\n", row.Cmd.Label, ms(row.Wall.Median), ms(row.Wall.P10), ms(row.Wall.P90))
@@ -478,11 +482,15 @@ func (r *Report) Why() []string {
 			kb(FindProc(r.Procs, LabelCheckTunnel).PeakKB), kb(FindProc(r.Procs, LabelGoFloor).PeakKB)))
 	}
 	if n := r.Noop; missed["noop"] && n.Wall.Median >= NoopLimit {
-		out = append(out, fmt.Sprintf("The restart with nothing to do takes %s: `gifctl -n` (start-up and reading gifctl.conf) is %s of it in the per-process table; "+
-			"the rest, %s, is taking the lock (and writing the pid into it), reading hostname.gif0, em0's addresses and the broker's state, "+
-			"and reading gif0's endpoints back through the ifconfig stand-in, which alone costs %s here and is an ioctl on OpenBSD. "+
-			"It no longer builds the HTTPS client, which read and parsed the whole CA bundle on every restart.",
-			ms(n.Wall.Median), ms(med(LabelConfigTest)), ms(n.Wall.Median-med(LabelConfigTest)), ms(med(LabelIfconfig))))
+		w := fmt.Sprintf("The restart with nothing to do takes %s (its own runs, section 4)", ms(n.Wall.Median))
+		if noop := med(LabelNoop); noop > 0 {
+			w += fmt.Sprintf(". Run interleaved with the others in section 1 it takes %s, of which `gifctl -n` (start-up, reading gifctl.conf) is %s: "+
+				"the start-up explained above is most of it. The rest, %s, is its own work: taking the lock (and writing its pid into it), "+
+				"reading hostname.gif0, em0's addresses and the broker's state, and reading gif0's endpoints back through the ifconfig stand-in, "+
+				"which alone costs %s here and is an ioctl on OpenBSD",
+				ms(noop), ms(med(LabelConfigTest)), ms(noop-med(LabelConfigTest)), ms(med(LabelIfconfig)))
+		}
+		out = append(out, w+". It no longer builds the HTTPS client, which read and parsed the whole CA bundle on every restart.")
 	}
 	return out
 }

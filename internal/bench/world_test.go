@@ -61,15 +61,30 @@ func TestWorldSmoke(t *testing.T) {
 		}
 	}
 
-	probes, err := ProbeCmds(w)
+	if r := FindProc(rows, LabelNoop); r.Wall.N != 1 {
+		t.Errorf("no row for the restart with nothing to do: %+v", rows)
+	}
+	if calls := w.Calls(); !slices.Contains(calls, "ifconfig gif0") || slices.Contains(calls, "netstart gif0") {
+		t.Errorf("the processes called %q: ifconfig only, never netstart", calls)
+	}
+	if n := w.Updates(); n != 1 {
+		t.Errorf("%d broker updates in all, want the first restart's only", n)
+	}
+
+	anyOf, seq, err := ProbeCmds(w)
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Each command is checked for exit 0: the silent targets must be
-	// silent and the live ones live for the figures to mean anything.
-	probes = append(probes, w.Cmd("silent ipv4", 1, "check", "ipv4", "--timeout=300ms", Silent4.String()),
+	// Each command is checked for its exit status: the silent targets
+	// must be silent and the live ones live for the figures to mean
+	// anything.
+	anyOf = append(anyOf, w.Cmd("silent ipv4", 1, "check", "ipv4", "--timeout=300ms", Silent4.String()),
 		w.Cmd("silent ipv6", 1, "check", "ipv6", "--timeout=300ms", Silent6.String()))
-	if _, err := MeasureProbes(w, probes, 1); err != nil {
+	probes, err := MeasureProbes(w, anyOf, seq, 1, 1)
+	if err != nil {
 		t.Fatal(err)
+	}
+	if len(probes) != len(anyOf)+len(seq) {
+		t.Errorf("%d probe rows, want %d", len(probes), len(anyOf)+len(seq))
 	}
 }
