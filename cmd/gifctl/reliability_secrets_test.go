@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -76,6 +77,14 @@ func TestReliabilitySecrets(t *testing.T) {
 	t.Parallel()
 	const password = "hb-Pa55w0rd-s3cret"
 	w := newWorld(t, "198.51.100.7").reliable()
+	for _, tool := range []string{"unshare", "mount"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			if os.Getenv("CI") == "" {
+				t.Skipf("needs %s(8) from util-linux for a syslogd of its own", tool)
+			}
+			t.Fatalf("needs %s(8) from util-linux (CI is set, so this is a failure)", tool)
+		}
+	}
 	w.killLeftovers()
 	b := w.useBroker(brokertest.Options{AbuseLimit: 1 << 20})
 	conf, err := os.ReadFile(w.conf)
