@@ -14,7 +14,7 @@ LDFLAGS =	-s -w -X main.version=$(VERSION)
 SAMPLES =	etc/gifctl.conf etc/hostname.gif0 etc/ifstated.conf etc/pf.conf
 MANPAGES =	man/gifctl.8 man/gifctl.conf.5
 
-.PHONY: all gifctl test check vet cross lint fuzz fuzz-long bench demo deps install uninstall clean
+.PHONY: all gifctl test check vet cross lint fuzz fuzz-long bench demo deps install uninstall clean testing-report
 
 all: gifctl
 
@@ -72,3 +72,7 @@ uninstall:
 
 clean:
 	rm -f gifctl
+
+# TESTING.md, its figures counted by the tests themselves (as root).
+testing-report:
+	sh scripts/testing-report.sh 5

@@ -1,0 +1,48 @@
+#!/bin/sh
+# Writes TESTING.md from what the tests count while they run: the
+# reliability tests of the built binary (cmd/gifctl/reliability_*_test.go;
+# they need root for their network namespaces and are skipped without),
+# the unit tests listed in internal/faults/units.go, and every fuzz target
+# for SECONDS (default 5). Exits 1 when anything failed; TESTING.md is
+# written all the same and says what.
+# Usage: sh scripts/testing-report.sh [SECONDS]
+set -eu
+secs=${1:-5}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT INT TERM
+failed=0
+
+echo "testing-report: reliability tests of the built binary"
+GIFCTL_TESTING_REPORT=$work/entries.jsonl go test -count=1 -run '^TestReliability' ./cmd/gifctl || failed=1
+touch "$work/entries.jsonl"
+
+echo "testing-report: unit tests"
+go run ./internal/faults/cmd/testingreport -units > "$work/units"
+tab=$(printf '\t')
+while IFS=$tab read -r pkg pattern; do
+	go test -count=1 -json -run "$pattern" "$pkg" >> "$work/tests.json" || failed=1
+done < "$work/units"
+
+echo "testing-report: fuzz targets, ${secs}s each"
+grep -rl --include='*_test.go' '^func Fuzz' cmd bsd hostnameif ifstated internal 2>/dev/null | sort > "$work/fuzzfiles"
+: > "$work/fuzz.tsv"
+while read -r file; do
+	dir=$(dirname "$file")
+	for target in $(sed -n 's/^func \(Fuzz[A-Za-z0-9_]*\)(.*/\1/p' "$file"); do
+		seeds=0
+		if [ -d "$dir/testdata/fuzz/$target" ]; then
+			seeds=$(ls "$dir/testdata/fuzz/$target" | wc -l | tr -d ' ')
+		fi
+		result=ok
+		go test -run='^$' -fuzz="^$target\$" -fuzztime="${secs}s" "./$dir" > "$work/fuzz.log" 2>&1 || { result=FAIL; failed=1; cat "$work/fuzz.log"; }
+		execs=$(sed -n 's/.*execs: \([0-9]*\).*/\1/p' "$work/fuzz.log" | tail -n 1)
+		echo "fuzz: ./$dir $target: ${execs:-0} executions, $result"
+		printf './%s\t%s\t%s\t%s\t%s\t%s\n' "$dir" "$target" "$seeds" "$secs" "${execs:-0}" "$result" >> "$work/fuzz.tsv"
+	done
+done < "$work/fuzzfiles"
+
+go run ./internal/faults/cmd/testingreport -command "make testing-report" \
+	-entries "$work/entries.jsonl" -tests "$work/tests.json" -fuzz "$work/fuzz.tsv" > "$work/TESTING.md"
+mv "$work/TESTING.md" TESTING.md
+echo "testing-report: wrote TESTING.md"
+exit $failed
