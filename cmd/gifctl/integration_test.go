@@ -10,7 +10,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -73,7 +72,6 @@ f=DIR/etc/hostname.$1
 [ -f "$f" ] || { echo "netstart: $f: No such file or directory."; exit 0; }
 line=$(grep '^tunnel ' "$f" | tail -n 1)
 [ -n "$line" ] && echo "$line" | cut -d' ' -f2,3 > DIR/kernel.$1
-sleep ${NETSTART_SLEEP:-0}
 exit 0
 `
 
@@ -425,34 +423,6 @@ func TestBrokerAnswers(t *testing.T) {
 			t.Errorf("%d updates after --force, want 2", n)
 		}
 	})
-}
-
-func TestParallelRestarts(t *testing.T) {
-	w := newWorld(t, "198.51.100.7")
-	var wg sync.WaitGroup
-	results := make([]result, 16)
-	for i := range results {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			results[i] = w.gifctl([]string{"NETSTART_SLEEP=0.1"}, "restart", "gif0")
-		}()
-	}
-	wg.Wait()
-	for i, r := range results {
-		if r.code != 0 {
-			t.Errorf("restart %d: exit %d\n%s", i, r.code, r.stderr)
-		}
-	}
-	if n := w.updates(); n != 1 {
-		t.Errorf("%d broker updates from 16 parallel restarts, want 1", n)
-	}
-	if n := strings.Count(strings.Join(w.calls(), "\n"), calledNetstart); n != 1 {
-		t.Errorf("netstart ran %d times, want 1", n)
-	}
-	if got := w.read("etc/hostname.gif0"); !strings.Contains(got, "tunnel 198.51.100.7 216.66.80.26\n") {
-		t.Errorf("hostname.gif0:\n%s", got)
-	}
 }
 
 func TestConfigErrorsExit2(t *testing.T) {
