@@ -53,7 +53,7 @@ fuzz:
 bench: gifctl
 	sh scripts/bench.sh
 
-demo: deps gifctl
+demo: deps
 	$(GO) run ./internal/sim/cmd/gifsim demo
 
 # install copies what "make" built, so that "make && doas make install"
