@@ -130,3 +130,26 @@ func (p *pingArgs) resolve(family probe.Family, block *config.Check) ([]netip.Ad
 	}
 	return targets, timeout, nil
 }
+
+// Help is the long help of gifctl check ipv4 --help.
+func (c *checkIPv4Cmd) Help() string {
+	return `Send an ICMP echo request to every target at once, again every 200 ms,
+and answer true (exit 0) at the first valid reply, false (exit 1) when
+none came within the timeout. Without targets on the command line, the
+check ipv4 block's are used.
+
+Examples:
+  gifctl check ipv4
+  gifctl check ipv4 --timeout 2s 8.8.8.8 1.1.1.1`
+}
+
+// Help is the long help of gifctl check ipv6 --help.
+func (c *checkIPv6Cmd) Help() string {
+	return `As check ipv4, over ICMPv6, sent from the tunnel's inner address: native
+IPv6 on another interface cannot hide a dead tunnel. When the inner
+address is not configured (the tunnel is down) the answer is false.
+
+Examples:
+  gifctl check ipv6
+  gifctl check ipv6 --tunnel gif1 2001:4860:4860::8888`
+}

@@ -66,3 +66,16 @@ func (c *checkTunnelCmd) Run(a *app) error {
 	a.log.Debugf("%s: %s", t.Name, detail)
 	return nil
 }
+
+// Help is the long help of gifctl check tunnel --help.
+func (c *checkTunnelCmd) Help() string {
+	return `True (exit 0) when the gif's tunnel source is one of the egress
+interface's IPv4 addresses and its destination is the remote (from the
+tunnel block, or hostname.IF); false (exit 1) otherwise, saying which
+with -v. It sends no packet and, on OpenBSD, starts no process: cheap
+enough for ifstated to run every 5 seconds, so that an address change
+is repaired without waiting for pings to fail.
+
+Example:
+  gifctl -v check tunnel gif0`
+}
