@@ -16,13 +16,15 @@ import (
 	"github.com/gifctl/gifctl/ifstated"
 	"github.com/gifctl/gifctl/internal/broker/brokertest"
 	"github.com/gifctl/gifctl/internal/netnstest"
+	"github.com/gifctl/gifctl/internal/standin"
 )
 
 // The integration tests run the built binary, as ifstated would, inside a
 // network namespace whose em0 is a veth end with a real IPv4 address. The
-// configuration's set options point at stand-in netstart, ifconfig and
-// pfctl scripts that keep the "kernel" tunnel in a file, and at an HTTPS
-// test broker listening inside the same namespace with its own CA.
+// configuration's set options point at the stand-in netstart, ifconfig and
+// pfctl scripts of package standin, which keep the "kernel" tunnel in a
+// file, and at an HTTPS test broker listening inside the same namespace
+// with its own CA.
 
 var gifctlBinary string
 
@@ -61,38 +63,6 @@ type world struct {
 	url    string
 }
 
-// standIns are OpenBSD's tools as far as gifctl can tell: netstart applies
-// hostname.IF's last tunnel line to a "kernel" file, ifconfig prints it in
-// OpenBSD's format, pfctl refuses a pf.conf that says BROKEN.
-const netstartScript = `#!/bin/sh
-echo "netstart $*" >> DIR/calls
-# The egress interface: a DHCP lease, when the test offers one.
-if [ -f DIR/lease.$1 ]; then ip addr add $(cat DIR/lease.$1) dev $1; exit 0; fi
-f=DIR/etc/hostname.$1
-[ -f "$f" ] || { echo "netstart: $f: No such file or directory."; exit 0; }
-line=$(grep '^tunnel ' "$f" | tail -n 1)
-[ -n "$line" ] && echo "$line" | cut -d' ' -f2,3 > DIR/kernel.$1
-exit 0
-`
-
-const ifconfigScript = `#!/bin/sh
-echo "ifconfig $*" >> DIR/calls
-k=DIR/kernel.$1
-[ -f "$k" ] || { echo "ifconfig: $1: no such interface" >&2; exit 1; }
-read src dst < "$k"
-printf '%s: flags=8051<UP,POINTOPOINT,RUNNING,MULTICAST> mtu 1280\n' "$1"
-printf '\tindex 5 priority 0 llprio 3\n\tgroups: gif\n'
-printf '\ttunnel: inet %s --> %s ttl 64 nodf ecn\n' "$src" "$dst"
-printf '\tinet6 2001:db8:1::2 --> 2001:db8:1::1 prefixlen 128\n'
-`
-
-const pfctlScript = `#!/bin/sh
-echo "pfctl $*" >> DIR/calls
-eval f=\${$#}
-if grep -q BROKEN "$f"; then echo "$f:3: syntax error" >&2; exit 1; fi
-exit 0
-`
-
 func newWorld(t *testing.T, egress string) *world {
 	t.Helper()
 	ns := netnstest.New(t)
@@ -108,9 +78,9 @@ func newWorld(t *testing.T, egress string) *world {
 			t.Fatal(err)
 		}
 	}
-	w.script("netstart", netstartScript)
-	w.script("ifconfig", ifconfigScript)
-	w.script("pfctl", pfctlScript)
+	if err := standin.Write(w.dir); err != nil {
+		t.Fatal(err)
+	}
 	w.write("etc/pf.conf", "pass\n", 0o600)
 
 	// The broker listens inside the namespace, where gifctl runs.
@@ -163,10 +133,6 @@ func (w *world) write(name, content string, mode os.FileMode) {
 	os.Chmod(p, mode)
 }
 
-func (w *world) script(name, text string) {
-	w.write(name, strings.ReplaceAll(text, "DIR", w.dir), 0o755)
-}
-
 func (w *world) writeConf(text string) {
 	w.conf = filepath.Join(w.dir, "gifctl.conf")
 	w.write("gifctl.conf", text, 0o600)
@@ -217,28 +183,9 @@ func (w *world) read(name string) string {
 }
 
 // calls returns the stand-ins' calls since the last call of calls.
-func (w *world) calls() []string {
-	p := filepath.Join(w.dir, "calls")
-	data, _ := os.ReadFile(p)
-	os.Remove(p)
-	var out []string
-	for _, l := range strings.Split(strings.TrimSpace(string(data)), "\n") {
-		if l != "" {
-			out = append(out, strings.ReplaceAll(l, w.dir, "DIR"))
-		}
-	}
-	return out
-}
+func (w *world) calls() []string { return standin.Calls(w.dir) }
 
-func (w *world) updates() int {
-	n := 0
-	for _, r := range w.broker.Requests() {
-		if r.Path == "/nic/update" {
-			n++
-		}
-	}
-	return n
-}
+func (w *world) updates() int { return w.broker.Updates() }
 
 func (w *world) renumber(from, to string) {
 	w.ns.IP("addr", "del", from+"/24", "dev", "em0")

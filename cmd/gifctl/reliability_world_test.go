@@ -23,52 +23,6 @@ import (
 // can be made slow or hung, that log which gifctl called them and dump
 // what a child of gifctl can see, and ways to start gifctl and kill it.
 
-// reliableNetstart is the integration tests' netstart stand-in, plus:
-// a line in DIR/trace naming the calling gifctl's pid, a dump of its own
-// and its parent's argv and environment when DIR/dump exists, and a wait
-// at the end, forever when DIR/netstart.hang exists and for the seconds in
-// DIR/netstart.sleep when that does. The waits run as a child whose pid is
-// written to DIR/pids with the script's, so a test can tell that the
-// whole group died. Control files, not environment variables: gifctl
-// passes none to its children (bsd.RunEnv).
-const reliableNetstart = `#!/bin/sh
-echo "netstart $*" >> DIR/calls
-echo "$PPID netstart $*" >> DIR/trace
-[ -f DIR/dump ] && . DIR/dump.sh
-f=DIR/etc/hostname.$1
-[ -f "$f" ] || { echo "netstart: $f: No such file or directory."; exit 0; }
-line=$(grep '^tunnel ' "$f" | tail -n 1)
-[ -n "$line" ] && echo "$line" | cut -d' ' -f2,3 > DIR/kernel.$1
-if [ -f DIR/netstart.hang ]; then sleep 3600 & echo "$$ $!" >> DIR/pids; wait; fi
-if [ -f DIR/netstart.sleep ]; then sleep $(cat DIR/netstart.sleep) & echo "$$ $!" >> DIR/pids; wait; fi
-exit 0
-`
-
-const reliableIfconfig = `#!/bin/sh
-echo "ifconfig $*" >> DIR/calls
-echo "$PPID ifconfig $*" >> DIR/trace
-[ -f DIR/dump ] && . DIR/dump.sh
-if [ -f DIR/ifconfig.hang ]; then sleep 3600 & echo "$$ $!" >> DIR/pids; wait; fi
-k=DIR/kernel.$1
-[ -f "$k" ] || { echo "ifconfig: $1: no such interface" >&2; exit 1; }
-read src dst < "$k"
-printf '%s: flags=8051<UP,POINTOPOINT,RUNNING,MULTICAST> mtu 1280\n' "$1"
-printf '\tindex 5 priority 0 llprio 3\n\tgroups: gif\n'
-printf '\ttunnel: inet %s --> %s ttl 64 nodf ecn\n' "$src" "$dst"
-printf '\tinet6 2001:db8:1::2 --> 2001:db8:1::1 prefixlen 128\n'
-`
-
-// reliablePfctl hangs on the dry run (-n) when DIR/pfctl.hang exists.
-const reliablePfctl = `#!/bin/sh
-echo "pfctl $*" >> DIR/calls
-echo "$PPID pfctl $*" >> DIR/trace
-[ -f DIR/dump ] && . DIR/dump.sh
-if [ -f DIR/pfctl.hang ] && [ "$1" = -n ]; then sleep 3600 & echo "$$ $!" >> DIR/pids; wait; fi
-eval f=\${$#}
-if grep -q BROKEN "$f"; then echo "$f:3: syntax error" >&2; exit 1; fi
-exit 0
-`
-
 // dumpScript appends what ps(1) would show of the stand-in and of its
 // parent (gifctl): argv and environment, NULs made newlines. It also
 // prints the child's environment, which gifctl then logs as netstart's
@@ -82,12 +36,10 @@ const dumpScript = `{
 env
 `
 
-// reliable installs the reliable stand-ins in place of newWorld's.
+// reliable adds what the stand-ins source when DIR/dump exists (package
+// standin has the control files that make them slow or hang).
 func (w *world) reliable() *world {
-	w.script("netstart", reliableNetstart)
-	w.script("ifconfig", reliableIfconfig)
-	w.script("pfctl", reliablePfctl)
-	w.script("dump.sh", dumpScript)
+	w.write("dump.sh", strings.ReplaceAll(dumpScript, "DIR", w.dir), 0o755)
 	return w
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/gifctl/gifctl/internal/broker/brokertest"
 	"github.com/gifctl/gifctl/internal/sim/netns"
+	"github.com/gifctl/gifctl/internal/standin"
 )
 
 // The World's targets. The router (where gifctl runs) reaches the ISP's
@@ -93,33 +94,6 @@ func (w *World) network() error {
 	return w.Lab.ISP.Sysctl("net.ipv6.conf.all.forwarding", "1")
 }
 
-// The stand-ins keep the "kernel" tunnel of gif0 in DIR/kernel.gif0 and
-// append every call to DIR/calls.
-const (
-	netstartScript = `#!/bin/sh
-echo "netstart $*" >> DIR/calls
-f=DIR/etc/hostname.$1
-[ -f "$f" ] || { echo "netstart: $f: No such file or directory."; exit 0; }
-line=$(grep '^tunnel ' "$f" | tail -n 1)
-[ -n "$line" ] && echo "$line" | cut -d' ' -f2,3 > DIR/kernel.$1
-exit 0
-`
-	ifconfigScript = `#!/bin/sh
-echo "ifconfig $*" >> DIR/calls
-k=DIR/kernel.$1
-[ -f "$k" ] || { echo "ifconfig: $1: no such interface" >&2; exit 1; }
-read src dst < "$k"
-printf '%s: flags=8051<UP,POINTOPOINT,RUNNING,MULTICAST> mtu 1280\n' "$1"
-printf '\tindex 5 priority 0 llprio 3\n\tgroups: gif\n'
-printf '\ttunnel: inet %s --> %s ttl 64 nodf ecn\n' "$src" "$dst"
-printf '\tinet6 INNER --> PEER prefixlen 128\n'
-`
-	pfctlScript = `#!/bin/sh
-echo "pfctl $*" >> DIR/calls
-exit 0
-`
-)
-
 // systemBundles are where Debian and OpenBSD keep the CA bundle.
 var systemBundles = []string{"/etc/ssl/cert.pem", "/etc/ssl/certs/ca-certificates.crt"}
 
@@ -129,13 +103,10 @@ func (w *World) files() error {
 			return err
 		}
 	}
-	r := strings.NewReplacer("DIR", w.Dir, "INNER", Inner6.String(), "PEER", Live6.String())
-	for name, text := range map[string]string{
-		"netstart": netstartScript, "ifconfig": ifconfigScript, "pfctl": pfctlScript,
-	} {
-		if err := os.WriteFile(w.path(name), []byte(r.Replace(text)), 0o755); err != nil {
-			return err
-		}
+	// The ifconfig stand-in prints Inner6 --> Live6 as gif0's inner
+	// addresses (2001:db8:1::2 --> 2001:db8:1::1).
+	if err := standin.Write(w.Dir); err != nil {
+		return err
 	}
 	if err := os.WriteFile(w.path("etc/pf.conf"), []byte("pass\n"), 0o600); err != nil {
 		return err
@@ -233,25 +204,7 @@ func (w *World) Cmd(label string, exit int, args ...string) Cmd {
 
 // Calls returns the stand-ins' calls since the last call of Calls, with
 // the World's directory written DIR.
-func (w *World) Calls() []string {
-	data, _ := os.ReadFile(w.path("calls"))
-	os.Remove(w.path("calls"))
-	var out []string
-	for _, l := range strings.Split(strings.TrimSpace(string(data)), "\n") {
-		if l != "" {
-			out = append(out, strings.ReplaceAll(l, w.Dir, "DIR"))
-		}
-	}
-	return out
-}
+func (w *World) Calls() []string { return standin.Calls(w.Dir) }
 
 // Updates counts the broker's /nic/update requests so far.
-func (w *World) Updates() int {
-	n := 0
-	for _, r := range w.Broker.Requests() {
-		if r.Path == "/nic/update" {
-			n++
-		}
-	}
-	return n
-}
+func (w *World) Updates() int { return w.Broker.Updates() }

@@ -150,3 +150,16 @@ func (b *Broker) Requests() []Request {
 	defer b.mu.Unlock()
 	return append([]Request(nil), b.log...)
 }
+
+// Updates counts the update requests (path /nic/update) so far.
+func (b *Broker) Updates() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	n := 0
+	for _, r := range b.log {
+		if r.Path == "/nic/update" {
+			n++
+		}
+	}
+	return n
+}
