@@ -3,7 +3,6 @@ package ifstated
 import (
 	"fmt"
 	"math"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -52,16 +51,21 @@ func (o Options) configPath() string {
 
 // safePath is what may stand in a command unquoted: ifstated.conf quotes
 // each command once in '...' and once in "...", and sh reads it after that.
-var safePath = regexp.MustCompile(`^/[A-Za-z0-9._+,:@%/-]*$`)
-
-var ifName = regexp.MustCompile(`^[a-z]+[0-9]+$`)
+func safePath(p string) bool {
+	if !strings.HasPrefix(p, "/") {
+		return false
+	}
+	return !strings.ContainsFunc(p, func(r rune) bool {
+		return !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || strings.ContainsRune("._+,:@%/-", r))
+	})
+}
 
 // Check reports what Render cannot write safely: a path that is not absolute
 // or holds a byte that a shell or ifstated's lexer would read specially, a
 // tunnel name that is not an interface name, no tunnel at all.
 func Check(c *config.Config, o Options) error {
 	for _, p := range []struct{ what, path string }{{"gifctl", o.gifctl()}, {"configuration file", o.configPath()}} {
-		if !safePath.MatchString(p.path) {
+		if !safePath(p.path) {
 			return fmt.Errorf("%s path %q: want an absolute path of letters, digits and . _ + , : @ %% / -", p.what, p.path)
 		}
 	}
@@ -70,7 +74,7 @@ func Check(c *config.Config, o Options) error {
 	}
 	seen := map[string]bool{}
 	for _, t := range c.Tunnels {
-		if !ifName.MatchString(t.Name) || !ifName.MatchString(t.Egress) {
+		if !config.IsIfName(t.Name) || !config.IsIfName(t.Egress) {
 			return fmt.Errorf("tunnel %q, egress %q: not interface names", t.Name, t.Egress)
 		}
 		if seen[t.Name] {

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -240,5 +241,29 @@ func TestSampleIsRenderOutput(t *testing.T) {
 	}
 	if _, err := Parse(dst, want); err != nil {
 		t.Error(err)
+	}
+}
+
+// safePath replaced a regexp; it must agree with it on every short string
+// made of the bytes that matter.
+func TestSafePathAgreesWithRegexp(t *testing.T) {
+	want := regexp.MustCompile(`^/[A-Za-z0-9._+,:@%/-]*$`)
+	var walk func(s string)
+	n := 0
+	walk = func(s string) {
+		n++
+		if got := safePath(s); got != want.MatchString(s) {
+			t.Errorf("safePath(%q) = %v, want %v", s, got, !got)
+		}
+		if len(s) >= 4 {
+			return
+		}
+		for _, c := range []string{"/", "a", "Z", "9", "%", "-", " ", "'", "$", "\n", "\xc3\xa9"} {
+			walk(s + c)
+		}
+	}
+	walk("")
+	if n < 10000 {
+		t.Fatalf("only %d strings tried", n)
 	}
 }

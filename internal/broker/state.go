@@ -8,10 +8,11 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
-	"regexp"
 	"time"
 
 	"github.com/google/renameio/v2"
+
+	"github.com/gifctl/gifctl/internal/config"
 )
 
 // State is what gifctl remembers of one tunnel's broker, in
@@ -40,13 +41,9 @@ type State struct {
 	BackoffUntil time.Time `json:"backoff_until,omitzero"`
 }
 
-// ifname is what an interface name looks like; it keeps the state file
-// inside the state directory.
-var ifname = regexp.MustCompile(`^[a-z]+[0-9]+$`)
-
 // StatePath is the state file of tunnel name in dir.
 func StatePath(dir, name string) (string, error) {
-	if !ifname.MatchString(name) {
+	if !config.IsIfName(name) { // keeps the file inside the state directory
 		return "", fmt.Errorf("%q: not an interface name", name)
 	}
 	return filepath.Join(dir, name+".broker.json"), nil

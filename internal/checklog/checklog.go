@@ -8,12 +8,13 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/google/renameio/v2"
+
+	"github.com/gifctl/gifctl/internal/config"
 )
 
 // Result is one check's last answer and since when it has been so.
@@ -24,8 +25,15 @@ type Result struct {
 	Since  time.Time `json:"since"`  // when it last changed
 }
 
-// validName keeps file names inside the state directory.
-var validName = regexp.MustCompile(`^[a-z0-9]+( [a-z]+[0-9]+)?$`)
+// validName keeps file names inside the state directory: a check's kind
+// ("ipv4"), or its kind and an interface ("tunnel gif0").
+func validName(check string) bool {
+	kind, ifname, two := strings.Cut(check, " ")
+	if kind == "" || strings.ContainsFunc(kind, func(r rune) bool { return !('a' <= r && r <= 'z' || '0' <= r && r <= '9') }) {
+		return false
+	}
+	return !two || config.IsIfName(ifname)
+}
 
 func path(dir, check string) string {
 	return filepath.Join(dir, "check."+strings.ReplaceAll(check, " ", "."))
@@ -35,7 +43,7 @@ func path(dir, check string) string {
 // and detail. It is best effort for the caller: a failing disk must not
 // change a check's exit status, so callers log the error and go on.
 func Record(dir string, r Result) error {
-	if !validName.MatchString(r.Check) {
+	if !validName(r.Check) {
 		return fmt.Errorf("checklog: bad check name %q", r.Check)
 	}
 	p := path(dir, r.Check)

@@ -2,6 +2,7 @@ package checklog
 
 import (
 	"os"
+	"regexp"
 	"testing"
 	"time"
 
@@ -49,5 +50,29 @@ func TestLoadMissingDir(t *testing.T) {
 	got, err := Load("/nonexistent/gifctl")
 	if err != nil || len(got) != 0 {
 		t.Errorf("Load of a missing dir = %v, %v; want nothing, nil", got, err)
+	}
+}
+
+// validName replaced a regexp; it must agree with it on every short
+// string made of the bytes that matter.
+func TestValidNameAgreesWithRegexp(t *testing.T) {
+	want := regexp.MustCompile(`^[a-z0-9]+( [a-z]+[0-9]+)?$`)
+	var walk func(s string)
+	n := 0
+	walk = func(s string) {
+		n++
+		if got := validName(s); got != want.MatchString(s) {
+			t.Errorf("validName(%q) = %v, want %v", s, got, !got)
+		}
+		if len(s) >= 5 {
+			return
+		}
+		for _, c := range []string{"a", "z", "0", "9", " ", ".", "/", "A"} {
+			walk(s + c)
+		}
+	}
+	walk("")
+	if n < 30000 {
+		t.Fatalf("only %d strings tried", n)
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"net/netip"
 	"net/url"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
@@ -68,14 +67,33 @@ func parsePath(kw, s string) (string, error) {
 	return filepath.Clean(s), nil
 }
 
-var ifNameRE = regexp.MustCompile(`^[a-z]+[0-9]+$`)
+// IsIfName reports whether s looks like an interface name gifctl.conf
+// accepts: lowercase letters, then the unit number (em0, gif0, pppoe1).
+// Other packages use it to keep a name inside a directory or a shell line.
+// It is a loop, not a regexp, because every gifctl process checks names
+// on its way to a 5-second check and a regexp compiles at start-up.
+func IsIfName(s string) bool {
+	letters := 0
+	for letters < len(s) && 'a' <= s[letters] && s[letters] <= 'z' {
+		letters++
+	}
+	if letters == 0 || letters == len(s) {
+		return false
+	}
+	for _, c := range []byte(s[letters:]) {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
 
 // parseIfName checks an interface name: letters, then the unit number.
 func parseIfName(kw, s string) (string, error) {
 	if err := checkSafe(kw, s); err != nil {
 		return "", err
 	}
-	if !ifNameRE.MatchString(s) {
+	if !IsIfName(s) {
 		return "", fmt.Errorf("%s: %s is not an interface name (letters, then a unit number, like em0)", kw, quoteShort(s))
 	}
 	if len(s) >= ifNameSize {
@@ -217,7 +235,25 @@ func hasControl(s string) bool {
 	return false
 }
 
-var quotedPart = regexp.MustCompile(`"[^"]*"`)
+// withoutQuoted returns s without its "..." parts, the quotes included.
+// An unpaired quote is kept with what follows it.
+func withoutQuoted(s string) string {
+	var b strings.Builder
+	for {
+		open := strings.IndexByte(s, '"')
+		if open < 0 {
+			break
+		}
+		end := strings.IndexByte(s[open+1:], '"')
+		if end < 0 {
+			break
+		}
+		b.WriteString(s[:open])
+		s = s[open+1+end+1:]
+	}
+	b.WriteString(s)
+	return b.String()
+}
 
 // urlErrReason is why net/url refused a URL, without the URL: its errors
 // quote the URL, or a piece of it, which may be the password.
@@ -226,7 +262,7 @@ func urlErrReason(err error) string {
 	if errors.As(err, &ue) {
 		err = ue.Err
 	}
-	r := quotedPart.ReplaceAllString(err.Error(), "")
+	r := withoutQuoted(err.Error())
 	r = strings.TrimPrefix(strings.Join(strings.Fields(r), " "), "net/url: ")
 	if r == "" {
 		return "malformed"
