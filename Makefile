@@ -18,8 +18,10 @@ MANPAGES =	man/gifctl.8 man/gifctl.conf.5
 
 all: gifctl
 
+# CGO_ENABLED=0: on Linux it makes a static binary, which starts faster
+# (no dynamic loader, no libc to map); gifctl uses no C code.
 gifctl:
-	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o gifctl ./cmd/gifctl
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o gifctl ./cmd/gifctl
 
 # The README's test command: what CI runs.
 test: deps check
