@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 )
 
 // Prog is the name in front of every stderr line and the syslog tag.
@@ -119,7 +120,7 @@ func (l *Logger) log(sev severity, format string, args ...any) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	msg := strings.TrimRight(fmt.Sprintf(format, args...), "\n")
-	msg = l.redactor.Redact(msg)
+	msg = ClipLongWords(l.redactor.Redact(msg)) // redact first: a clipped secret would not match
 	if l.Stderr != nil {
 		// A failing stderr (closed by the caller) must not stop syslog.
 		_, _ = io.WriteString(l.Stderr, Prog+": "+msg+"\n")
@@ -145,6 +146,49 @@ func (l *Logger) log(sev severity, format string, args ...any) {
 	default:
 		_ = l.Syslog.Debug(msg)
 	}
+}
+
+// MaxWord is the longest word a log line keeps whole. Paths and values
+// are shorter (gifctl.conf refuses values over 1024 bytes, and PATH_MAX
+// is 1024); a longer word is input echoed back, such as a mistyped
+// argument, and a screenful of it hides the message.
+const MaxWord = 256
+
+// ClipLongWords shortens each whitespace-separated word of s longer than
+// MaxWord to its start and end around "...[N bytes]...", cutting at
+// UTF-8 boundaries.
+func ClipLongWords(s string) string {
+	if len(s) <= MaxWord {
+		return s
+	}
+	var b strings.Builder
+	for len(s) > 0 {
+		end := strings.IndexAny(s, " \t\n")
+		if end < 0 {
+			end = len(s)
+		}
+		word := s[:end]
+		if len(word) > MaxWord {
+			head, tail := runeStart(word, 48), runeStart(word, len(word)-16)
+			fmt.Fprintf(&b, "%s...[%d bytes]...%s", word[:head], len(word), word[tail:])
+		} else {
+			b.WriteString(word)
+		}
+		s = s[end:]
+		if len(s) > 0 {
+			b.WriteByte(s[0])
+			s = s[1:]
+		}
+	}
+	return b.String()
+}
+
+// runeStart moves i back to the start of the UTF-8 sequence it falls in.
+func runeStart(s string, i int) int {
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return i
 }
 
 // Redactor replaces secrets in text with "*****". It is the logger's last

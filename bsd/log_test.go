@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -185,5 +186,36 @@ func TestLoggerSkipsSyslogWithoutUnixPromise(t *testing.T) {
 	}
 	if stderr.String() != "gifctl: gif0: no tunnel endpoints set\n" {
 		t.Errorf("stderr = %q", stderr.String())
+	}
+}
+
+func TestClipLongWords(t *testing.T) {
+	long := strings.Repeat("a", 3000)
+	for _, tc := range []struct{ in, want string }{
+		{"short line", "short line"},
+		{"bad value " + strings.Repeat("b", MaxWord), "bad value " + strings.Repeat("b", MaxWord)},
+		{`got "` + long + `" here`, `got "` + strings.Repeat("a", 47) + `...[3002 bytes]...` + strings.Repeat("a", 15) + `" here`},
+		{long + "\n" + long, strings.Repeat("a", 48) + "...[3000 bytes]..." + strings.Repeat("a", 16) + "\n" + strings.Repeat("a", 48) + "...[3000 bytes]..." + strings.Repeat("a", 16)},
+		// A cut inside a UTF-8 sequence moves back to its start.
+		{strings.Repeat("é", 200), strings.Repeat("é", 24) + "...[400 bytes]..." + strings.Repeat("é", 8)},
+	} {
+		got := ClipLongWords(tc.in)
+		if got != tc.want {
+			t.Errorf("ClipLongWords(%.40q...) = %q, want %q", tc.in, got, tc.want)
+		}
+		if !utf8.ValidString(got) {
+			t.Errorf("ClipLongWords(%.40q...) is not UTF-8", tc.in)
+		}
+	}
+}
+
+func TestLoggerClipsEchoedInput(t *testing.T) {
+	var stderr strings.Builder
+	l := NewLogger(&stderr, false)
+	l.AddSecrets("s3cr3t")
+	l.Errorf("check ipv4: %q: not an address; key s3cr3t", strings.Repeat("x", 5000))
+	got := stderr.String()
+	if len(got) > 200 || !strings.Contains(got, "...[5003 bytes]...") || strings.Contains(got, "s3cr3t") {
+		t.Errorf("logged %d bytes: %.300q", len(got), got)
 	}
 }

@@ -390,6 +390,25 @@ func TestConfigErrorsExit2(t *testing.T) {
 	}
 }
 
+// TestLongInputIsClipped: an argument pasted wrong (a whole file, say) is
+// echoed in the error clipped, not a screenful at a time, in kong's usage
+// errors and in gifctl's own.
+func TestLongInputIsClipped(t *testing.T) {
+	w := newWorld(t, "198.51.100.7")
+	long := strings.Repeat("z", 5000)
+	for _, args := range [][]string{
+		{"check", "ipv4", "--timeout", long},
+		{"check", "bogus" + long},
+		{"check", "ipv4", long},
+		{"check", "tunnel", "gif" + long},
+	} {
+		r := w.gifctl(nil, args...)
+		if r.code == 0 || len(r.stderr) > 400 || !strings.Contains(r.stderr, " bytes]...") {
+			t.Errorf("gifctl %.30q...: exit %d, %d bytes on stderr: %.500q", args, r.code, len(r.stderr), r.stderr)
+		}
+	}
+}
+
 // TestIfstatedOutput checks what an admin pastes into /etc/ifstated.conf:
 // it parses with ifstated(8)'s grammar and calls this configuration.
 func TestIfstatedOutput(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/alecthomas/kong"
 
+	"github.com/gifctl/gifctl/bsd"
 	"github.com/gifctl/gifctl/internal/broker"
 )
 
@@ -78,7 +79,7 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 	}()
 	kctx, err := parser.Parse(args)
 	if err != nil {
-		fmt.Fprintf(stderr, "gifctl: %s\n", err)
+		fmt.Fprintf(stderr, "gifctl: %s\n", bsd.ClipLongWords(err.Error()))
 		fmt.Fprintln(stderr, usageLine(err))
 		return exitUsage
 	}
