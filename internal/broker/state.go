@@ -13,6 +13,7 @@ import (
 	"github.com/google/renameio/v2"
 
 	"github.com/gifctl/gifctl/internal/config"
+	"github.com/gifctl/gifctl/internal/tempfiles"
 )
 
 // State is what gifctl remembers of one tunnel's broker, in
@@ -86,6 +87,9 @@ func (s State) Save(dir string) error {
 		return fmt.Errorf("%s: %v", path, err)
 	}
 	data = append(data, '\n')
+	// A gifctl killed while saving left its temporary file; one over a
+	// minute old is no write in progress.
+	tempfiles.RemoveStale(path, time.Now().Add(-time.Minute))
 	// The temporary file goes in dir itself: on OpenBSD only the state
 	// directory is unveiled for writing.
 	f, err := renameio.NewPendingFile(path, renameio.WithTempDir(dir), renameio.WithStaticPermissions(0o600))

@@ -15,6 +15,7 @@ import (
 	"github.com/google/renameio/v2"
 
 	"github.com/gifctl/gifctl/internal/config"
+	"github.com/gifctl/gifctl/internal/tempfiles"
 )
 
 // Result is one check's last answer and since when it has been so.
@@ -57,6 +58,10 @@ func Record(dir string, r Result) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
+	// A check killed while recording (ifstated gave up on it) left its
+	// temporary file; one over a minute old is no write in progress,
+	// even from a check of the same name running now.
+	tempfiles.RemoveStale(p, time.Now().Add(-time.Minute))
 	return renameio.WriteFile(p, append(data, '\n'), 0o600, renameio.WithTempDir(dir))
 }
 

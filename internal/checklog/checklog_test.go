@@ -2,6 +2,7 @@ package checklog
 
 import (
 	"os"
+	"path/filepath"
 	"regexp"
 	"testing"
 	"time"
@@ -74,5 +75,28 @@ func TestValidNameAgreesWithRegexp(t *testing.T) {
 	walk("")
 	if n < 30000 {
 		t.Fatalf("only %d strings tried", n)
+	}
+}
+
+// A check killed while recording leaves a temporary file; the next record
+// of that check removes it once it is over a minute old, and not before.
+func TestRecordRemovesStaleTemps(t *testing.T) {
+	dir := t.TempDir()
+	old, young := filepath.Join(dir, ".check.tunnel.gif0123"), filepath.Join(dir, ".check.tunnel.gif0456")
+	for _, p := range []string{old, young} {
+		if err := os.WriteFile(p, []byte("{"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	hourAgo := time.Now().Add(-time.Hour)
+	os.Chtimes(old, hourAgo, hourAgo)
+	if err := Record(dir, Result{Check: "tunnel gif0", OK: true, Since: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(old); !os.IsNotExist(err) {
+		t.Errorf("stale temp file left: %v", err)
+	}
+	if _, err := os.Stat(young); err != nil {
+		t.Errorf("a temp file a minute old or less was removed: %v", err)
 	}
 }

@@ -11,10 +11,12 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/gifctl/gifctl/bsd"
 	"github.com/gifctl/gifctl/hostnameif"
 	"github.com/gifctl/gifctl/internal/config"
+	"github.com/gifctl/gifctl/internal/tempfiles"
 	"github.com/gifctl/gifctl/internal/udiff"
 )
 
@@ -118,7 +120,7 @@ func (j *Job) Restart(ctx context.Context) error {
 	// A gifctl killed inside writeFile left its temp file behind. Remove
 	// it even when nothing is to be written: the caller holds the lock,
 	// so no other gifctl is writing one now.
-	removeStaleTemps(p.path)
+	tempfiles.RemoveStale(p.path, time.Time{})
 	var failed []error
 	if !bytes.Equal(p.old, p.new) {
 		if err := writeFile(p.path, p.new, p.old == nil); err != nil {

@@ -5,7 +5,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"syscall"
 
 	"github.com/google/renameio/v2"
@@ -55,19 +54,4 @@ func writeFile(path string, data []byte, create bool) error {
 		d.Close()
 	}
 	return nil
-}
-
-// removeStaleTemps deletes temp files a killed gifctl left next to path.
-// The caller holds the lock, so no other gifctl is writing one now.
-func removeStaleTemps(path string) {
-	pattern := regexp.MustCompile(`^\.` + regexp.QuoteMeta(filepath.Base(path)) + `-?[0-9]+$`)
-	entries, err := os.ReadDir(filepath.Dir(path))
-	if err != nil {
-		return
-	}
-	for _, e := range entries {
-		if e.Type().IsRegular() && pattern.MatchString(e.Name()) {
-			os.Remove(filepath.Join(filepath.Dir(path), e.Name()))
-		}
-	}
 }

@@ -1,0 +1,88 @@
+package tempfiles
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/google/renameio/v2"
+)
+
+func TestIsTemp(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		want bool
+	}{
+		{".hostname.gif0123", true},
+		{".hostname.gif0-9223372036854775808", true},
+		{".hostname.gif0", false},                     // no number
+		{"hostname.gif0123", false},                   // not hidden
+		{".hostname.gif0.bak", false},                 // not a number
+		{".hostname.gif01x", false},                   // not only digits
+		{".hostname.gif0-", false},                    // a sign alone
+		{".hostname.gif012345678901234567890", false}, // longer than an int64
+	} {
+		if got := IsTemp(tc.name, "hostname.gif0"); got != tc.want {
+			t.Errorf("IsTemp(%q) = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+// The names IsTemp recognises are the ones renameio makes: a pending
+// file that is never committed is found.
+func TestIsTempMatchesRenameio(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "gif0.broker.json")
+	for i := 0; i < 20; i++ {
+		f, err := renameio.NewPendingFile(path, renameio.WithTempDir(dir))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !IsTemp(filepath.Base(f.Name()), "gif0.broker.json") {
+			t.Errorf("renameio's %s is not recognised", f.Name())
+		}
+		f.Close() // no Cleanup: the file stays, as after a kill
+	}
+}
+
+func TestRemoveStale(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "check.ipv4")
+	write := func(name string, age time.Duration) {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte("x"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		when := time.Now().Add(-age)
+		if err := os.Chtimes(p, when, when); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("check.ipv4", time.Hour)      // the file itself
+	write(".check.ipv4111", time.Hour)  // stale
+	write(".check.ipv4-222", time.Hour) // stale
+	write(".check.ipv4333", 0)          // a write in progress
+	write(".check.ipv6444", time.Hour)  // another file's
+	write(".check.ipv4.x", time.Hour)   // not a temp name
+
+	got := RemoveStale(path, time.Now().Add(-time.Minute))
+	slices.Sort(got)
+	if want := []string{".check.ipv4-222", ".check.ipv4111"}; !slices.Equal(got, want) {
+		t.Errorf("removed %q, want %q", got, want)
+	}
+	left, _ := os.ReadDir(dir)
+	var names []string
+	for _, e := range left {
+		names = append(names, e.Name())
+	}
+	if want := []string{".check.ipv4.x", ".check.ipv4333", ".check.ipv6444", "check.ipv4"}; !slices.Equal(names, want) {
+		t.Errorf("left %q, want %q", names, want)
+	}
+
+	// The zero cutoff, for a caller holding the lock: all of them.
+	if got := RemoveStale(path, time.Time{}); !slices.Equal(got, []string{".check.ipv4333"}) {
+		t.Errorf("zero cutoff removed %q", got)
+	}
+}
