@@ -54,8 +54,7 @@ func (c *checkIPv6Cmd) Run(a *app) error {
 	} else {
 		t = conf.Tunnels[0]
 	}
-	inner, _, _ := tunnelAddrs(conf, t)
-	return c.ping(a, probe.IPv6, conf.IPv6, inner)
+	return c.ping(a, probe.IPv6, conf.IPv6, readTunnelAddrs(conf, t).inner)
 }
 
 func (p *pingArgs) ping(a *app, family probe.Family, block *config.Check, source netip.Addr) error {

@@ -47,7 +47,8 @@ func (h *HeartbeatCmd) Run(a *app) error {
 	if t.Heartbeat == "" {
 		return usageError(fmt.Errorf("%s: no heartbeat password in %s", t.Name, c.File))
 	}
-	inner, peer, remote := tunnelAddrs(c, t)
+	addrs := readTunnelAddrs(c, t)
+	inner, peer, remote := addrs.inner, addrs.peer, addrs.remote
 	switch {
 	case !inner.IsValid() || !peer.IsValid():
 		return usageError(fmt.Errorf("%s: inner address unknown: add inet6 ADDR peer ADDR to the tunnel block or to %s", t.Name, hostnamePath(c, t)))
@@ -57,11 +58,11 @@ func (h *HeartbeatCmd) Run(a *app) error {
 	if err := heartbeat.CheckClock(a.now(), buildTime()); err != nil {
 		return err
 	}
-	addrs, err := bsd.IPv4Addrs(t.Egress)
+	egress, err := bsd.IPv4Addrs(t.Egress)
 	if err != nil {
 		return err
 	}
-	src, _, err := bsd.ChooseSource(t.Egress, addrs, hostnameSource(c.HostnameDir, t.Name))
+	src, _, err := bsd.ChooseSource(t.Egress, egress, addrs.source)
 	if err != nil {
 		return err
 	}

@@ -31,22 +31,30 @@ func hostnameTunnel(dir, ifname string) (src, dst netip.Addr) {
 	return src, dst
 }
 
-// tunnelAddrs is the tunnel's inner address, peer and remote: the
-// configuration's, else hostname.IF's.
-func tunnelAddrs(c *config.Config, t *config.Tunnel) (inner, peer, remote netip.Addr) {
-	inner, peer, remote = t.Inet6, t.Peer, t.Remote
+// tunnelAddrs is what a tunnel's addresses are: the configuration's,
+// else hostname.IF's, read once.
+type tunnelAddrs struct {
+	inner, peer netip.Addr // inet6 ADDR peer ADDR
+	remote      netip.Addr // the broker's end
+	source      netip.Addr // hostname.IF's tunnel source: the configuration has none
+}
+
+func readTunnelAddrs(c *config.Config, t *config.Tunnel) tunnelAddrs {
+	a := tunnelAddrs{inner: t.Inet6, peer: t.Peer, remote: t.Remote}
 	data, err := os.ReadFile(hostnamePath(c, t))
 	if err != nil {
-		return inner, peer, remote
+		return a
 	}
 	f := hostnameif.Parse(data)
-	if !inner.IsValid() || !peer.IsValid() {
-		inner, peer, _ = f.Inet6()
+	if !a.inner.IsValid() || !a.peer.IsValid() {
+		a.inner, a.peer, _ = f.Inet6()
 	}
-	if !remote.IsValid() {
-		_, remote, _ = f.Tunnel()
+	src, dst, _ := f.Tunnel()
+	a.source = src
+	if !a.remote.IsValid() {
+		a.remote = dst
 	}
-	return inner, peer, remote
+	return a
 }
 
 func hostnamePath(c *config.Config, t *config.Tunnel) string {
