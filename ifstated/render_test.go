@@ -16,6 +16,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/gifctl/gifctl/internal/config"
+	"github.com/gifctl/gifctl/internal/exhaust"
 )
 
 var update = flag.Bool("update", false, "write the generated files compared with: testdata/*.golden and ../etc/ifstated.conf")
@@ -248,22 +249,9 @@ func TestSampleIsRenderOutput(t *testing.T) {
 // made of the bytes that matter.
 func TestSafePathAgreesWithRegexp(t *testing.T) {
 	want := regexp.MustCompile(`^/[A-Za-z0-9._+,:@%/-]*$`)
-	var walk func(s string)
-	n := 0
-	walk = func(s string) {
-		n++
+	exhaust.Strings([]string{"/", "a", "Z", "9", "%", "-", " ", "'", "$", "\n", "\xc3\xa9"}, 4, func(s string) {
 		if got := safePath(s); got != want.MatchString(s) {
 			t.Errorf("safePath(%q) = %v, want %v", s, got, !got)
 		}
-		if len(s) >= 4 {
-			return
-		}
-		for _, c := range []string{"/", "a", "Z", "9", "%", "-", " ", "'", "$", "\n", "\xc3\xa9"} {
-			walk(s + c)
-		}
-	}
-	walk("")
-	if n < 10000 {
-		t.Fatalf("only %d strings tried", n)
-	}
+	})
 }

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/gifctl/gifctl/internal/exhaust"
 )
 
 func TestRecordWritesOnlyChanges(t *testing.T) {
@@ -58,24 +60,11 @@ func TestLoadMissingDir(t *testing.T) {
 // string made of the bytes that matter.
 func TestValidNameAgreesWithRegexp(t *testing.T) {
 	want := regexp.MustCompile(`^[a-z0-9]+( [a-z]+[0-9]+)?$`)
-	var walk func(s string)
-	n := 0
-	walk = func(s string) {
-		n++
+	exhaust.Strings([]string{"a", "z", "0", "9", " ", ".", "/", "A"}, 5, func(s string) {
 		if got := validName(s); got != want.MatchString(s) {
 			t.Errorf("validName(%q) = %v, want %v", s, got, !got)
 		}
-		if len(s) >= 5 {
-			return
-		}
-		for _, c := range []string{"a", "z", "0", "9", " ", ".", "/", "A"} {
-			walk(s + c)
-		}
-	}
-	walk("")
-	if n < 30000 {
-		t.Fatalf("only %d strings tried", n)
-	}
+	})
 }
 
 // A check killed while recording leaves a temporary file; the next record
