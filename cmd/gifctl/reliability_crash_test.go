@@ -33,8 +33,8 @@ type crashWorld struct {
 	mode     os.FileMode
 	phases   map[string]int
 	temps    int // temp files a kill left behind
-	// stateTemps are temp files of state-dir left behind; the next
-	// restart does not remove them (see recovered).
+	// stateTemps are temp files of state-dir left behind, too young
+	// for the next restart to remove (see recovered).
 	stateTemps int
 }
 
@@ -56,8 +56,10 @@ func newCrashWorld(t *testing.T) *crashWorld {
 		return nil
 	}})
 	w.mustRun("restart", "gif0")
-	c := &crashWorld{world: w, t: t, cur: crashA, uid: 1, gid: 2, mode: 0o620, phases: map[string]int{}}
-	// The admin's owner and mode, to see them kept.
+	c := &crashWorld{world: w, t: t, cur: crashA, uid: 0, gid: 0, mode: 0o600, phases: map[string]int{}}
+	// An admin's mode stricter than gifctl's 0640, to see it kept. (A
+	// file another user owns becomes root:wheel: internal/restart's
+	// TestRewrittenFileIsRootWheel.)
 	hn := filepath.Join(w.dir, "etc/hostname.gif0")
 	if err := os.Chown(hn, c.uid, c.gid); err != nil {
 		t.Fatal(err)
@@ -157,7 +159,9 @@ func (c *crashWorld) recovered(want, addr string) {
 		t.Errorf("etc after the next restart: %s", diff)
 	}
 	// The broker state and check results are written the same way; a
-	// kill inside those writes leaves a temp file nothing removes.
+	// kill inside those writes leaves a temp file that the next write of
+	// that file removes only once it is a minute old (internal/tempfiles),
+	// older than any here.
 	for _, name := range dirNames(t, filepath.Join(c.dir, "state")) {
 		if strings.HasPrefix(name, ".") {
 			c.stateTemps++
@@ -248,7 +252,7 @@ func TestReliabilityCrashKill(t *testing.T) {
 	t.Parallel()
 	c := newCrashWorld(t)
 	tally := faults.Track(t, "crash safety", "SIGKILL of `gifctl restart` at a random moment of its run (netstart takes "+crashSleep+" s, the broker 0.05 s)",
-		"hostname.IF old or new, whole, owner and mode kept; broker state parses and names only an address the broker accepted; "+
+		"hostname.IF old or new, whole, root:wheel with the admin's mode 0600 kept; broker state parses and names only an address the broker accepted; "+
 			"the next restart exits 0 with file, kernel, broker and state all on the new address, no temp file left")
 
 	// Calibrate: how long a whole restart takes here, at best (the

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/gifctl/gifctl/internal/config"
@@ -208,6 +209,35 @@ func TestAddressChangeRewritesOnlyTheSource(t *testing.T) {
 	}
 	if f.kSrc != addrB {
 		t.Errorf("kernel source %s after restart, want %s", f.kSrc, addrB)
+	}
+}
+
+// A hostname.IF another user owns, or that its group may write, would let
+// them add lines netstart runs as root: the rewritten file is root:wheel,
+// without group write.
+func TestRewrittenFileIsRootWheel(t *testing.T) {
+	if os.Geteuid() != 0 {
+		if os.Getenv("CI") != "" {
+			t.Fatal("CI runs as root: chown needs it")
+		}
+		t.Skip("chown needs root; CI runs this")
+	}
+	j, f, _, _ := setup(t, []byte(heFile), 0o664)
+	p := filepath.Join(j.Config.HostnameDir, "hostname.gif0")
+	if err := os.Chown(p, 1, 2); err != nil {
+		t.Fatal(err)
+	}
+	f.egress = []netip.Addr{addrB}
+	if err := j.Restart(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := fi.Sys().(*syscall.Stat_t)
+	if st.Uid != 0 || st.Gid != 0 || fi.Mode().Perm() != 0o640 {
+		t.Errorf("hostname.gif0 is %d:%d %o, want 0:0 640", st.Uid, st.Gid, fi.Mode().Perm())
 	}
 }
 

@@ -5,31 +5,33 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"syscall"
 
 	"github.com/google/renameio/v2"
 )
 
-// newFileMode is for a hostname.IF gifctl creates: netstart wants root:wheel
-// and no "other" bits, and 0640 is what the OpenBSD FAQ uses.
-const newFileMode = 0o640
+// fileMode is the loosest mode hostname.IF gets, and the mode of one gifctl
+// creates: netstart warns about "other" bits, group write would let a
+// non-root user add lines that netstart runs as root, and 0640 is what the
+// OpenBSD FAQ uses.
+const fileMode = 0o640
 
 // writeFile replaces path with data atomically: a reader (netstart, or a
 // crash) sees the old file or the new one, whole. The temp file lives in the
 // same directory, named .hostname.IF<digits>, which netstart ignores since
 // it only reads hostname.<letters><digits>.
+//
+// The new file is root:wheel, whoever owned the old one: every line of
+// hostname.IF runs as root, so it must not stay writable by another user.
+// Its mode is the old one less what fileMode does not allow, so an admin's
+// 0600 stays 0600.
 func writeFile(path string, data []byte, create bool) error {
-	mode, uid, gid := fs.FileMode(newFileMode), 0, 0
+	mode := fs.FileMode(fileMode)
 	if !create {
 		fi, err := os.Stat(path)
 		if err != nil {
 			return err
 		}
-		// Keep the admin's mode, less what netstart would complain about.
-		mode = fi.Mode().Perm() &^ 0o007
-		if st, ok := fi.Sys().(*syscall.Stat_t); ok {
-			uid, gid = int(st.Uid), int(st.Gid)
-		}
+		mode = fi.Mode().Perm() & fileMode
 	}
 	dir := filepath.Dir(path)
 	f, err := renameio.NewPendingFile(path, renameio.WithTempDir(dir), renameio.WithStaticPermissions(mode))
@@ -38,7 +40,7 @@ func writeFile(path string, data []byte, create bool) error {
 	}
 	defer f.Cleanup()
 	if os.Geteuid() == 0 {
-		if err := f.Chown(uid, gid); err != nil {
+		if err := f.Chown(0, 0); err != nil { // root:wheel
 			return fmt.Errorf("%s: %w", path, err)
 		}
 	}
