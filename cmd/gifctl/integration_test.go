@@ -289,6 +289,43 @@ func TestRestartLifecycle(t *testing.T) {
 	}
 }
 
+// status reports, it does not judge: a garbled state file is shown as
+// such and the rest still printed, exit 0; and it calls the tunnel
+// consistent exactly when check tunnel answers true, also when no remote
+// is known.
+func TestStatusShowsWhatItCan(t *testing.T) {
+	w := newWorld(t, "198.51.100.7")
+	w.mustRun("restart", "gif0")
+	w.mustRun("check", "tunnel", "gif0")
+	w.write("state/gif0.broker.json", "garbage", 0o600)
+	w.write("state/check.ipv4", "garbage", 0o600)
+	r := w.gifctl(nil, "status")
+	if r.code != 0 || !strings.Contains(r.stdout, "gif0.broker.json") || !strings.Contains(r.stdout, "check.ipv4") ||
+		!strings.Contains(r.stdout, "check tunnel gif0") {
+		t.Errorf("status with garbled state files: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	var report statusReport
+	if err := json.Unmarshal([]byte(w.mustRun("status", "--json").stdout), &report); err != nil {
+		t.Fatal(err)
+	}
+	if report.Tunnels[0].BrokerError == "" || report.ChecksError == "" || len(report.Checks) != 1 || !report.Tunnels[0].Consistent {
+		t.Errorf("status --json with garbled state files: %+v", report)
+	}
+
+	// No remote in the configuration, none in hostname.gif0: the kernel's
+	// destination is not compared, by either.
+	w.writeConf(strings.Replace(w.read("gifctl.conf"), "\tremote "+remote+"\n", "", 1))
+	os.Remove(filepath.Join(w.dir, "etc/hostname.gif0"))
+	w.mustRun("check", "tunnel", "gif0")
+	var noRemote statusReport
+	if err := json.Unmarshal([]byte(w.mustRun("status", "--json").stdout), &noRemote); err != nil {
+		t.Fatal(err)
+	}
+	if !noRemote.Tunnels[0].Consistent || noRemote.Tunnels[0].Remote.IsValid() {
+		t.Errorf("status without a remote: %+v; check tunnel said true", noRemote.Tunnels[0])
+	}
+}
+
 func TestNoIPv4ChangesNothing(t *testing.T) {
 	w := newWorld(t, "198.51.100.7")
 	w.mustRun("restart", "gif0")

@@ -44,6 +44,7 @@ type tunnelStatus struct {
 	Remote      netip.Addr   `json:"remote,omitzero"`
 	Consistent  bool         `json:"consistent"`
 	Broker      *brokerState `json:"broker,omitempty"`
+	BrokerError string       `json:"broker_error,omitempty"` // the state file cannot be read
 }
 
 type brokerState struct {
@@ -55,8 +56,9 @@ type brokerState struct {
 }
 
 type statusReport struct {
-	Tunnels []tunnelStatus    `json:"tunnels"`
-	Checks  []checklog.Result `json:"checks"`
+	Tunnels     []tunnelStatus    `json:"tunnels"`
+	Checks      []checklog.Result `json:"checks"`
+	ChecksError string            `json:"checks_error,omitempty"` // a result file cannot be read
 }
 
 // Run prints the status. It exits 0 whatever it finds: it reports, and the
@@ -85,7 +87,8 @@ func (s *StatusCmd) Run(a *app) error {
 		if !ts.Remote.IsValid() {
 			ts.Remote = hostnameDestination(c.HostnameDir, t.Name)
 		}
-		ts.Consistent = err == nil && containsAddr(ts.EgressAddrs, src) && dst == ts.Remote
+		// As check tunnel: with no remote known, any destination will do.
+		ts.Consistent = err == nil && containsAddr(ts.EgressAddrs, src) && (!ts.Remote.IsValid() || dst == ts.Remote)
 		report.Tunnels = append(report.Tunnels, ts)
 	}
 	if err := a.sandbox("status"); err != nil {
@@ -97,7 +100,9 @@ func (s *StatusCmd) Run(a *app) error {
 		}
 		st, err := broker.LoadState(c.StateDir, t.Name)
 		if err != nil {
-			return err
+			// Reported, not fatal: status shows what it can.
+			report.Tunnels[i].BrokerError = err.Error()
+			continue
 		}
 		report.Tunnels[i].Broker = &brokerState{
 			Address: st.Address, Answer: st.Answer, When: st.When, Accepted: st.Accepted, BackoffUntil: st.BackoffUntil,
@@ -105,7 +110,7 @@ func (s *StatusCmd) Run(a *app) error {
 	}
 	checks, err := checklog.Load(c.StateDir)
 	if err != nil {
-		return err
+		report.ChecksError = err.Error()
 	}
 	report.Checks = checks
 	if report.Checks == nil {
@@ -139,6 +144,9 @@ func printStatus(a *app, r statusReport) {
 			state = "NOT consistent: gifctl restart " + t.Name + " repairs it"
 		}
 		fmt.Fprintf(w, "  state\t%s\n", state)
+		if t.BrokerError != "" {
+			fmt.Fprintf(w, "  broker\t%s\n", t.BrokerError)
+		}
 		if b := t.Broker; b != nil {
 			switch {
 			case b.When.IsZero():
@@ -157,6 +165,11 @@ func printStatus(a *app, r statusReport) {
 			answer = "true"
 		}
 		fmt.Fprintf(w, "check %s\t%s since %s\t%s\n", c.Check, answer, c.Since.Local().Format(time.DateTime), c.Detail)
+	}
+	if r.ChecksError != "" {
+		for _, line := range strings.Split(r.ChecksError, "\n") {
+			fmt.Fprintf(w, "check\t%s\n", line)
+		}
 	}
 	w.Flush()
 }

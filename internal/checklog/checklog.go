@@ -78,23 +78,26 @@ func read(p string) (Result, error) {
 }
 
 // Load returns every stored result, sorted by check name. A missing
-// directory is no results.
+// directory is no results. A file that cannot be read or parsed is left
+// out and named in the error, which joins one per such file: the others
+// are still returned.
 func Load(dir string) ([]Result, error) {
 	matches, err := filepath.Glob(filepath.Join(dir, "check.*"))
 	if err != nil {
 		return nil, err
 	}
 	var out []Result
+	var errs []error
 	for _, m := range matches {
 		r, err := read(m)
-		if errors.Is(err, fs.ErrNotExist) {
-			continue
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+		case err != nil:
+			errs = append(errs, err)
+		default:
+			out = append(out, r)
 		}
-		if err != nil {
-			return out, err
-		}
-		out = append(out, r)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Check < out[j].Check })
-	return out, nil
+	return out, errors.Join(errs...)
 }

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -53,6 +54,29 @@ func TestLoadMissingDir(t *testing.T) {
 	got, err := Load("/nonexistent/gifctl")
 	if err != nil || len(got) != 0 {
 		t.Errorf("Load of a missing dir = %v, %v; want nothing, nil", got, err)
+	}
+}
+
+// One garbled result file does not hide the others: they are returned
+// and the error names the bad one.
+func TestLoadSkipsABadFile(t *testing.T) {
+	dir := t.TempDir()
+	t0 := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+	for _, r := range []Result{{Check: "ipv4", OK: true, Since: t0}, {Check: "ipv6", OK: false, Since: t0}} {
+		if err := Record(dir, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	bad := filepath.Join(dir, "check.aaa")
+	if err := os.WriteFile(bad, []byte("garbage"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	got, err := Load(dir)
+	if err == nil || !strings.Contains(err.Error(), bad) {
+		t.Errorf("Load error %v, want one naming %s", err, bad)
+	}
+	if len(got) != 2 || got[0].Check != "ipv4" || got[1].Check != "ipv6" {
+		t.Errorf("Load = %+v, want ipv4 and ipv6", got)
 	}
 }
 
