@@ -101,8 +101,9 @@ func (a *app) sandbox(command string) error {
 		return err
 	}
 	// unveil(2) of a directory that does not exist yet hides whatever is
-	// created in it later: make the state directory first.
-	if a.conf != nil && writesState[command] {
+	// created in it later: make the state directory first. Not with -n,
+	// which writes nothing there, and creates nothing anywhere.
+	if a.conf != nil && writesState[command] && !a.cli.NoAction {
 		if err := os.MkdirAll(a.conf.StateDir, 0o700); err != nil {
 			return err
 		}

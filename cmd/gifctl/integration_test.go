@@ -326,6 +326,22 @@ func TestStatusShowsWhatItCan(t *testing.T) {
 	}
 }
 
+// -n changes nothing, and so creates no state directory either.
+func TestNoActionCreatesNothing(t *testing.T) {
+	w := newWorld(t, "198.51.100.7")
+	w.mustRun("restart", "gif0")
+	missing := filepath.Join(w.dir, "nothere", "state")
+	w.writeConf(strings.Replace(w.read("gifctl.conf"), w.dir+"/state", missing, 1))
+	for _, args := range [][]string{{"-n", "restart", "gif0"}, {"-n", "update", "gif0"}, {"-n", "check", "tunnel", "gif0"}} {
+		if r := w.gifctl(nil, args...); r.code != 0 {
+			t.Errorf("gifctl %q: exit %d\n%s", args, r.code, r.stderr)
+		}
+		if _, err := os.Stat(filepath.Dir(missing)); !os.IsNotExist(err) {
+			t.Fatalf("gifctl %q made the state directory: %v", args, err)
+		}
+	}
+}
+
 func TestNoIPv4ChangesNothing(t *testing.T) {
 	w := newWorld(t, "198.51.100.7")
 	w.mustRun("restart", "gif0")
