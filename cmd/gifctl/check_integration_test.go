@@ -91,6 +91,16 @@ func TestCheckPing(t *testing.T) {
 	if r := w.gifctl(nil, "-v", "check", "ipv6", "--timeout=1s", "2001:db8:2::2"); r.code != 1 {
 		t.Errorf("check ipv6 without the inner address: exit %d, want 1\n%s", r.code, r.stderr)
 	}
+
+	// No inner address known at all (no inet6 in the tunnel block, none
+	// in hostname.gif0): probing from any address could be answered by
+	// native IPv6, so it is a configuration error, not an answer.
+	conf, _ := os.ReadFile(w.conf)
+	w.writeConf(strings.Replace(string(conf), "\tinet6 2001:db8:1::2 peer 2001:db8:1::1\n", "", 1))
+	w.write("etc/hostname.gif0", "tunnel 198.51.100.7 216.66.80.26\n", 0o640)
+	if r := w.gifctl(nil, "check", "ipv6", "--timeout=1s", "2001:db8:2::2"); r.code != 2 || !strings.Contains(r.stderr, "gif0: inner address unknown") {
+		t.Errorf("check ipv6 with no inner address known: exit %d, want 2\n%s", r.code, r.stderr)
+	}
 }
 
 func TestCheckTunnel(t *testing.T) {

@@ -54,7 +54,13 @@ func (c *checkIPv6Cmd) Run(a *app) error {
 	} else {
 		t = conf.Tunnels[0]
 	}
-	return c.ping(a, probe.IPv6, conf.IPv6, readTunnelAddrs(conf, t).inner)
+	inner := readTunnelAddrs(conf, t).inner
+	if !inner.IsValid() {
+		// Probes from any address could go out by native IPv6 and
+		// answer true for a dead tunnel.
+		return usageError(fmt.Errorf("%s: inner address unknown: add inet6 ADDR peer ADDR to the tunnel block or to %s", t.Name, hostnamePath(conf, t)))
+	}
+	return c.ping(a, probe.IPv6, conf.IPv6, inner)
 }
 
 func (p *pingArgs) ping(a *app, family probe.Family, block *config.Check, source netip.Addr) error {
