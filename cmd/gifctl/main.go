@@ -79,7 +79,12 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 	}()
 	kctx, err := parser.Parse(args)
 	if err != nil {
-		fmt.Fprintf(stderr, "gifctl: %s\n", bsd.ClipLongWords(err.Error()))
+		// ifstated discards the output of what it runs: a mistyped
+		// command in ifstated.conf must show in the log too.
+		log := bsd.NewLogger(stderr, false)
+		_ = log.OpenSyslog()
+		log.Errorf("%s", err)
+		log.Close()
 		fmt.Fprintln(stderr, usageLine(err))
 		return exitUsage
 	}

@@ -239,3 +239,28 @@ func leaks(t *testing.T, where, text string, secrets []string) {
 		}
 	}
 }
+
+// TestUsageErrorsReachSyslog: ifstated discards what its commands print,
+// so a mistyped command line in ifstated.conf must show in the log, as
+// every other failure does.
+func TestUsageErrorsReachSyslog(t *testing.T) {
+	w := newWorld(t, "198.51.100.7")
+	if _, err := exec.LookPath("unshare"); err != nil {
+		if os.Getenv("CI") == "" {
+			t.Skip("needs unshare(1) from util-linux for a syslogd of its own")
+		}
+		t.Fatal("needs unshare(1) from util-linux (CI is set, so this is a failure)")
+	}
+	sink := newSyslogSink(t)
+	r, _ := w.startSyslog(sink, "check", "tunnel", "--bogus").wait()
+	if r.code != 2 || !strings.Contains(r.stderr, "unknown flag --bogus") {
+		t.Fatalf("exit %d, stderr %q; want 2 and the error", r.code, r.stderr)
+	}
+	var logged bool
+	for _, m := range sink.messages() {
+		logged = logged || strings.Contains(m, "gifctl") && strings.Contains(m, "unknown flag --bogus")
+	}
+	if !logged {
+		t.Errorf("syslog got %q, want the usage error", sink.messages())
+	}
+}
