@@ -116,52 +116,6 @@ func TestIsCGNAT(t *testing.T) {
 	}
 }
 
-func TestIsPublicIPv4(t *testing.T) {
-	for s, want := range map[string]bool{
-		// public
-		"8.8.8.8":         true,
-		"216.66.80.26":    true,
-		"1.1.1.1":         true,
-		"100.63.255.255":  true,
-		"100.128.0.0":     true,
-		"172.15.255.255":  true,
-		"172.32.0.0":      true,
-		"223.255.255.255": true,
-		"::ffff:8.8.8.8":  true,
-		"192.0.2.10":      true, // documentation: stands in for public
-		"198.51.100.7":    true,
-		"203.0.113.1":     true,
-		// not public
-		"0.0.0.0":         false,
-		"0.1.2.3":         false,
-		"10.0.0.1":        false,
-		"100.64.0.1":      false,
-		"100.127.255.254": false,
-		"127.0.0.1":       false,
-		"169.254.1.1":     false,
-		"172.16.0.1":      false,
-		"172.31.255.255":  false,
-		"192.0.0.1":       false,
-		"192.168.1.1":     false,
-		"198.18.0.1":      false,
-		"198.19.255.255":  false,
-		"224.0.0.1":       false,
-		"239.255.255.255": false,
-		"240.0.0.1":       false,
-		"255.255.255.255": false,
-		"2001:db8::1":     false,
-		"2606:4700::1111": false,
-		"::ffff:10.0.0.1": false,
-	} {
-		if got := IsPublicIPv4(netip.MustParseAddr(s)); got != want {
-			t.Errorf("IsPublicIPv4(%s) = %v, want %v", s, got, want)
-		}
-	}
-	if IsPublicIPv4(netip.Addr{}) {
-		t.Error("IsPublicIPv4(invalid) = true")
-	}
-}
-
 func TestIPv4AddrsLoopback(t *testing.T) {
 	lo := loopbackName(t)
 	got, err := IPv4Addrs(lo)

@@ -2,7 +2,7 @@
 // and of the base system, each behind one small function.
 //
 //   - interface addresses (IPv4Addrs) and the rule that picks the tunnel
-//     source among them (ChooseSource, IsCGNAT, IsPublicIPv4);
+//     source among them (ChooseSource, IsCGNAT);
 //   - gif(4) tunnel endpoints (TunnelEndpoints: the SIOCGLIFPHYADDR ioctl on
 //     OpenBSD, ifconfig(8)'s output elsewhere or once the ioctl is no longer
 //     allowed);

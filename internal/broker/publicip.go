@@ -20,9 +20,7 @@ var notPublic = []netip.Prefix{
 	netip.MustParsePrefix("240.0.0.0/4"),    // reserved, and broadcast
 }
 
-// isPublicIPv4 says whether addr may be sent as myip. The bsd package has
-// its own for its CGNAT warning; this one stays here so the broker package
-// does not pull in the OS layer.
+// isPublicIPv4 says whether addr may be sent as myip.
 func isPublicIPv4(addr netip.Addr) bool {
 	addr = addr.Unmap()
 	if !addr.Is4() {
