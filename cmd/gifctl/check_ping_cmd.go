@@ -58,7 +58,7 @@ func (c *checkIPv6Cmd) Run(a *app) error {
 	if !inner.IsValid() {
 		// Probes from any address could go out by native IPv6 and
 		// answer true for a dead tunnel.
-		return usageError(fmt.Errorf("%s: inner address unknown: add inet6 ADDR peer ADDR to the tunnel block or to %s", t.Name, hostnamePath(conf, t)))
+		return errNoInner(conf, t)
 	}
 	return c.ping(a, probe.IPv6, conf.IPv6, inner)
 }

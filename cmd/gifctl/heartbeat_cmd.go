@@ -51,7 +51,7 @@ func (h *HeartbeatCmd) Run(a *app) error {
 	inner, peer, remote := addrs.inner, addrs.peer, addrs.remote
 	switch {
 	case !inner.IsValid() || !peer.IsValid():
-		return usageError(fmt.Errorf("%s: inner address unknown: add inet6 ADDR peer ADDR to the tunnel block or to %s", t.Name, hostnamePath(c, t)))
+		return errNoInner(c, t)
 	case !remote.IsValid():
 		return usageError(fmt.Errorf("%s: remote unknown: add remote to the tunnel block", t.Name))
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -55,6 +56,12 @@ func readTunnelAddrs(c *config.Config, t *config.Tunnel) tunnelAddrs {
 		a.remote = dst
 	}
 	return a
+}
+
+// errNoInner is the configuration error of a tunnel whose inner address
+// neither gifctl.conf nor hostname.IF gives.
+func errNoInner(c *config.Config, t *config.Tunnel) error {
+	return usageError(fmt.Errorf("%s: inner address unknown: add inet6 ADDR peer ADDR to the tunnel block or to %s", t.Name, hostnamePath(c, t)))
 }
 
 func hostnamePath(c *config.Config, t *config.Tunnel) string {
