@@ -14,9 +14,21 @@ import (
 // default behaviour.
 var live struct {
 	sync.Mutex
-	labs  map[*Lab]bool
-	sig   chan os.Signal
-	hooks []func()
+	labs   map[*Lab]bool
+	sig    chan os.Signal
+	before []func()
+	hooks  []func()
+}
+
+// BeforeTeardown registers f to run when SIGINT or SIGTERM arrives, before
+// the Labs are torn down: for what keeps starting processes in them (an
+// ifstated machine running its tests), which must stop first or a process
+// it starts after the teardown's sweep outlives the network. Hooks run in
+// the order of registration.
+func BeforeTeardown(f func()) {
+	live.Lock()
+	defer live.Unlock()
+	live.before = append(live.before, f)
 }
 
 // AtSignal registers f to run when SIGINT or SIGTERM tears the Labs down,
@@ -66,8 +78,11 @@ func onSignal(c chan os.Signal) {
 	for l := range live.labs {
 		labs = append(labs, l)
 	}
-	hooks := live.hooks
+	before, hooks := live.before, live.hooks
 	live.Unlock()
+	for _, f := range before {
+		f()
+	}
 	code := 0
 	for _, l := range labs {
 		if err := l.Close(); err != nil {

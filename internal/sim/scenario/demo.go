@@ -95,6 +95,9 @@ func Demo(args []string, prog sim.Program, stdout, stderr io.Writer) int {
 		return fail(err)
 	}
 	defer w.Stop()
+	// Ctrl-C from here on: the machine stops (killing the tests it runs)
+	// before the network goes, or a test it starts meanwhile survives.
+	netns.BeforeTeardown(w.Stop)
 	w.Logf("all is well: ifstated in state auto, every check true")
 	time.Sleep(2 * time.Second) // a quiet moment before the ISP acts
 
