@@ -10,8 +10,6 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/google/renameio/v2"
-
 	"github.com/gifctl/gifctl/internal/config"
 	"github.com/gifctl/gifctl/internal/tempfiles"
 )
@@ -87,18 +85,8 @@ func (s State) Save(dir string) error {
 		return fmt.Errorf("%s: %v", path, err)
 	}
 	data = append(data, '\n')
-	// A gifctl killed while saving left its temporary file; one over a
-	// minute old is no write in progress.
-	tempfiles.RemoveStale(path, time.Now().Add(-time.Minute))
-	// The temporary file goes in dir itself: on OpenBSD only the state
-	// directory is unveiled for writing.
-	f, err := renameio.NewPendingFile(path, renameio.WithTempDir(dir), renameio.WithStaticPermissions(0o600))
-	if err != nil {
-		return err
-	}
-	defer f.Cleanup()
-	if _, err := f.Write(data); err != nil {
-		return err
-	}
-	return f.CloseAtomicallyReplace()
+	// The temporary file goes in dir itself, where only the state
+	// directory is unveiled for writing on OpenBSD; a stale one a killed
+	// gifctl left is removed.
+	return tempfiles.Write(path, data)
 }

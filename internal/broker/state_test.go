@@ -99,26 +99,3 @@ func TestLoadStateErrors(t *testing.T) {
 		t.Errorf("Save into a missing directory succeeded")
 	}
 }
-
-// A gifctl killed while saving leaves a temporary file; the next save
-// removes it once it is over a minute old, and not before.
-func TestSaveRemovesStaleTemps(t *testing.T) {
-	dir := t.TempDir()
-	old, young := filepath.Join(dir, ".gif0.broker.json123"), filepath.Join(dir, ".gif0.broker.json456")
-	for _, p := range []string{old, young} {
-		if err := os.WriteFile(p, []byte("{"), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	hourAgo := time.Now().Add(-time.Hour)
-	os.Chtimes(old, hourAgo, hourAgo)
-	if err := (State{Tunnel: "gif0"}).Save(dir); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(old); !os.IsNotExist(err) {
-		t.Errorf("stale temp file left: %v", err)
-	}
-	if _, err := os.Stat(young); err != nil {
-		t.Errorf("a temp file a minute old or less was removed: %v", err)
-	}
-}

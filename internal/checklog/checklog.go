@@ -12,8 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/renameio/v2"
-
 	"github.com/gifctl/gifctl/internal/config"
 	"github.com/gifctl/gifctl/internal/tempfiles"
 )
@@ -58,11 +56,9 @@ func Record(dir string, r Result) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
-	// A check killed while recording (ifstated gave up on it) left its
-	// temporary file; one over a minute old is no write in progress,
-	// even from a check of the same name running now.
-	tempfiles.RemoveStale(p, time.Now().Add(-time.Minute))
-	return renameio.WriteFile(p, append(data, '\n'), 0o600, renameio.WithTempDir(dir))
+	// Also removes what a check killed while recording (ifstated gave up
+	// on it) left.
+	return tempfiles.Write(p, append(data, '\n'))
 }
 
 func read(p string) (Result, error) {

@@ -86,3 +86,56 @@ func TestRemoveStale(t *testing.T) {
 		t.Errorf("zero cutoff removed %q", got)
 	}
 }
+
+// Write never copies an existing file's mode, which would take fchmod(2):
+// the checks' pledge on OpenBSD has no fattr and would kill them. An
+// admin's chmod 664 on a state file is replaced by 0600 less the umask.
+func TestWriteDoesNotChmod(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "check.ipv4")
+	if err := os.WriteFile(path, []byte("old"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(path, 0o664); err != nil {
+		t.Fatal(err)
+	}
+	if err := Write(path, []byte("new\n")); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(path); string(got) != "new\n" {
+		t.Errorf("content %q, want the new data", got)
+	}
+	// 0600 less whatever umask the test runs under: never the old 0664.
+	if fi.Mode().Perm()&^0o600 != 0 {
+		t.Errorf("mode %o: more than 0600, the old file's mode was copied", fi.Mode().Perm())
+	}
+}
+
+// Write sweeps what a killed writer left, once over a minute old.
+func TestWriteRemovesStaleTemps(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "gif0.broker.json")
+	old, young := filepath.Join(dir, ".gif0.broker.json123"), filepath.Join(dir, ".gif0.broker.json456")
+	for _, p := range []string{old, young} {
+		if err := os.WriteFile(p, []byte("{"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	hourAgo := time.Now().Add(-time.Hour)
+	if err := os.Chtimes(old, hourAgo, hourAgo); err != nil {
+		t.Fatal(err)
+	}
+	if err := Write(path, []byte("{}\n")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(old); !os.IsNotExist(err) {
+		t.Errorf("stale temp file left: %v", err)
+	}
+	if _, err := os.Stat(young); err != nil {
+		t.Errorf("a temp file a minute old or less was removed: %v", err)
+	}
+}
