@@ -75,27 +75,25 @@ var (
 		return []UnveilPath{{p.StateDir, "rwc"}}
 	}}
 
-	// flock(2) on state-dir/lock (pledge_flock). The file itself is
-	// covered by needStateWrite; Unlock only closes.
-	needLock = need{promises: "flock"}
-
-	// Raw ICMP sockets opened before Apply: sendto with an address and
-	// recvfrom need inet (pledge_sendit).
+	// Raw ICMP sockets opened before Apply: sendto with an address needs
+	// inet (pledge_sendit); recvfrom needs only stdio.
 	needICMP = need{promises: "inet"}
 
 	// The heartbeat's UDP socket: likewise.
 	needUDP = need{promises: "inet"}
 
-	// Polling the egress interface's addresses after `netstart EGRESS`:
+	// Reading the egress interface's addresses after Apply (restart
+	// plans with them, and --egress polls them after `netstart EGRESS`):
 	// the sysctl NET_RT_IFLIST Go's net.Interfaces makes (mib[3] == 0) is
 	// allowed under any of route, inet or dns (pledge_sysctl,
 	// "getifaddrs()"); inet is what the broker update needs anyway.
 	needIfaddrs = need{promises: "inet"}
 
 	// HTTPS to the broker: sockets (inet), name resolution (dns), the CA
-	// bundle read lazily by crypto/x509 (rpath, CAFile r). pledge lets dns
-	// open resolv.conf and hosts without unveil, but Go also stat(2)s
-	// them, and only /etc/hosts is let through for stat. Go's own resolver
+	// bundle read when the client is made, after Apply (rpath, CAFile r).
+	// pledge lets dns open resolv.conf and hosts without unveil, but Go
+	// also stat(2)s them, and pledge_namei lets only /etc/resolv.conf
+	// through for stat: both are unveiled r. Go's own resolver
 	// does not mark its sockets SOCK_DNS as libc's does, so its queries
 	// need inet, not just dns.
 	needHTTPS = need{promises: "inet dns rpath", unveil: func(p Paths) []UnveilPath {
@@ -128,8 +126,9 @@ var (
 )
 
 // commands is THE table: what each gifctl command does after Apply.
-// Sockets, ioctls (SIOCGLIFPHYADDR), reading the egress addresses for
-// restart, connecting syslog and reading the config all happen before.
+// Sockets, ioctls (SIOCGLIFPHYADDR), taking the lock (flock), connecting
+// syslog and reading the config all happen before, so no plan pledges
+// flock; Unlock only closes the file.
 var commands = map[string][]need{
 	// gifctl -n, gifctl ifstated: print and exit.
 	"configtest": {needStdio},
@@ -142,11 +141,11 @@ var commands = map[string][]need{
 	"check-ipv4":   {needStdio, needICMP, needStateWrite, needSyslog},
 	"check-ipv6":   {needStdio, needICMP, needStateWrite, needSyslog},
 	"heartbeat":    {needStdio, needUDP, needSyslog},
-	"update":       {needStdio, needLock, needStateWrite, needHTTPS, needSyslog},
-	"restart":      {needStdio, needLock, needStateWrite, needHostnameIf, needExec, needHTTPS, needSyslog},
+	"update":       {needStdio, needStateWrite, needHTTPS, needSyslog},
+	"restart":      {needStdio, needStateWrite, needHostnameIf, needExec, needIfaddrs, needHTTPS, needSyslog},
 	// restart --egress: as restart, plus `netstart EGRESS` (same /bin/sh)
 	// and polling the egress addresses afterwards.
-	"restart-egress": {needStdio, needLock, needStateWrite, needHostnameIf, needExec, needIfaddrs, needHTTPS, needSyslog},
+	"restart-egress": {needStdio, needStateWrite, needHostnameIf, needExec, needIfaddrs, needHTTPS, needSyslog},
 }
 
 // Commands returns the command names PlanFor knows, sorted.

@@ -45,9 +45,9 @@ func TestPlanForExact(t *testing.T) {
 		"check-ipv4":     {Promises: "stdio rpath wpath cpath unix inet", Unveil: []UnveilPath{devLogW, stateRWC}},
 		"check-ipv6":     {Promises: "stdio rpath wpath cpath unix inet", Unveil: []UnveilPath{devLogW, stateRWC}},
 		"heartbeat":      {Promises: "stdio unix inet", Unveil: []UnveilPath{devLogW}},
-		"update":         {Promises: "stdio rpath wpath cpath flock unix inet dns", Unveil: []UnveilPath{devLogW, {"/etc/hosts", "r"}, {"/etc/resolv.conf", "r"}, {"/etc/ssl/cert.pem", "r"}, stateRWC}},
-		"restart":        {Promises: "stdio rpath wpath cpath fattr chown flock unix inet dns proc exec", Unveil: restartUnveil},
-		"restart-egress": {Promises: "stdio rpath wpath cpath fattr chown flock unix inet dns proc exec", Unveil: restartUnveil},
+		"update":         {Promises: "stdio rpath wpath cpath unix inet dns", Unveil: []UnveilPath{devLogW, {"/etc/hosts", "r"}, {"/etc/resolv.conf", "r"}, {"/etc/ssl/cert.pem", "r"}, stateRWC}},
+		"restart":        {Promises: "stdio rpath wpath cpath fattr chown unix inet dns proc exec", Unveil: restartUnveil},
+		"restart-egress": {Promises: "stdio rpath wpath cpath fattr chown unix inet dns proc exec", Unveil: restartUnveil},
 	}
 	if diff := cmp.Diff(Commands(), sortedKeys(want)); diff != "" {
 		t.Fatalf("commands (-table +test):\n%s", diff)

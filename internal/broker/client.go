@@ -37,9 +37,10 @@ type Client struct {
 
 // NewClient makes a client that verifies the broker's certificate against
 // the PEM bundle caFile, or the system's roots when caFile is "". Either is
-// read now, so that a sandbox set up later (unveil on OpenBSD) need not
-// allow it. Proxies in the environment are ignored: the update goes
-// straight to the broker.
+// read now. gifctl makes the client only when an update goes out, after
+// its sandbox is applied, so the plans unveil the bundle for reading.
+// Proxies in the environment are ignored: the update goes straight to the
+// broker.
 func NewClient(caFile string) (*Client, error) {
 	var roots *x509.CertPool
 	if caFile == "" {

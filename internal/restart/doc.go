@@ -6,8 +6,8 @@
 //     it has several). No address: stop before anything is changed.
 //  2. Set the tunnel source in hostname.IF, and nothing else: the file is the
 //     admin's, and netstart runs it as root. It is written atomically (a temp
-//     file in the same directory, fsync, rename) keeping its owner and its
-//     mode less any "other" bits, and not at all when nothing changed.
+//     file in the same directory, fsync, rename), root:wheel with its mode
+//     capped at 0640, and not at all when nothing changed.
 //  3. Run `sh NETSTART IF` when the file or the kernel's endpoints differ
 //     from what they should be, then read the endpoints back: netstart exits
 //     0 whatever happened, so its result is checked, not trusted.
