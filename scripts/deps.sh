@@ -8,7 +8,9 @@ command -v bmake >/dev/null 2>&1 || need="$need bmake"
 command -v ip >/dev/null 2>&1 || need="$need iproute2"
 command -v ping >/dev/null 2>&1 || need="$need iputils-ping"
 command -v tclsh >/dev/null 2>&1 || need="$need tcl"
-echo 'package require md5' | tclsh >/dev/null 2>&1 || need="$need tcllib"
+# tclsh reading a script from a pipe exits 0 even when a command fails:
+# ask for the exit status explicitly.
+echo 'if {[catch {package require md5}]} {exit 1}' | tclsh >/dev/null 2>&1 || need="$need tcllib"
 command -v diff >/dev/null 2>&1 || need="$need diffutils"
 [ -z "$need" ] && exit 0
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then

@@ -18,7 +18,9 @@ import (
 func requireTcllib(t *testing.T) {
 	t.Helper()
 	cmd := exec.Command("tclsh")
-	cmd.Stdin = strings.NewReader("package require md5\n")
+	// tclsh reading a pipe exits 0 even when a command fails: ask for
+	// the status explicitly.
+	cmd.Stdin = strings.NewReader("if {[catch {package require md5} err]} {puts stderr $err; exit 1}\n")
 	out, err := cmd.CombinedOutput()
 	if err == nil {
 		return
