@@ -17,7 +17,7 @@ Exit status: 0 done (a check: true), 1 a step failed (a check: false),
 Examples:
   gifctl -n                          check /etc/gifctl.conf
   gifctl restart -n gif0             show what a restart would change
-  gifctl ifstated > /etc/ifstated.conf`
+  gifctl ifstated --help             how to install the ifstated.conf it prints`
 
 // CLI is the command line. Flags before the command apply to all commands;
 // -n is shared on purpose: alone it checks the configuration, with restart

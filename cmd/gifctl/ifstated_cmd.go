@@ -18,10 +18,8 @@ configuration: a cheap "check tunnel" every 5 seconds that repairs an
 address change at once, the check ipv4 and check ipv6 blocks as states
 like those of a hand-written setup (auto, no_ipv4, no_ipv6), retries of a
 failed restart every minute, and the heartbeat where one is configured.
-Check the result with ifstated -n -f before installing it.
 
-Example:
-  gifctl ifstated > /etc/ifstated.conf && ifstated -n -f /etc/ifstated.conf`
+` + ifstated.Install("gifctl ifstated")
 }
 
 // Run prints the file.
