@@ -17,6 +17,7 @@ import (
 
 	"github.com/gifctl/gifctl/internal/config"
 	"github.com/gifctl/gifctl/internal/exhaust"
+	"github.com/gifctl/gifctl/internal/sim/ifstatedsim"
 )
 
 var update = flag.Bool("update", false, "write the generated files compared with: testdata/*.golden and ../etc/ifstated.conf")
@@ -49,14 +50,14 @@ var renderCases = []struct {
 		[]string{"auto", "no_ipv4", "no_ipv6_gif0", "no_ipv6_gif1", "no_ipv6_gif2"}},
 }
 
-func actions(acts []*Action, f func(*Action)) {
+func actions(acts []*ifstatedsim.Action, f func(*ifstatedsim.Action)) {
 	for _, a := range acts {
 		f(a)
 		actions(a.Then, f)
 	}
 }
 
-func exprs(e *Expr, f func(*Expr)) {
+func exprs(e *ifstatedsim.Expr, f func(*ifstatedsim.Expr)) {
 	if e == nil {
 		return
 	}
@@ -69,7 +70,7 @@ func TestRenderParses(t *testing.T) {
 	for _, tc := range renderCases {
 		t.Run(tc.name, func(t *testing.T) {
 			out := string(Render(tc.c, tc.o))
-			f, err := Parse("ifstated.conf", []byte(out))
+			f, err := ifstatedsim.Parse("ifstated.conf", []byte(out))
 			if err != nil {
 				t.Fatalf("%v\n%s", err, out)
 			}
@@ -94,15 +95,15 @@ func TestRenderParses(t *testing.T) {
 			for _, s := range f.States {
 				all = append(all, s.Body...)
 			}
-			actions(all, func(a *Action) {
-				if a.Kind == Run && !strings.HasPrefix(a.Command, gifctl+" restart ") {
+			actions(all, func(a *ifstatedsim.Action) {
+				if a.Kind == ifstatedsim.Run && !strings.HasPrefix(a.Command, gifctl+" restart ") {
 					t.Errorf("line %d: run %q is not %s restart", a.Line, a.Command, gifctl)
 				}
-				exprs(a.Cond, func(e *Expr) {
-					if e.Op == Link {
+				exprs(a.Cond, func(e *ifstatedsim.Expr) {
+					if e.Op == ifstatedsim.Link {
 						t.Errorf("line %d: a link test", e.Line)
 					}
-					if e.Op != External {
+					if e.Op != ifstatedsim.External {
 						return
 					}
 					if e.Every < 1 || e.Every > math.MaxUint32 {
@@ -130,9 +131,9 @@ func TestRenderIntervals(t *testing.T) {
 	c := renderCases[4].c // ipv4 timeout 20 s
 	f := renderParse(t, c, renderCases[4].o)
 	every := map[string]int64{}
-	actions(f.States[0].Body, func(a *Action) {
-		exprs(a.Cond, func(e *Expr) {
-			if e.Op == External {
+	actions(f.States[0].Body, func(a *ifstatedsim.Action) {
+		exprs(a.Cond, func(e *ifstatedsim.Expr) {
+			if e.Op == ifstatedsim.External {
 				every[strings.TrimPrefix(e.Command, "/opt/gifctl/bin/gifctl -c /etc/gifctl-he.conf ")] = e.Every
 			}
 		})
@@ -240,7 +241,7 @@ func TestSampleIsRenderOutput(t *testing.T) {
 		t.Errorf("etc/ifstated.conf is not Render's output for etc/gifctl.conf (-file +Render):\n%s\n"+
 			"regenerate it: go test ./ifstated -run TestSampleIsRenderOutput -update", diff)
 	}
-	if _, err := Parse(dst, want); err != nil {
+	if _, err := ifstatedsim.Parse(dst, want); err != nil {
 		t.Error(err)
 	}
 }
@@ -254,4 +255,25 @@ func TestSafePathAgreesWithRegexp(t *testing.T) {
 			t.Errorf("safePath(%q) = %v, want %v", s, got, !got)
 		}
 	})
+}
+
+// testConfig is a gifctl.conf with both checks and gif0 on em0.
+func testConfig(heartbeat bool) *config.Config {
+	c := &config.Config{IPv4: check(time.Second), IPv6: check(time.Second), Tunnels: []*config.Tunnel{tunnel("gif0", "em0")}}
+	c.IPv6.Targets = []netip.Addr{netip.MustParseAddr("2001:db8::1")}
+	if heartbeat {
+		c.Tunnels[0].Heartbeat = "hartslag"
+	}
+	return c
+}
+
+// renderParse renders c and parses the result by ifstated's grammar.
+func renderParse(t *testing.T, c *config.Config, o Options) *ifstatedsim.File {
+	t.Helper()
+	out := Render(c, o)
+	f, err := ifstatedsim.Parse("ifstated.conf", out)
+	if err != nil {
+		t.Fatalf("generated file does not parse: %v\n%s", err, out)
+	}
+	return f
 }

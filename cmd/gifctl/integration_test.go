@@ -13,9 +13,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gifctl/gifctl/ifstated"
 	"github.com/gifctl/gifctl/internal/broker/brokertest"
 	"github.com/gifctl/gifctl/internal/netnstest"
+	"github.com/gifctl/gifctl/internal/sim/ifstatedsim"
 	"github.com/gifctl/gifctl/internal/standin"
 )
 
@@ -467,7 +467,7 @@ func TestLongInputIsClipped(t *testing.T) {
 func TestIfstatedOutput(t *testing.T) {
 	w := newWorld(t, "198.51.100.7")
 	r := w.mustRun("ifstated", "--gifctl=/usr/local/sbin/gifctl")
-	f, err := ifstated.Parse("ifstated.conf", []byte(r.stdout))
+	f, err := ifstatedsim.Parse("ifstated.conf", []byte(r.stdout))
 	if err != nil {
 		t.Fatalf("gifctl ifstated output does not parse: %v\n%s", err, r.stdout)
 	}

@@ -9,8 +9,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/gifctl/gifctl/ifstated"
 	"github.com/gifctl/gifctl/internal/sim"
+	"github.com/gifctl/gifctl/internal/sim/ifstatedsim"
 	"github.com/gifctl/gifctl/internal/sim/netns"
 	"github.com/gifctl/gifctl/internal/sim/scenario"
 )
@@ -180,11 +180,11 @@ func recoverOnce(ctx context.Context, style Style, o RecoveryOptions, phase time
 	if err != nil {
 		return 0, "", err
 	}
-	f, err := ifstated.Parse(style.Name, text)
+	f, err := ifstatedsim.Parse(style.Name, text)
 	if err != nil {
 		return 0, string(text), err
 	}
-	m := ifstated.NewMachine(f)
+	m := ifstatedsim.NewMachine(f)
 	m.Exec = w.Shell
 	m.Logf = func(format string, args ...any) { w.Logf("ifstated: "+format, args...) }
 	mctx, stop := context.WithCancel(ctx)

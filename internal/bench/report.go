@@ -327,7 +327,7 @@ func (r *Report) writeRecovery(p printer) {
 	}
 	p("In the simulation (package internal/sim/scenario): a router namespace whose em0 the ISP renumbers from %s to %s, "+
 		"a PoP namespace with the broker's end of a real protocol-41 tunnel (userspace gif) and its HTTPS update endpoint, which pings the new address before it accepts it. "+
-		"Each run builds a fresh World as the scenario package does (first `gifctl restart`, IPv6 through the tunnel), then runs the ifstated.conf below in ifstated.Machine "+
+		"Each run builds a fresh World as the scenario package does (first `gifctl restart`, IPv6 through the tunnel), then runs the ifstated.conf below in ifstatedsim.Machine "+
 		"(ifstated's rules, real time, every test and action run with `/bin/sh -c` in the router), renumbers the router at a phase of the noticing test's interval "+
 		"(spread evenly: (k+0.5)/n of it), and pings the PoP's IPv6 host %s through the tunnel every 100 ms. "+
 		"The figure is the time from the change to the first echo reply.\n\n",

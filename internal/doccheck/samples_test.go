@@ -11,6 +11,7 @@ import (
 	"github.com/gifctl/gifctl/hostnameif"
 	"github.com/gifctl/gifctl/ifstated"
 	"github.com/gifctl/gifctl/internal/config"
+	"github.com/gifctl/gifctl/internal/sim/ifstatedsim"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -175,30 +176,30 @@ func TestSamples(t *testing.T) {
 // flags, naming tunnels of conf.
 func checkIfstated(t *testing.T, m cliModel, conf *config.Config, name string, data []byte) {
 	t.Helper()
-	f, err := ifstated.Parse(name, data)
+	f, err := ifstatedsim.Parse(name, data)
 	if err != nil {
 		t.Errorf("%v", err)
 		return
 	}
 	var cmds []string
-	var expr func(e *ifstated.Expr)
-	expr = func(e *ifstated.Expr) {
+	var expr func(e *ifstatedsim.Expr)
+	expr = func(e *ifstatedsim.Expr) {
 		if e == nil {
 			return
 		}
-		if e.Op == ifstated.External {
+		if e.Op == ifstatedsim.External {
 			cmds = append(cmds, e.Command)
 		}
 		expr(e.X)
 		expr(e.Y)
 	}
-	var actions func(as []*ifstated.Action)
-	actions = func(as []*ifstated.Action) {
+	var actions func(as []*ifstatedsim.Action)
+	actions = func(as []*ifstatedsim.Action) {
 		for _, a := range as {
 			switch a.Kind {
-			case ifstated.Run:
+			case ifstatedsim.Run:
 				cmds = append(cmds, a.Command)
-			case ifstated.If:
+			case ifstatedsim.If:
 				expr(a.Cond)
 				actions(a.Then)
 			}

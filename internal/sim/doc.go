@@ -14,7 +14,7 @@
 //     files the OpenBSD way, and the tunnel broker (HE's update endpoint,
 //     which pings a new endpoint and then moves the PoP's end);
 //   - scenario drives the real gifctl binary under the ifstated.conf it
-//     generates, run by ifstated.Machine, through the cases users meet
+//     generates, run by ifstatedsim.Machine, through the cases users meet
 //     (address change, lost lease, badauth, abuse, NAT, broken pf.conf),
 //     and is the demo (`make demo`).
 //

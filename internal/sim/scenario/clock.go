@@ -2,7 +2,7 @@ package scenario
 
 import "time"
 
-// scaledClock is ifstated's clock (ifstated.Clock) running scale times
+// scaledClock is ifstated's clock (ifstatedsim.Clock) running scale times
 // faster than the wall clock: a test's "every 30" fires every 3 s of real
 // time at scale 10, and the Machine's own notion of time (when a state was
 // entered, when a test last reported) moves at the same pace, so its rules

@@ -8,7 +8,7 @@
 // simulated broker (gifsim), and a pfctl stand-in script. The router runs
 // the real gifctl binary with a gifctl.conf whose set options point at the
 // stand-ins. The ifstated.conf that gifctl generates for that configuration
-// (ifstated.Render) is parsed (ifstated.Parse) and run by ifstated.Machine,
+// (ifstated.Render) is parsed (ifstatedsim.Parse) and run by ifstatedsim.Machine,
 // ifstated's own rules in Go, with every test and action executed for real
 // as `/bin/sh -c CMD` inside the router's namespace (World.Shell): no
 // hand-written loop decides when gifctl runs.

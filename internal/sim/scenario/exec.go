@@ -53,7 +53,7 @@ func (w *World) Runs(s string) []Run {
 var shellEnv = []string{"PATH=/usr/bin:/bin:/usr/sbin:/sbin", "LC_ALL=C"}
 
 // Shell runs cmd as ifstated does, `/bin/sh -c CMD` (there with system(3)
-// and fork/exec), inside the router's namespace: ifstated.Machine's Exec.
+// and fork/exec), inside the router's namespace: ifstatedsim.Machine's Exec.
 // The shell gets its own process group, killed whole when ctx ends, as
 // ifstated's SIGKILL of a test that overran its interval leaves nothing
 // behind when the shell has exec'd the command. Output is captured: each

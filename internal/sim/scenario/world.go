@@ -20,6 +20,7 @@ import (
 	"github.com/gifctl/gifctl/internal/config"
 	"github.com/gifctl/gifctl/internal/sim"
 	"github.com/gifctl/gifctl/internal/sim/gifsim"
+	"github.com/gifctl/gifctl/internal/sim/ifstatedsim"
 	"github.com/gifctl/gifctl/internal/sim/netns"
 )
 
@@ -67,7 +68,7 @@ type World struct {
 
 // Start builds the World in lab: files, stand-ins, the PoP's gif and
 // broker, the router's first `gifctl restart` (the admin's one-time step),
-// and ifstated (the generated file, run by ifstated.Machine), and returns
+// and ifstated (the generated file, run by ifstatedsim.Machine), and returns
 // once ifstated is in state auto with every check true. Stop ends
 // ifstated; closing lab ends the rest. On error the World returned is
 // stopped, and useful only for its Events.
@@ -263,7 +264,7 @@ func (w *World) firstRestart(ctx context.Context) error {
 }
 
 // startIfstated takes the ifstated.conf gifctl generates for Conf and
-// runs it with ifstated.Machine, every test and action executed for real
+// runs it with ifstatedsim.Machine, every test and action executed for real
 // in the router, and waits until all is well.
 func (w *World) startIfstated(ctx context.Context) error {
 	c, err := config.Load(w.Conf)
@@ -290,12 +291,12 @@ func (w *World) startIfstated(ctx context.Context) error {
 	if err := os.WriteFile(w.IfstatedConf, text, 0o644); err != nil {
 		return err
 	}
-	f, err := ifstated.Parse(w.IfstatedConf, text)
+	f, err := ifstatedsim.Parse(w.IfstatedConf, text)
 	if err != nil {
 		return err
 	}
 	w.Logf("ifstated's tests: %s", strings.Join(w.tests(f), ", "))
-	m := ifstated.NewMachine(f)
+	m := ifstatedsim.NewMachine(f)
 	m.Exec = w.Shell
 	m.Clock = scaledClock{start: time.Now(), scale: w.opts.Scale}
 	m.Logf = w.ifstatedLog
@@ -318,15 +319,15 @@ func (w *World) startIfstated(ctx context.Context) error {
 
 // tests lists the file's external tests with their intervals, gifctl's
 // written short.
-func (w *World) tests(f *ifstated.File) []string {
+func (w *World) tests(f *ifstatedsim.File) []string {
 	var out []string
 	seen := map[string]bool{}
-	var expr func(e *ifstated.Expr)
-	expr = func(e *ifstated.Expr) {
+	var expr func(e *ifstatedsim.Expr)
+	expr = func(e *ifstatedsim.Expr) {
 		if e == nil {
 			return
 		}
-		if e.Op == ifstated.External {
+		if e.Op == ifstatedsim.External {
 			s := fmt.Sprintf("%q every %d", strings.TrimPrefix(e.Command, w.Gifctl("")), e.Every)
 			if !seen[s] {
 				seen[s] = true
@@ -336,8 +337,8 @@ func (w *World) tests(f *ifstated.File) []string {
 		expr(e.X)
 		expr(e.Y)
 	}
-	var acts func([]*ifstated.Action)
-	acts = func(as []*ifstated.Action) {
+	var acts func([]*ifstatedsim.Action)
+	acts = func(as []*ifstatedsim.Action) {
 		for _, a := range as {
 			expr(a.Cond)
 			acts(a.Then)

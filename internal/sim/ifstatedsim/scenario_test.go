@@ -1,4 +1,4 @@
-package ifstated
+package ifstatedsim
 
 import (
 	"net/netip"
@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/gifctl/gifctl/ifstated"
 	"github.com/gifctl/gifctl/internal/config"
 )
 
@@ -128,13 +129,13 @@ func TestScenarioHungCheckKeepsValue(t *testing.T) {
 	h, w := newScenario(t, testConfig(false))
 	h.advance(sec(12))
 	h.exec.mu.Lock()
-	h.exec.hang[DefaultGifctl+" check tunnel gif0"] = true
+	h.exec.hang[ifstated.DefaultGifctl+" check tunnel gif0"] = true
 	h.exec.mu.Unlock()
 	// Were the check to finish, it would say false.
 	w.set(func(w *world) { w.addr["em0"] = "198.51.100.7" })
 	h.advance(sec(10)) // t=22: started at 15, killed at 20
 	got := h.logged()
-	want := `20 test "` + DefaultGifctl + ` check tunnel gif0" still running, killing it`
+	want := `20 test "` + ifstated.DefaultGifctl + ` check tunnel gif0" still running, killing it`
 	if !slices.Contains(got, want) {
 		t.Errorf("log lacks %q:\n%s", want, strings.Join(got, "\n"))
 	}
@@ -144,7 +145,7 @@ func TestScenarioHungCheckKeepsValue(t *testing.T) {
 // The heartbeat is global: it runs every 60 s whatever the state.
 func TestScenarioHeartbeatInEveryState(t *testing.T) {
 	h, w := newScenario(t, testConfig(true))
-	beat := DefaultGifctl + " heartbeat gif0"
+	beat := ifstated.DefaultGifctl + " heartbeat gif0"
 	count := func() int {
 		h.quiet()
 		h.exec.mu.Lock()

@@ -1,4 +1,4 @@
-package ifstated
+package ifstatedsim
 
 import (
 	"os"
@@ -11,7 +11,8 @@ import (
 // what it accepts prints and can be run.
 func FuzzParse(f *testing.F) {
 	files, _ := filepath.Glob("testdata/*.conf")
-	golden, _ := filepath.Glob("testdata/*.golden")
+	// The files gifctl generates are good corpus entries too.
+	golden, _ := filepath.Glob("../../../ifstated/testdata/*.golden")
 	for _, name := range append(files, golden...) {
 		data, err := os.ReadFile(name)
 		if err != nil {

@@ -1,4 +1,4 @@
-package ifstated
+package ifstatedsim
 
 import (
 	"context"
@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/gifctl/gifctl/ifstated"
 )
 
 // t0 is an even minute: the $retry clock exits 0 in it.
@@ -256,7 +258,7 @@ func (h *harness) transcript() []string {
 		case strings.HasPrefix(msg, "changing state to "):
 			out = append(out, sec+" state "+strings.TrimPrefix(msg, "changing state to "))
 		case strings.HasPrefix(msg, "running "):
-			out = append(out, sec+" run "+strings.TrimPrefix(strings.TrimPrefix(msg, "running "), DefaultGifctl+" "))
+			out = append(out, sec+" run "+strings.TrimPrefix(strings.TrimPrefix(msg, "running "), ifstated.DefaultGifctl+" "))
 		}
 	}
 	h.log = nil

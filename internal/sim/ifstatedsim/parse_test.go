@@ -1,4 +1,4 @@
-package ifstated
+package ifstatedsim
 
 import (
 	"os"
@@ -84,12 +84,13 @@ func TestParseAccepts(t *testing.T) {
 	}
 }
 
-func TestParseSeed(t *testing.T) {
-	data, err := os.ReadFile("testdata/seed.conf")
+// A user's file for the same job, pings every 60 s, parses as ifstated reads it.
+func TestParseRestartIPv6(t *testing.T) {
+	data, err := os.ReadFile("testdata/restart-ipv6.conf")
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := Parse("seed.conf", data)
+	f, err := Parse("restart-ipv6.conf", data)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,12 +116,12 @@ state no_ipv6
 		set-state auto
 `
 	if diff := cmp.Diff(want, f.String()); diff != "" {
-		t.Errorf("seed (-want +got):\n%s", diff)
+		t.Errorf("restart-ipv6.conf (-want +got):\n%s", diff)
 	}
-	// The seed as scraped, without its closing braces, is refused.
+	// The file as scraped, without its closing braces, is refused.
 	scraped := strings.NewReplacer("\n      }\n", "\n", "\n  }\n", "\n", "\n}\n", "\n").Replace(string(data))
 	if _, err := Parse("scraped.conf", []byte(scraped)); err == nil {
-		t.Error("the scraped seed parses")
+		t.Error("the scraped file parses")
 	}
 }
 

@@ -1,4 +1,4 @@
-package ifstated
+package ifstatedsim
 
 import (
 	"net/netip"
@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gifctl/gifctl/ifstated"
 	"github.com/gifctl/gifctl/internal/config"
 )
 
@@ -58,12 +59,11 @@ func status(ok bool) int {
 func (w *world) answer(cmd string) int {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if cmd == retryCommand {
-		return int(w.clock.Now().Unix() / 60 % 2)
-	}
-	args, ok := strings.CutPrefix(cmd, DefaultGifctl+" ")
+	args, ok := strings.CutPrefix(cmd, ifstated.DefaultGifctl+" ")
 	if !ok {
-		panic("unexpected command " + cmd)
+		// The generated file runs gifctl and one other test, the minute
+		// clock behind $retry: exit status 0 in even minutes, 1 in odd ones.
+		return int(w.clock.Now().Unix() / 60 % 2)
 	}
 	f := strings.Fields(args)
 	switch {
@@ -118,9 +118,9 @@ func testConfig(heartbeat bool) *config.Config {
 	return c
 }
 
-func renderParse(t *testing.T, c *config.Config, o Options) *File {
+func renderParse(t *testing.T, c *config.Config, o ifstated.Options) *File {
 	t.Helper()
-	out := Render(c, o)
+	out := ifstated.Render(c, o)
 	f, err := Parse("ifstated.conf", out)
 	if err != nil {
 		t.Fatalf("generated file does not parse: %v\n%s", err, out)
@@ -137,6 +137,6 @@ func newScenario(t *testing.T, c *config.Config) (*harness, *world) {
 	}
 	clock := &fakeClock{}
 	w := newWorld(clock, tunnels)
-	h := newHarness(t, renderParse(t, c, Options{}), clock, w.answer)
+	h := newHarness(t, renderParse(t, c, ifstated.Options{}), clock, w.answer)
 	return h, w
 }

@@ -1,6 +1,6 @@
 //go:build !unix
 
-package ifstated
+package ifstatedsim
 
 import "os/exec"
 

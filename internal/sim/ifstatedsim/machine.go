@@ -1,4 +1,4 @@
-package ifstated
+package ifstatedsim
 
 import (
 	"context"
