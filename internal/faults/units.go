@@ -44,7 +44,7 @@ var Units = []Unit{
 var FuzzChecks = map[string]string{
 	"./bsd FuzzParseIfconfigTunnel":         "an error comes without addresses; what parses prints and parses back the same",
 	"./hostnameif FuzzRoundTrip":            "any input round-trips byte for byte; SetTunnel changes one logical line (or inserts one) and is idempotent",
-	"./ifstated FuzzParse":                  "errors name the file and line; what parses prints and builds a state machine",
+	"./internal/sim/ifstatedsim FuzzParse":  "errors name the file and line; what parses prints and builds a state machine",
 	"./internal/broker FuzzParseAnswer":     "success exactly for good/nochg; answer text and errors are one printable, bounded line",
 	"./internal/config FuzzParse":           "errors are \"FILE:LINE: message\", printable, the line inside the file; what parses holds only valid typed values and prints back to itself",
 	"./internal/faults FuzzIfconfigErrors":  "every error of bsd.ParseIfconfigTunnel is one clear err(3)-style line",

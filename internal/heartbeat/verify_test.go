@@ -25,7 +25,7 @@ func TestVerify(t *testing.T) {
 		want     string // error; "" accepted
 	}{
 		{"sender", good, src, secret, ""},
-		{"trailing newline, as the seed's puts sends", good + "\n", src, secret, ""},
+		{"trailing newline, as a Tcl puts sends", good + "\n", src, secret, ""},
 		{"trailing CR LF, as nc sends", good + "\r\n", src, secret, ""},
 		{"explicit IPv4 that is the source", Message(inner, "192.0.2.7", now, secret), src, secret, ""},
 		{"source as IPv4-mapped", good, netip.MustParseAddr("::ffff:192.0.2.7"), secret, ""},

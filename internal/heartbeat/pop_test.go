@@ -21,8 +21,8 @@ type Beat struct {
 // (src/hb.c): trailing CR and LF cut, the prefix, an IPv6 address, "sender"
 // or an IPv4 address equal to src, a time within MaxSkew of now, and the
 // MD5 over the text as received with password in place of the hash. It is
-// the PoP's side, for tests and the simulation. Errors never contain the
-// password or the expected hash.
+// the PoP's side, for this package's tests: gifctl only sends. Errors never
+// contain the password or the expected hash.
 func Verify(datagram []byte, src netip.Addr, now time.Time, password string) (Beat, error) {
 	src = src.Unmap()
 	msg := strings.TrimRight(string(datagram), "\r\n")
