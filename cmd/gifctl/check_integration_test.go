@@ -7,16 +7,16 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gifctl/gifctl/internal/netnstest"
+	"github.com/gifctl/gifctl/internal/sim/netns"
 )
 
 // pingWorld is a router namespace linked to a "net" namespace that answers
 // pings, and to a "void" namespace whose addresses answer nothing.
 func pingWorld(t *testing.T) *world {
 	w := newWorld(t, "198.51.100.7")
-	netNS, void := netnstest.New(t), netnstest.New(t)
-	netnstest.Link(t, w.ns, "wan0", netNS, "eth0")
-	netnstest.Link(t, w.ns, "wan1", void, "eth0")
+	netNS, void := netns.NewTestNS(t), netns.NewTestNS(t)
+	netns.Link(t, w.ns, "wan0", netNS, "eth0")
+	netns.Link(t, w.ns, "wan1", void, "eth0")
 	w.ns.AddAddr("wan0", "203.0.113.2/24")
 	w.ns.AddAddr("wan0", "2001:db8:1::2/64") // the tunnel's inner address
 	netNS.AddAddr("eth0", "203.0.113.1/24")

@@ -14,8 +14,8 @@ import (
 	"time"
 
 	"github.com/gifctl/gifctl/internal/broker/brokertest"
-	"github.com/gifctl/gifctl/internal/netnstest"
 	"github.com/gifctl/gifctl/internal/sim/ifstatedsim"
+	"github.com/gifctl/gifctl/internal/sim/netns"
 	"github.com/gifctl/gifctl/internal/standin"
 )
 
@@ -56,7 +56,7 @@ const (
 // world is one router: namespace, temp tree, stand-ins, broker.
 type world struct {
 	t      *testing.T
-	ns     *netnstest.NS
+	ns     *netns.TestNS
 	dir    string
 	conf   string
 	broker *brokertest.Broker
@@ -65,7 +65,7 @@ type world struct {
 
 func newWorld(t *testing.T, egress string) *world {
 	t.Helper()
-	ns := netnstest.New(t)
+	ns := netns.NewTestNS(t)
 	ns.IP("link", "add", "em0", "type", "veth", "peer", "name", "em0peer")
 	ns.IP("link", "set", "em0", "up")
 	ns.IP("link", "set", "em0peer", "up")

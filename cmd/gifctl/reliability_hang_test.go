@@ -5,7 +5,6 @@ import (
 	"net"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/gifctl/gifctl/internal/broker/brokertest"
 	"github.com/gifctl/gifctl/internal/faults"
+	"github.com/gifctl/gifctl/internal/sim/netns"
 )
 
 // hangTimeout is the --timeout of every hang test; hangMargin is how much
@@ -172,17 +172,15 @@ func silentDNS(w *world) {
 }
 
 // sweepNetnsEtc removes what a killed test run left in /etc/netns: the
-// directories of namespaces named after a test process that is gone
-// (netnstest names them gt-PID-N).
+// directories of this project's namespaces that no longer exist (NewTestNS
+// sweeps the namespaces of dead test processes before it makes one).
 func sweepNetnsEtc() {
 	entries, _ := os.ReadDir("/etc/netns")
 	for _, e := range entries {
-		rest, ok := strings.CutPrefix(e.Name(), "gt-")
-		pid, _, _ := strings.Cut(rest, "-")
-		if _, err := strconv.Atoi(pid); !ok || err != nil {
+		if !strings.HasPrefix(e.Name(), netns.Prefix) {
 			continue
 		}
-		if _, err := os.Stat("/proc/" + pid); os.IsNotExist(err) {
+		if _, err := os.Stat(filepath.Join("/run/netns", e.Name())); os.IsNotExist(err) {
 			os.RemoveAll(filepath.Join("/etc/netns", e.Name()))
 		}
 	}

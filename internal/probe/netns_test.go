@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gifctl/gifctl/internal/netnstest"
+	"github.com/gifctl/gifctl/internal/sim/netns"
 	"golang.org/x/net/icmp"
 	"golang.org/x/net/ipv4"
 	"golang.org/x/net/ipv6"
@@ -29,7 +29,7 @@ const slack = time.Second
 //	                                          prober
 //	silent (eth0 198.18.2.2, 2001:db8:2::2) -- tosilent (198.18.2.1, 2001:db8:2::1)
 type lab struct {
-	prober, live, silent *netnstest.NS
+	prober, live, silent *netns.TestNS
 }
 
 type addrs struct{ live, silent, local netip.Addr }
@@ -41,11 +41,11 @@ var labAddrs = map[Family]addrs{
 
 func newLab(t *testing.T) *lab {
 	t.Helper()
-	l := &lab{prober: netnstest.New(t), live: netnstest.New(t), silent: netnstest.New(t)}
-	netnstest.Link(t, l.prober, "tolive", l.live, "eth0")
-	netnstest.Link(t, l.prober, "tosilent", l.silent, "eth0")
+	l := &lab{prober: netns.NewTestNS(t), live: netns.NewTestNS(t), silent: netns.NewTestNS(t)}
+	netns.Link(t, l.prober, "tolive", l.live, "eth0")
+	netns.Link(t, l.prober, "tosilent", l.silent, "eth0")
 	for _, a := range []struct {
-		ns     *netnstest.NS
+		ns     *netns.TestNS
 		ifname string
 		prefix string
 	}{
@@ -66,7 +66,7 @@ func newLab(t *testing.T) *lab {
 }
 
 // open opens a Prober inside ns, closed when the test ends.
-func open(t *testing.T, ns *netnstest.NS, fam Family, source netip.Addr) *Prober {
+func open(t *testing.T, ns *netns.TestNS, fam Family, source netip.Addr) *Prober {
 	t.Helper()
 	var p *Prober
 	err := ns.Do(func() (err error) {
@@ -81,7 +81,7 @@ func open(t *testing.T, ns *netnstest.NS, fam Family, source netip.Addr) *Prober
 }
 
 // listen opens a raw ICMP socket of fam inside ns, bound to addr.
-func listen(t *testing.T, ns *netnstest.NS, fam Family, addr netip.Addr) *icmp.PacketConn {
+func listen(t *testing.T, ns *netns.TestNS, fam Family, addr netip.Addr) *icmp.PacketConn {
 	t.Helper()
 	network := "ip4:icmp"
 	if fam == IPv6 {
@@ -223,7 +223,7 @@ func TestLinkDown(t *testing.T) {
 
 func TestOwnRequestsOnLoopbackDoNotCount(t *testing.T) {
 	t.Parallel()
-	ns := netnstest.New(t)
+	ns := netns.NewTestNS(t)
 	lo := map[Family]netip.Addr{IPv4: netip.MustParseAddr("127.0.0.1"), IPv6: netip.IPv6Loopback()}
 	for _, fam := range families {
 		p := open(t, ns, fam, netip.Addr{})

@@ -1,6 +1,7 @@
-package netnstest
+package netns
 
 import (
+	"context"
 	"net"
 	"slices"
 	"testing"
@@ -9,7 +10,7 @@ import (
 )
 
 func TestDoEntersTheNamespace(t *testing.T) {
-	a, b := New(t), New(t)
+	a, b := NewTestNS(t), NewTestNS(t)
 	Link(t, a, "a0", b, "b0")
 	a.AddAddr("a0", "198.18.0.1/24")
 	a.AddAddr("a0", "2001:db8::1/64")
@@ -51,17 +52,17 @@ func TestDoEntersTheNamespace(t *testing.T) {
 }
 
 func TestSysctlIsPerNamespace(t *testing.T) {
-	a := New(t)
+	a := NewTestNS(t)
 	a.Sysctl("net.ipv4.icmp_echo_ignore_all", "1")
-	out, err := a.Exec("cat", "/proc/sys/net/ipv4/icmp_echo_ignore_all")
+	out, err := a.Run(context.Background(), "cat", "/proc/sys/net/ipv4/icmp_echo_ignore_all")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if diff := cmp.Diff("1\n", string(out)); diff != "" {
 		t.Errorf("inside (-want +got):\n%s", diff)
 	}
-	b := New(t)
-	out, err = b.Exec("cat", "/proc/sys/net/ipv4/icmp_echo_ignore_all")
+	b := NewTestNS(t)
+	out, err = b.Run(context.Background(), "cat", "/proc/sys/net/ipv4/icmp_echo_ignore_all")
 	if err != nil {
 		t.Fatal(err)
 	}
