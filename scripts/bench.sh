@@ -1,6 +1,6 @@
 #!/bin/sh
 # make bench: measure what gifctl costs and how fast it brings IPv6 back,
-# and write BENCHMARKS.md (issue 8; the harness is internal/bench). Run as
+# and write BENCHMARKS.md (the harness is internal/bench). Run as
 # root from the source tree, after make gifctl (the Makefile's bench
 # target does both): it builds network namespaces and sends ICMP.
 # Arguments go to the harness: sh scripts/bench.sh -quick tries it out.

@@ -35,8 +35,7 @@ var sandboxOf = map[string][]string{
 }
 
 // effect is what a call made after the sandbox is applied needs from the
-// plan (FACTS.md, "pledge(2) and unveil(2) from Go"), or why it may not
-// come after it at all.
+// plan (pledge(2), unveil(2)), or why it may not come after it at all.
 type effect struct {
 	all    string // promises it needs, all of them
 	any    string // promises of which it needs one
@@ -87,7 +86,9 @@ func restartPaths(p bsd.Paths) []bsd.UnveilPath {
 // command cannot be forgotten), that its Run applies a sandbox plan bsd
 // knows, the one the table above names, and that nothing its Run does
 // after applying it needs what the plan does not grant, or may not come
-// after it at all (sockets, ioctls, the lock: FACTS.md's order).
+// after it at all: sockets, ioctls and the lock come first, as in
+// usr.sbin/ifstated/ifstated.c v1.68 and sbin/ping/ping.c, which open
+// their sockets and then pledge.
 func TestReliabilitySandboxCoversCommands(t *testing.T) {
 	tally := faults.Track(t, "sandbox", "every command of the CLI, its Run read with go/ast: which plan it applies and what it calls after",
 		"each applies a plan bsd.PlanFor knows; no socket, ioctl, lock or syslog connection after it; every call after it is "+

@@ -1,6 +1,6 @@
 // Package bench measures what gifctl costs a small router and how fast it
-// brings IPv6 back, against what people run today (seed 004: `ping -c1 -w1`
-// from ifstated every 60 s), and writes the figures as BENCHMARKS.md. The
+// brings IPv6 back, against what people run today (an ifstated.conf
+// that runs `ping -c1 -w1` every 60 s), and writes the figures as BENCHMARKS.md. The
 // program is cmd/benchgifctl, run by `make bench` (scripts/bench.sh).
 //
 // What is measured, each figure next to its reference, as a ratio:
@@ -9,14 +9,14 @@
 //     `check ipv6` and `gifctl -n`, median wall time and peak resident set,
 //     beside `ping -c1 -w1` to the same live target and /bin/true, all run
 //     in a network namespace (World) with a live and a silent target;
-//   - probes of [silent, live]: gifctl's any-of against the seed's
+//   - probes of [silent, live]: gifctl's any-of against the usual
 //     sequential `ping || ping`;
 //   - a restart with nothing to do: its time, and proof that it wrote and
 //     called nothing (file inodes and mtimes, the stand-ins' call log, the
 //     test broker's requests);
 //   - recovery after the ISP renumbers the router, in the simulation of
 //     package internal/sim/scenario: the generated ifstated.conf against
-//     one in the seed's shape, from the change to the first IPv6 echo reply;
+//     one in the usual ping shape, from the change to the first IPv6 echo reply;
 //   - the stripped binary's size for openbsd/amd64 and openbsd/arm64;
 //   - the Go benchmarks of the parsers (`go test -bench`).
 //

@@ -103,7 +103,7 @@ const (
 )
 
 // ProbeCmds are gifctl's any-of probes, for [silent, live] and for [live]
-// alone, and the seed's sequential pings of [silent, live], which take a
+// alone, and the usual sequential pings of [silent, live], which take a
 // second each.
 func ProbeCmds(w *World) (anyOf, seq []Cmd, err error) {
 	ping, err := exec.LookPath("ping")

@@ -15,12 +15,13 @@ import (
 	"github.com/gifctl/gifctl/internal/sim/scenario"
 )
 
-// SeedStyleConf is seed 004's ifstated.conf (ifstated/testdata/seed.conf)
+// PingStyleConf is the ifstated.conf people run today, in the shape of one a
+// user published (internal/sim/ifstatedsim/testdata/restart-ipv6.conf),
 // pointed at the simulation: IPv4 and IPv6 pinged every 60 s, and when
-// IPv6 fails, a restart of the tunnel. The seed runs its own script there;
+// IPv6 fails, a restart of the tunnel. That user runs their own script there;
 // here it is gifctl restart, so that the two runs differ only in how the
 // failure is noticed. GIFCTL, POP4 and POP6 are replaced.
-const SeedStyleConf = `# seed 004's ifstated.conf, in its shape, for the simulation
+const PingStyleConf = `# the usual ping-and-restart ifstated.conf, for the simulation
 ipv6_up = '( "ping6 -c1 -q -w 1 POP6 >/dev/null" every 60 )'
 ipv4_up = '( "ping -c1 -q -w 1 POP4 >/dev/null" every 60 )'
 
@@ -73,13 +74,13 @@ var GeneratedStyle = Style{
 	Conf: func(w *scenario.World) ([]byte, error) { return os.ReadFile(w.IfstatedConf) },
 }
 
-// SeedStyle runs SeedStyleConf (ping every 60 s).
-var SeedStyle = Style{
-	Name: "seed-style ifstated.conf (ping every 60 s)", Interval: 60 * time.Second, Timeout: 100 * time.Second,
+// PingStyle runs PingStyleConf (ping every 60 s).
+var PingStyle = Style{
+	Name: "ping-style ifstated.conf (ping every 60 s)", Interval: 60 * time.Second, Timeout: 100 * time.Second,
 	Conf: func(w *scenario.World) ([]byte, error) {
 		r := strings.NewReplacer("GIFCTL", strings.TrimSpace(w.Gifctl("")),
 			"POP6", netns.PoPHost.String(), "POP4", netns.PoPPrefix.Addr().String())
-		return []byte(r.Replace(SeedStyleConf)), nil
+		return []byte(r.Replace(PingStyleConf)), nil
 	},
 }
 
@@ -114,7 +115,7 @@ type RecoveryOptions struct {
 	Gifctl  string      // the binary under test
 	Runs    int
 	// Parallel runs all of a style's runs at once, each in its own Lab:
-	// for the seed style, whose minute-long waits would otherwise add up.
+	// for the ping style, whose minute-long waits would otherwise add up.
 	Parallel bool
 	Log      func(format string, args ...any)
 }

@@ -13,7 +13,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// hostnameGif0 renders the file gifctl writes (FACTS.md) for a source.
+// hostnameGif0 renders the file gifctl writes for a source: the tunnel
+// line, then the inner addresses (hostname.if(5)).
 func hostnameGif0(src string) string {
 	return "tunnel " + src + " " + netns.PoPPrefix.Addr().String() + "\n" +
 		"inet6 " + RouterInner6.String() + " 128\n" +

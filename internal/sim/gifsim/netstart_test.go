@@ -9,8 +9,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// hostnameGif0 is the file gifctl would write (FACTS.md), with a line the
-// stand-in does not carry out.
+// hostnameGif0 is the file gifctl would write (a tunnel line, the inner
+// addresses; hostname.if(5)), with a line the stand-in does not carry out.
 const hostnameGif0 = `tunnel 198.18.1.2 198.19.0.2
 inet6 2001:db8:1::2 128
 dest 2001:db8:1::1

@@ -231,7 +231,7 @@ func processes(ctx context.Context, o options, dir string, r *bench.Report, goFl
 }
 
 // recovery runs the address change with both ifstated.conf files: the
-// seed style's runs all at once (each waits up to a minute for its ping),
+// ping style's runs all at once (each waits up to a minute for its ping),
 // gifctl's one after another meanwhile.
 func recovery(ctx context.Context, o options, r *bench.Report) {
 	prog, err := sim.SelfProgram()
@@ -241,16 +241,16 @@ func recovery(ctx context.Context, o options, r *bench.Report) {
 	}
 	ro := bench.RecoveryOptions{Program: prog, Gifctl: o.gifctl, Runs: o.recoveryRuns, Log: logf}
 	logf("recovery: %d runs of each ifstated.conf", o.recoveryRuns)
-	var seed bench.Recovery
+	var pinged bench.Recovery
 	var wg sync.WaitGroup
 	wg.Go(func() {
 		so := ro
 		so.Parallel = true
-		seed = bench.MeasureRecovery(ctx, bench.SeedStyle, so)
+		pinged = bench.MeasureRecovery(ctx, bench.PingStyle, so)
 	})
 	gen := bench.MeasureRecovery(ctx, bench.GeneratedStyle, ro)
 	wg.Wait()
-	r.Recovery = []bench.Recovery{gen, seed}
+	r.Recovery = []bench.Recovery{gen, pinged}
 }
 
 func machine(ctx context.Context, goTool string) bench.Machine {
