@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/gifctl/gifctl/hostnameif"
-	"github.com/gifctl/gifctl/ifstated"
 	"github.com/gifctl/gifctl/internal/config"
 	"github.com/gifctl/gifctl/internal/sim/ifstatedsim"
 	"github.com/google/go-cmp/cmp"
