@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"slices"
+	"strings"
 )
 
 // ErrNoInterface is wrapped by IPv4Addrs when the interface does not exist.
@@ -71,16 +73,14 @@ func unwrapOp(err error) error {
 	return err
 }
 
-// ChooseSource picks the tunnel's source address among addrs, the IPv4
-// addresses of egress interface ifname in kernel order (DESIGN.md, "Egress
-// with several IPv4 addresses"):
-//   - current (the tunnel's source now) when it is still among addrs, so a
-//     second address appearing never moves a working tunnel;
-//   - otherwise the first address listed.
-//
-// others are the remaining addresses, in order, for the caller to log.
-// No address at all is an error wrapping ErrNoIPv4: "em0: no IPv4 address".
-func ChooseSource(ifname string, addrs []netip.Addr, current netip.Addr) (chosen netip.Addr, others []netip.Addr, err error) {
+// ChooseSource picks the tunnel's source among addrs, the IPv4 addresses
+// of egress interface ifname in kernel order: the first of prefer (the
+// kernel's tunnel source, then hostname.IF's) that is still among addrs,
+// so a second address appearing never moves a working tunnel; otherwise
+// the first address listed. others are the remaining addresses, in order,
+// for the caller to log. No address at all is an error wrapping ErrNoIPv4:
+// "em0: no IPv4 address".
+func ChooseSource(ifname string, addrs []netip.Addr, prefer ...netip.Addr) (chosen netip.Addr, others []netip.Addr, err error) {
 	var v4 []netip.Addr
 	for _, a := range addrs {
 		if a = a.Unmap(); a.Is4() {
@@ -91,17 +91,39 @@ func ChooseSource(ifname string, addrs []netip.Addr, current netip.Addr) (chosen
 		return netip.Addr{}, nil, fmt.Errorf("%s: %w", ifname, ErrNoIPv4)
 	}
 	pick := 0
-	cur := current.Unmap()
-	for i, a := range v4 {
-		if cur.IsValid() && a == cur {
+	for _, p := range prefer {
+		if i := slices.Index(v4, p.Unmap()); p.IsValid() && i >= 0 {
 			pick = i
 			break
 		}
 	}
-	others = make([]netip.Addr, 0, len(v4)-1)
-	others = append(others, v4[:pick]...)
-	others = append(others, v4[pick+1:]...)
-	return v4[pick], others, nil
+	return v4[pick], slices.Delete(slices.Clone(v4), pick, pick+1), nil
+}
+
+// Consistent says whether tunnel's endpoints src --> dst are what they
+// should be: the source one of addrs, the IPv4 addresses of interface
+// egress (with several, any of them: ChooseSource keeps it), and the
+// destination remote when one is known. It is the one rule of check
+// tunnel, status and restart; the error says what is wrong.
+func Consistent(tunnel, egress string, addrs []netip.Addr, src, dst, remote netip.Addr) error {
+	switch {
+	case len(addrs) == 0:
+		return fmt.Errorf("%s: %w", egress, ErrNoIPv4)
+	case !slices.Contains(addrs, src):
+		return fmt.Errorf("%s: tunnel source %s is not %s's address (%s)", tunnel, src, egress, JoinAddrs(addrs))
+	case remote.IsValid() && dst != remote:
+		return fmt.Errorf("%s: tunnel destination %s is not the remote %s", tunnel, dst, remote)
+	}
+	return nil
+}
+
+// JoinAddrs lists addresses for a message: "192.0.2.1, 192.0.2.2".
+func JoinAddrs(addrs []netip.Addr) string {
+	s := make([]string, len(addrs))
+	for i, a := range addrs {
+		s[i] = a.String()
+	}
+	return strings.Join(s, ", ")
 }
 
 // cgnat is RFC 6598's shared address space, used by carrier-grade NAT.

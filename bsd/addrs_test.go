@@ -26,7 +26,8 @@ func TestChooseSource(t *testing.T) {
 	tests := []struct {
 		name       string
 		addrs      []netip.Addr
-		current    netip.Addr
+		current    netip.Addr // hostname.IF's source
+		kernel     netip.Addr // the kernel's
 		wantChosen netip.Addr
 		wantOthers []netip.Addr
 		wantErr    error
@@ -65,6 +66,14 @@ func TestChooseSource(t *testing.T) {
 			wantOthers: []netip.Addr{},
 		},
 		{
+			name:       "the kernel's source before hostname.IF's",
+			addrs:      addrs("192.0.2.10", "198.51.100.7", "203.0.113.1"),
+			current:    netip.MustParseAddr("192.0.2.10"),
+			kernel:     netip.MustParseAddr("203.0.113.1"),
+			wantChosen: netip.MustParseAddr("203.0.113.1"),
+			wantOthers: addrs("192.0.2.10", "198.51.100.7"),
+		},
+		{
 			name:    "none",
 			addrs:   nil,
 			current: netip.MustParseAddr("192.0.2.10"),
@@ -78,7 +87,7 @@ func TestChooseSource(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			chosen, others, err := ChooseSource("em0", tt.addrs, tt.current)
+			chosen, others, err := ChooseSource("em0", tt.addrs, tt.kernel, tt.current)
 			if !errors.Is(err, tt.wantErr) {
 				t.Fatalf("err = %v, want %v", err, tt.wantErr)
 			}
@@ -221,4 +230,27 @@ func containsAddr(list []netip.Addr, a netip.Addr) bool {
 		}
 	}
 	return false
+}
+
+func TestConsistent(t *testing.T) {
+	a, b := netip.MustParseAddr("198.51.100.7"), netip.MustParseAddr("198.51.100.8")
+	remote := netip.MustParseAddr("216.66.80.26")
+	for _, tt := range []struct {
+		name             string
+		addrs            []netip.Addr
+		src, dst, remote netip.Addr
+		want             string // "" for consistent
+	}{
+		{"source on egress", []netip.Addr{a}, a, remote, remote, ""},
+		{"one of several", []netip.Addr{b, a}, a, remote, remote, ""},
+		{"no remote known", []netip.Addr{a}, a, b, netip.Addr{}, ""},
+		{"no address", nil, a, remote, remote, "em0: no IPv4 address"},
+		{"source gone", []netip.Addr{b}, a, remote, remote, "gif0: tunnel source 198.51.100.7 is not em0's address (198.51.100.8)"},
+		{"other destination", []netip.Addr{a}, a, b, remote, "gif0: tunnel destination 198.51.100.8 is not the remote 216.66.80.26"},
+	} {
+		err := Consistent("gif0", "em0", tt.addrs, tt.src, tt.dst, tt.remote)
+		if got := fmt.Sprint(err); (err == nil) != (tt.want == "") || err != nil && got != tt.want {
+			t.Errorf("%s: %v, want %q", tt.name, err, tt.want)
+		}
+	}
 }

@@ -9,7 +9,7 @@ import (
 	"strings"
 )
 
-// ErrNoTunnel is wrapped by TunnelEndpoints, IfconfigEndpoints and
+// ErrNoTunnel is wrapped by TunnelEndpoints and
 // ParseIfconfigTunnel when the interface exists but has no tunnel endpoints
 // set: the kernel answers SIOCGLIFPHYADDR with EADDRNOTAVAIL and ifconfig(8)
 // prints "tunnel: (unset)".
@@ -33,12 +33,12 @@ func checkIfname(ifname string) error {
 	return nil
 }
 
-// IfconfigEndpoints runs `IFCONFIGPATH IFNAME` (through Run, so bounded by
+// ifconfigEndpoints runs `IFCONFIGPATH IFNAME` (through Run, so bounded by
 // ctx) and returns the tunnel endpoints it prints. It is how endpoints are
 // read where the ioctl is not available: off OpenBSD, and on OpenBSD after
 // pledge(2), which allows no SIOCGLIFPHYADDR (kern_pledge.c, pledge_ioctl)
 // but lets an exec'd ifconfig run unrestricted.
-func IfconfigEndpoints(ctx context.Context, ifconfigPath, ifname string) (src, dst netip.Addr, err error) {
+func ifconfigEndpoints(ctx context.Context, ifname, ifconfigPath string) (src, dst netip.Addr, err error) {
 	if err := checkIfname(ifname); err != nil {
 		return netip.Addr{}, netip.Addr{}, err
 	}

@@ -7,15 +7,18 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 
 	"golang.org/x/sys/unix"
 
 	"github.com/gifctl/gifctl/bsd"
+	"github.com/gifctl/gifctl/internal/checklog"
 	"github.com/gifctl/gifctl/internal/config"
 )
 
-// app is what every command shares; kong binds it to each Run method.
+// app is what every command shares.
 type app struct {
 	cli    *CLI
 	stdout io.Writer
@@ -24,6 +27,65 @@ type app struct {
 	conf   *config.Config
 	now    func() time.Time
 	lock   *bsd.FileLock
+}
+
+// command is one kong command. It declares what it needs, and
+// runCommand does the steps in main's order; no command does them itself.
+type command interface {
+	needs() needs
+	// prepare does what must come before the sandbox: kernel reads
+	// (ioctls, interface addresses) and sockets.
+	prepare(ctx context.Context, a *app) error
+	// work is the rest, under the sandbox.
+	work(ctx context.Context, a *app) error
+}
+
+// needs are what a command asks for before its work.
+type needs struct {
+	config  bool          // read gifctl.conf; a bad one is a usage error
+	root    bool          // may write hostname-dir and state-dir; not with -n
+	lock    bool          // hold the lock while it runs; not with -n
+	timeout time.Duration // bounds the command, the wait for the lock too; 0: none
+	plan    string        // the sandbox: a command of bsd's table
+}
+
+// runCommand runs cmd in the order of ifstated.c's main: flags (parsed
+// by kong already), configuration, root, lock, kernel reads and sockets
+// (prepare), unveil and pledge (the plan), work.
+func (a *app) runCommand(cmd command) error {
+	n := cmd.needs()
+	ctx := context.Background()
+	if n.timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, n.timeout)
+		defer cancel()
+	}
+	if n.config {
+		c, err := config.Load(a.cli.Config)
+		if err != nil {
+			// Exit 2: ifstated's log shows a broken file, not a dead tunnel.
+			return usageError(err)
+		}
+		a.conf = c
+		a.log.AddSecrets(c.Secrets()...)
+	}
+	if n.root && !a.cli.NoAction {
+		if err := a.requireRoot(); err != nil {
+			return err
+		}
+	}
+	if n.lock && !a.cli.NoAction {
+		if err := a.takeLock(ctx); err != nil {
+			return err
+		}
+	}
+	if err := cmd.prepare(ctx, a); err != nil {
+		return err
+	}
+	if err := a.sandbox(n.plan); err != nil {
+		return err
+	}
+	return cmd.work(ctx, a)
 }
 
 func newApp(cli *CLI, stdout, stderr io.Writer) *app {
@@ -41,53 +103,26 @@ func (a *app) close() {
 	a.log.Close()
 }
 
-// loadConfig reads the configuration once; every error in it is a usage
-// error (exit 2), so ifstated's log shows a broken file, not a dead tunnel.
-func (a *app) loadConfig() (*config.Config, error) {
-	if a.conf != nil {
-		return a.conf, nil
+// tunnels returns the named tunnel, or all of them when name is "".
+func (a *app) tunnels(name string) ([]*config.Tunnel, error) {
+	if name == "" {
+		return a.conf.Tunnels, nil
 	}
-	c, err := config.Load(a.cli.Config)
+	t, err := a.tunnel(name)
+	return []*config.Tunnel{t}, err
+}
+
+// tunnel returns the tunnel named on the command line, or the only one.
+func (a *app) tunnel(name string) (*config.Tunnel, error) {
+	t, err := a.conf.Tunnel(name)
 	if err != nil {
 		return nil, usageError(err)
 	}
-	a.conf = c
-	a.log.AddSecrets(c.Secrets()...)
-	return c, nil
+	return t, nil
 }
 
-// tunnel loads the configuration and picks the tunnel named on the command
-// line, or the only one.
-func (a *app) tunnel(name string) (*config.Config, *config.Tunnel, error) {
-	c, err := a.loadConfig()
-	if err != nil {
-		return nil, nil, err
-	}
-	t, err := c.Tunnel(name)
-	if err != nil {
-		return nil, nil, usageError(err)
-	}
-	return c, t, nil
-}
-
-// tunnels returns the named tunnel, or all of them when name is "".
-func (a *app) tunnels(name string) (*config.Config, []*config.Tunnel, error) {
-	c, err := a.loadConfig()
-	if err != nil {
-		return nil, nil, err
-	}
-	if name == "" {
-		return c, c.Tunnels, nil
-	}
-	t, err := c.Tunnel(name)
-	if err != nil {
-		return nil, nil, usageError(err)
-	}
-	return c, []*config.Tunnel{t}, nil
-}
-
-// sandbox applies the command's pledge and unveil plan (OpenBSD; a no-op
-// elsewhere). Call it after every socket, ioctl and lock is in place.
+// sandbox applies the plan of bsd's table (OpenBSD; elsewhere it only
+// checks the plan).
 func (a *app) sandbox(command string) error {
 	p := bsd.Paths{}
 	if c := a.conf; c != nil {
@@ -101,10 +136,12 @@ func (a *app) sandbox(command string) error {
 		return err
 	}
 	// unveil(2) of a directory that does not exist yet hides whatever is
-	// created in it later: make the state directory first. Not with -n,
-	// which writes nothing there, and creates nothing anywhere.
-	if a.conf != nil && writesState[command] && !a.cli.NoAction {
-		if err := os.MkdirAll(a.conf.StateDir, 0o700); err != nil {
+	// created in it later: make the state directory first, when the plan
+	// lets the command create files there. Not with -n, which creates
+	// nothing anywhere.
+	creates := func(u bsd.UnveilPath) bool { return u.Path == p.StateDir && strings.Contains(u.Perms, "c") }
+	if !a.cli.NoAction && slices.ContainsFunc(plan.Unveil, creates) {
+		if err := os.MkdirAll(p.StateDir, 0o700); err != nil {
 			return err
 		}
 	}
@@ -112,13 +149,6 @@ func (a *app) sandbox(command string) error {
 		return fmt.Errorf("sandbox for %s: %w", command, err)
 	}
 	return nil
-}
-
-// writesState are the commands that write into state-dir after the
-// sandbox is applied.
-var writesState = map[string]bool{
-	"check-tunnel": true, "check-ipv4": true, "check-ipv6": true,
-	"restart": true, "restart-egress": true, "update": true,
 }
 
 // takeLock makes sure two gifctl runs never interleave: the second waits
@@ -149,4 +179,17 @@ func (a *app) requireRoot() error {
 		return usageError(fmt.Errorf("need root privileges: %s: %w", dir, err))
 	}
 	return nil
+}
+
+// record keeps a check's answer for status. A result that cannot be
+// recorded is a warning, and the check's answer stays what it is. With -n
+// nothing is recorded.
+func (a *app) record(check string, ok bool, detail string) {
+	if a.cli.NoAction {
+		return
+	}
+	r := checklog.Result{Check: check, OK: ok, Detail: detail, Since: a.now()}
+	if err := checklog.Record(a.conf.StateDir, r); err != nil {
+		a.log.Warnf("check %s: result not recorded: %v", check, err)
+	}
 }

@@ -7,15 +7,21 @@ import (
 	"net/netip"
 	"time"
 
-	"github.com/gifctl/gifctl/internal/checklog"
 	"github.com/gifctl/gifctl/internal/config"
 	"github.com/gifctl/gifctl/internal/probe"
 )
 
-// pingArgs are the arguments of check ipv4 and check ipv6.
+// pingArgs are the arguments of check ipv4 and check ipv6, and what
+// prepare leaves for work.
 type pingArgs struct {
 	Timeout time.Duration `help:"Wait this long for a reply (default: the check block's timeout, or 1s)."`
 	Targets []string      `arg:"" optional:"" name:"TARGET" help:"Addresses to ping, all at once (default: the check block's targets)."`
+
+	family  probe.Family
+	targets []netip.Addr
+	timeout time.Duration
+	prober  *probe.Prober
+	gone    error // the source address is gone: the answer is no
 }
 
 // checkIPv4Cmd is `gifctl check ipv4 [TARGET...]`.
@@ -29,83 +35,78 @@ type checkIPv6Cmd struct {
 	pingArgs
 }
 
-// Run answers whether any IPv4 target replies.
-func (c *checkIPv4Cmd) Run(a *app) error {
-	conf, err := a.loadConfig()
-	if err != nil {
-		return err
-	}
-	return c.ping(a, probe.IPv4, conf.IPv4, netip.Addr{})
+func (c *checkIPv4Cmd) needs() needs { return needs{config: true, plan: "check-ipv4"} }
+func (c *checkIPv6Cmd) needs() needs { return needs{config: true, plan: "check-ipv6"} }
+
+func (c *checkIPv4Cmd) prepare(ctx context.Context, a *app) error {
+	return c.open(a, probe.IPv4, a.conf.IPv4, netip.Addr{})
 }
 
-// Run answers whether any IPv6 target replies through the tunnel: probes
-// leave from its inner address, so native IPv6 on another interface cannot
-// hide a dead tunnel.
-func (c *checkIPv6Cmd) Run(a *app) error {
-	conf, err := a.loadConfig()
+// prepare opens the probe socket on the tunnel's inner address: probes
+// leave from it, so native IPv6 on another interface cannot hide a dead
+// tunnel.
+func (c *checkIPv6Cmd) prepare(ctx context.Context, a *app) error {
+	t := a.conf.Tunnels[0]
+	if c.Tunnel != "" {
+		var err error
+		if t, err = a.tunnel(c.Tunnel); err != nil {
+			return err
+		}
+	}
+	addrs, err := readTunnelAddrs(a.conf, t)
 	if err != nil {
 		return err
 	}
-	var t *config.Tunnel
-	if c.Tunnel != "" {
-		if t, err = conf.Tunnel(c.Tunnel); err != nil {
-			return usageError(err)
-		}
-	} else {
-		t = conf.Tunnels[0]
-	}
-	inner := readTunnelAddrs(conf, t).inner
-	if !inner.IsValid() {
+	if !addrs.inner.IsValid() {
 		// Probes from any address could go out by native IPv6 and
 		// answer true for a dead tunnel.
-		return errNoInner(conf, t)
+		return errNoInner(a.conf, t)
 	}
-	return c.ping(a, probe.IPv6, conf.IPv6, inner)
+	return c.open(a, probe.IPv6, a.conf.IPv6, addrs.inner)
 }
 
-func (p *pingArgs) ping(a *app, family probe.Family, block *config.Check, source netip.Addr) error {
-	targets, timeout, err := p.resolve(family, block)
-	if err != nil {
+// open takes the targets and opens the raw socket: pledge forbids opening
+// it later.
+func (p *pingArgs) open(a *app, family probe.Family, block *config.Check, source netip.Addr) error {
+	var err error
+	p.family = family
+	if p.targets, p.timeout, err = p.resolve(family, block); err != nil {
 		return err
 	}
-	name := family.String()
-	record := func(ok bool, detail string) {
-		if a.cli.NoAction {
-			return
-		}
-		r := checklog.Result{Check: name, OK: ok, Detail: detail, Since: a.now()}
-		if err := checklog.Record(a.conf.StateDir, r); err != nil {
-			a.log.Debugf("not recorded: %v", err)
-		}
-	}
-	// The raw socket first: pledge forbids opening it later.
-	prober, err := probe.Open(family, source)
+	p.prober, err = probe.Open(family, source)
 	if errors.Is(err, probe.ErrNoSource) {
 		// The tunnel's inner address is gone: the tunnel is down.
-		a.log.Debugf("%s: %v", name, err)
-		record(false, err.Error())
-		return checkFalse
+		p.gone = err
+		return nil
 	}
 	if err != nil {
-		return usageError(fmt.Errorf("%s: %w", name, err))
+		return usageError(fmt.Errorf("%s: %w", family, err))
 	}
-	defer prober.Close()
-	if err := a.sandbox("check-" + name); err != nil {
-		return err
+	return nil
+}
+
+// work answers whether any target replies.
+func (p *pingArgs) work(ctx context.Context, a *app) error {
+	name := p.family.String()
+	if p.gone != nil {
+		a.log.Debugf("%s: %v", name, p.gone)
+		a.record(name, false, p.gone.Error())
+		return checkFalse
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer p.prober.Close()
+	ctx, cancel := context.WithTimeout(ctx, p.timeout)
 	defer cancel()
-	reply, err := prober.Any(ctx, targets)
+	reply, err := p.prober.Any(ctx, p.targets)
 	switch {
 	case errors.Is(err, probe.ErrNoReply):
 		a.log.Debugf("%s: %v", name, err)
-		record(false, "no reply")
+		a.record(name, false, "no reply")
 		return checkFalse
 	case err != nil:
 		return usageError(fmt.Errorf("%s: %w", name, err))
 	}
 	a.log.Debugf("%s: reply from %s in %s", name, reply.From, reply.RTT.Round(time.Microsecond))
-	record(true, "reply from "+reply.From.String())
+	a.record(name, true, "reply from "+reply.From.String())
 	return nil
 }
 

@@ -3,10 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
+	"net/netip"
 	"time"
 
 	"github.com/gifctl/gifctl/bsd"
-	"github.com/gifctl/gifctl/internal/checklog"
+	"github.com/gifctl/gifctl/internal/config"
 )
 
 // tunnelCheckTimeout bounds check tunnel; on OpenBSD it does no I/O that
@@ -16,54 +17,55 @@ const tunnelCheckTimeout = 3 * time.Second
 // checkTunnelCmd is `gifctl check tunnel [IF]`.
 type checkTunnelCmd struct {
 	Tunnel string `arg:"" optional:"" name:"IF" help:"The tunnel to check; needed only when the configuration has several."`
+
+	t        *config.Tunnel
+	addrs    []netip.Addr // the egress interface's IPv4 addresses
+	src, dst netip.Addr   // the kernel's tunnel
+	remote   netip.Addr
+	why      error // what is wrong, read before the sandbox
 }
 
-// Run answers whether the kernel's tunnel matches the egress address and
-// the remote: no packets, and on OpenBSD no child process (an ioctl).
-func (c *checkTunnelCmd) Run(a *app) error {
-	conf, t, err := a.tunnel(c.Tunnel)
-	if err != nil {
+func (c *checkTunnelCmd) needs() needs {
+	return needs{config: true, timeout: tunnelCheckTimeout, plan: "check-tunnel"}
+}
+
+// prepare reads the egress addresses and the kernel's tunnel: no packets,
+// and on OpenBSD no child process (an ioctl).
+func (c *checkTunnelCmd) prepare(ctx context.Context, a *app) (err error) {
+	if c.t, err = a.tunnel(c.Tunnel); err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), tunnelCheckTimeout)
-	defer cancel()
-	addrs, addrErr := bsd.IPv4Addrs(t.Egress)
-	src, dst, tunErr := bsd.TunnelEndpoints(ctx, t.Name, conf.Ifconfig)
-	remote := t.Remote
-	if !remote.IsValid() {
-		remote = hostnameDestination(conf.HostnameDir, t.Name)
+	c.remote = c.t.Remote
+	if !c.remote.IsValid() {
+		addrs, err := readTunnelAddrs(a.conf, c.t)
+		if err != nil {
+			return err
+		}
+		c.remote = addrs.remote
 	}
-	if err := a.sandbox("check-tunnel"); err != nil {
-		return err
+	if c.addrs, c.why = bsd.IPv4Addrs(c.t.Egress); c.why == nil && len(c.addrs) > 0 {
+		c.src, c.dst, c.why = bsd.TunnelEndpoints(ctx, c.t.Name, a.conf.Ifconfig)
 	}
-	var why string
-	switch {
-	case addrErr != nil:
-		why = addrErr.Error()
-	case len(addrs) == 0:
-		why = fmt.Sprintf("%s: no IPv4 address", t.Egress)
-	case tunErr != nil:
-		why = tunErr.Error()
-	case !containsAddr(addrs, src):
-		why = fmt.Sprintf("%s: tunnel source %s is not %s's address (%s)", t.Name, src, t.Egress, joinAddrList(addrs))
-	case remote.IsValid() && dst != remote:
-		why = fmt.Sprintf("%s: tunnel destination %s is not the remote %s", t.Name, dst, remote)
+	return nil
+}
+
+// work answers whether the kernel's tunnel matches the egress address and
+// the remote, and records the answer.
+func (c *checkTunnelCmd) work(ctx context.Context, a *app) error {
+	why := c.why
+	if why == nil {
+		why = bsd.Consistent(c.t.Name, c.t.Egress, c.addrs, c.src, c.dst, c.remote)
 	}
-	ok := why == ""
-	detail := why
-	if ok {
-		detail = fmt.Sprintf("%s --> %s", src, dst)
+	detail := fmt.Sprintf("%s --> %s", c.src, c.dst)
+	if why != nil {
+		detail = why.Error()
 	}
-	if a.cli.NoAction {
-		// -n: answer, but change nothing, not even the record.
-	} else if err := checklog.Record(conf.StateDir, checklog.Result{Check: "tunnel " + t.Name, OK: ok, Detail: detail, Since: a.now()}); err != nil {
-		a.log.Debugf("not recorded: %v", err)
-	}
-	if !ok {
+	a.record("tunnel "+c.t.Name, why == nil, detail)
+	if why != nil {
 		a.log.Debugf("%s", why)
 		return checkFalse
 	}
-	a.log.Debugf("%s: %s", t.Name, detail)
+	a.log.Debugf("%s: %s", c.t.Name, detail)
 	return nil
 }
 

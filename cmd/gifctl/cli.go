@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/alecthomas/kong"
@@ -39,20 +40,14 @@ type CLI struct {
 }
 
 // ConfigTestCmd runs when no command is given: with -n it checks the
-// configuration, as ifstated -n and pfctl -n do; without, it is a usage error.
+// configuration, as ifstated -n and pfctl -n do; without, run refuses it.
 type ConfigTestCmd struct{}
 
-// Run checks the configuration.
-func (c *ConfigTestCmd) Run(a *app) error {
-	if !a.cli.NoAction {
-		return usageError(fmt.Errorf("no command given; see gifctl --help"))
-	}
-	if _, err := a.loadConfig(); err != nil {
-		return err
-	}
-	if err := a.sandbox("configtest"); err != nil {
-		return err
-	}
+func (c *ConfigTestCmd) needs() needs { return needs{config: true, plan: "configtest"} }
+
+func (c *ConfigTestCmd) prepare(context.Context, *app) error { return nil }
+
+func (c *ConfigTestCmd) work(ctx context.Context, a *app) error {
 	fmt.Fprintln(a.stdout, "configuration OK")
 	return nil
 }

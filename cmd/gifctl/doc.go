@@ -2,7 +2,18 @@
 // router whose IPv4 address changes. ifstated(8) runs `gifctl check ...` as
 // its tests and `gifctl restart` as its actions; see gifctl(8).
 //
-// This package only wires: main.go maps errors to exit statuses, app.go holds
-// what every command shares (configuration, logger, sandbox, lock), and each
-// command is one *_cmd.go file with a Run method that tests call directly.
+// This package only wires. main.go parses the flags and maps errors to
+// exit statuses; each command is one *_cmd.go file, a kong command that
+// implements command (app.go):
+//
+//	needs()   what it asks for: the configuration, root, the lock, a
+//	          time bound, and its sandbox plan (a name in bsd's table)
+//	prepare() what must come before the sandbox: kernel reads (ioctls,
+//	          interface addresses) and sockets
+//	work()    the rest, under the sandbox
+//
+// app.runCommand is the one place that runs them, in the order of
+// OpenBSD's ifstated.c main: flags, configuration, root, lock, prepare,
+// unveil and pledge (bsd.Plan.Apply), work. A new command declares its
+// needs and never repeats that sequence.
 package main

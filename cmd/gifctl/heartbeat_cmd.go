@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/netip"
 	"runtime/debug"
 	"time"
 
 	"github.com/gifctl/gifctl/bsd"
+	"github.com/gifctl/gifctl/internal/config"
 	"github.com/gifctl/gifctl/internal/heartbeat"
 	"github.com/gifctl/gifctl/internal/probe"
 )
@@ -23,6 +25,13 @@ var clockFloor = time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
 // HeartbeatCmd is `gifctl heartbeat [IF]`.
 type HeartbeatCmd struct {
 	Tunnel string `arg:"" optional:"" name:"IF" help:"The tunnel to beat for; needed only when the configuration has several tunnels."`
+
+	t      *config.Tunnel
+	addrs  tunnelAddrs
+	src    netip.Addr // the egress address the beat leaves from
+	conn   *net.UDPConn
+	prober *probe.Prober
+	noPing error // why there is no prober
 }
 
 // Help is the long help of gifctl heartbeat --help.
@@ -38,21 +47,27 @@ Example:
   gifctl heartbeat gif0`
 }
 
-// Run sends the beat.
-func (h *HeartbeatCmd) Run(a *app) error {
-	c, t, err := a.tunnel(h.Tunnel)
+func (h *HeartbeatCmd) needs() needs {
+	return needs{config: true, timeout: heartbeatTimeout, plan: "heartbeat"}
+}
+
+// prepare opens both sockets: pledge allows no new raw socket.
+func (h *HeartbeatCmd) prepare(ctx context.Context, a *app) error {
+	t, err := a.tunnel(h.Tunnel)
 	if err != nil {
 		return err
 	}
 	if t.Heartbeat == "" {
-		return usageError(fmt.Errorf("%s: no heartbeat password in %s", t.Name, c.File))
+		return usageError(fmt.Errorf("%s: no heartbeat password in %s", t.Name, a.conf.File))
 	}
-	addrs := readTunnelAddrs(c, t)
-	inner, peer, remote := addrs.inner, addrs.peer, addrs.remote
+	addrs, err := readTunnelAddrs(a.conf, t)
+	if err != nil {
+		return err
+	}
 	switch {
-	case !inner.IsValid() || !peer.IsValid():
-		return errNoInner(c, t)
-	case !remote.IsValid():
+	case !addrs.inner.IsValid() || !addrs.peer.IsValid():
+		return errNoInner(a.conf, t)
+	case !addrs.remote.IsValid():
 		return usageError(fmt.Errorf("%s: remote unknown: add remote to the tunnel block", t.Name))
 	}
 	if err := heartbeat.CheckClock(a.now(), buildTime()); err != nil {
@@ -62,42 +77,42 @@ func (h *HeartbeatCmd) Run(a *app) error {
 	if err != nil {
 		return err
 	}
-	src, _, err := bsd.ChooseSource(t.Egress, egress, addrs.source)
-	if err != nil {
+	kernel, _, _ := bsd.TunnelEndpoints(ctx, t.Name, a.conf.Ifconfig)
+	if h.src, _, err = bsd.ChooseSource(t.Egress, egress, kernel, addrs.source); err != nil {
 		return err
 	}
-	// Both sockets before the sandbox: pledge allows no new raw socket.
-	conn, err := heartbeat.Open(src)
-	if err != nil {
+	if h.conn, err = heartbeat.Open(h.src); err != nil {
 		return err
 	}
-	defer conn.Close()
-	prober, perr := probe.Open(probe.IPv6, inner)
-	if perr == nil {
-		defer prober.Close()
+	h.t, h.addrs = t, addrs
+	h.prober, h.noPing = probe.Open(probe.IPv6, addrs.inner)
+	return nil
+}
+
+// work sends the beat, then one ping through the tunnel.
+func (h *HeartbeatCmd) work(ctx context.Context, a *app) error {
+	defer h.conn.Close()
+	if h.prober != nil {
+		defer h.prober.Close()
 	}
-	if err := a.sandbox("heartbeat"); err != nil {
-		return err
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), heartbeatTimeout)
-	defer cancel()
+	t, inner, peer, remote := h.t, h.addrs.inner, h.addrs.peer, h.addrs.remote
 	msg := heartbeat.Message(inner, heartbeat.Sender, a.now(), t.Heartbeat)
 	if a.cli.NoAction {
 		// The message carries the hash, never the password.
-		fmt.Fprintf(a.stdout, "would send to %s port %d from %s: %s\n", remote, heartbeat.Port, src, msg)
+		fmt.Fprintf(a.stdout, "would send to %s port %d from %s: %s\n", remote, heartbeat.Port, h.src, msg)
 		return nil
 	}
-	if err := heartbeat.Send(ctx, conn, netip.AddrPortFrom(remote, heartbeat.Port), msg); err != nil {
+	if err := heartbeat.Send(ctx, h.conn, netip.AddrPortFrom(remote, heartbeat.Port), msg); err != nil {
 		return fmt.Errorf("%s: heartbeat: %w", t.Name, err)
 	}
-	a.log.Debugf("%s: heartbeat sent to %s port %d from %s", t.Name, remote, heartbeat.Port, src)
-	// The ping keeps traffic on the tunnel, as the seed's script does; its
-	// answer is for -v only, since the beat is what was asked for.
-	if perr != nil {
-		a.log.Debugf("%s: no ping: %v", t.Name, perr)
+	a.log.Debugf("%s: heartbeat sent to %s port %d from %s", t.Name, remote, heartbeat.Port, h.src)
+	// The ping keeps traffic on the tunnel, as aiccu does; its answer is
+	// for -v only, since the beat is what was asked for.
+	if h.noPing != nil {
+		a.log.Debugf("%s: no ping: %v", t.Name, h.noPing)
 		return nil
 	}
-	if _, err := prober.Any(ctx, []netip.Addr{peer}); err != nil && !errors.Is(err, probe.ErrNoReply) {
+	if _, err := h.prober.Any(ctx, []netip.Addr{peer}); err != nil && !errors.Is(err, probe.ErrNoReply) {
 		a.log.Debugf("%s: ping %s: %v", t.Name, peer, err)
 	} else if err != nil {
 		a.log.Debugf("%s: %v", t.Name, err)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"path/filepath"
 
 	"github.com/gifctl/gifctl/ifstated"
@@ -9,6 +10,8 @@ import (
 // IfstatedCmd is `gifctl ifstated`.
 type IfstatedCmd struct {
 	Gifctl string `default:"/usr/local/sbin/gifctl" placeholder:"PATH" help:"The gifctl the generated file runs, an absolute path."`
+
+	configPath string
 }
 
 // Help is the long help of gifctl ifstated --help.
@@ -22,25 +25,23 @@ failed restart every minute, and the heartbeat where one is configured.
 ` + ifstated.Install("gifctl ifstated")
 }
 
-// Run prints the file.
-func (i *IfstatedCmd) Run(a *app) error {
-	c, err := a.loadConfig()
-	if err != nil {
-		return err
-	}
-	// Before the sandbox: a relative -c makes Abs call getcwd(2), which
-	// pledge allows only with rpath or wpath, and "stdio" has neither.
-	configPath, err := filepath.Abs(a.cli.Config)
-	if err != nil {
+func (i *IfstatedCmd) needs() needs { return needs{config: true, plan: "ifstated"} }
+
+// prepare makes -c absolute: with a relative path Abs calls getcwd(2),
+// which pledge allows only with rpath or wpath, and "stdio" has neither.
+func (i *IfstatedCmd) prepare(ctx context.Context, a *app) (err error) {
+	if i.configPath, err = filepath.Abs(a.cli.Config); err != nil {
 		return usageError(err)
 	}
-	if err := a.sandbox("ifstated"); err != nil {
-		return err
-	}
-	o := ifstated.Options{Gifctl: i.Gifctl, ConfigPath: configPath}
-	if err := ifstated.Check(c, o); err != nil {
+	return nil
+}
+
+// work prints the file.
+func (i *IfstatedCmd) work(ctx context.Context, a *app) error {
+	o := ifstated.Options{Gifctl: i.Gifctl, ConfigPath: i.configPath}
+	if err := ifstated.Check(a.conf, o); err != nil {
 		return usageError(err)
 	}
-	_, err = a.stdout.Write(ifstated.Render(c, o))
+	_, err := a.stdout.Write(ifstated.Render(a.conf, o))
 	return err
 }

@@ -90,8 +90,11 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 	}
 	a := newApp(&cli, stdout, stderr)
 	defer a.close()
-	err = kctx.Run(a)
-	return a.exitStatus(err)
+	cmd := kctx.Selected().Target.Addr().Interface().(command)
+	if _, ok := cmd.(*ConfigTestCmd); ok && !cli.NoAction {
+		return a.exitStatus(usageError(fmt.Errorf("no command given; see gifctl --help")))
+	}
+	return a.exitStatus(a.runCommand(cmd))
 }
 
 // exitStatus logs err, if it says anything, and returns the status for it.

@@ -48,20 +48,21 @@ const mod = "github.com/gifctl/gifctl/"
 // effects are the calls that need something of the plan, by package
 // path and name, or by ".Method" for methods of other packages.
 var effects = map[string]effect{
-	mod + "bsd.TunnelEndpoints":       {never: "an ioctl (SIOCGLIFPHYADDR) pledge forbids"},
-	".ReadKernel":                     {never: "an ioctl (SIOCGLIFPHYADDR) pledge forbids"},
-	mod + "internal/probe.Open":       {never: "a raw socket pledge forbids opening"},
-	mod + "internal/heartbeat.Open":   {never: "a socket opened before pledge, as ping(8) does"},
-	mod + "bsd.Lock":                  {never: "the lock is taken before the sandbox"},
-	".OpenSyslog":                     {never: "syslog is connected before the sandbox"},
-	"os.Getwd":                        {any: "rpath wpath"},
-	"path/filepath.Abs":               {any: "rpath wpath"},
-	"os.ReadFile":                     {all: "rpath"},
-	mod + "internal/broker.NewClient": {all: "rpath", unveil: func(p bsd.Paths) []bsd.UnveilPath { return []bsd.UnveilPath{uv(p.CAFile, "r")} }},
-	mod + "internal/broker.Run": {all: "rpath wpath cpath inet dns", unveil: func(p bsd.Paths) []bsd.UnveilPath {
+	mod + "bsd.TunnelEndpoints":     {never: "an ioctl (SIOCGLIFPHYADDR) pledge forbids"},
+	".ReadKernel":                   {never: "an ioctl (SIOCGLIFPHYADDR) pledge forbids"},
+	mod + "internal/probe.Open":     {never: "a raw socket pledge forbids opening"},
+	mod + "internal/heartbeat.Open": {never: "a socket opened before pledge, as ping(8) does"},
+	mod + "bsd.Lock":                {never: "the lock is taken before the sandbox"},
+	".OpenSyslog":                   {never: "syslog is connected before the sandbox"},
+	"os.Getwd":                      {any: "rpath wpath"},
+	"path/filepath.Abs":             {any: "rpath wpath"},
+	"os.ReadFile":                   {all: "rpath"},
+	// broker.Updater: the state file, and the CA bundle read at the
+	// first update, then HTTPS.
+	".Update": {all: "rpath wpath cpath inet dns", unveil: func(p bsd.Paths) []bsd.UnveilPath {
 		return []bsd.UnveilPath{uv(p.CAFile, "r"), uv(p.StateDir, "rwc"), uv("/etc/resolv.conf", "r")}
 	}},
-	mod + "internal/broker.Pending":   {all: "rpath", unveil: stateR},
+	".Pending":                        {all: "rpath", unveil: stateR},
 	mod + "internal/broker.LoadState": {all: "rpath", unveil: stateR},
 	mod + "internal/checklog.Load":    {all: "rpath", unveil: stateR},
 	mod + "internal/checklog.Record":  {all: "rpath wpath cpath", unveil: stateRWC},
@@ -111,20 +112,18 @@ func TestReliabilitySandboxCoversCommands(t *testing.T) {
 			continue
 		}
 		typ := node.Target.Type().Name()
-		run := an.method(typ, "Run")
-		if run == nil {
-			t.Errorf("%s: no (%s).Run", name, typ)
+		needsFd, work := an.method(typ, "needs"), an.method(typ, "work")
+		if needsFd == nil || work == nil {
+			t.Errorf("%s: (%s) lacks needs or work", name, typ)
 			continue
 		}
-		sites := an.sandboxSites(run, map[*ast.FuncDecl]bool{})
-		if len(sites) == 0 {
-			t.Errorf("%s: (%s).Run never calls a.sandbox", name, typ)
+		patterns := planNames(needsFd)
+		if len(patterns) == 0 {
+			t.Errorf("%s: (%s).needs names no plan", name, typ)
 			continue
 		}
-		var patterns []string
-		for _, s := range sites {
-			patterns = append(patterns, s.names...)
-		}
+		// Everything work calls comes after the sandbox.
+		sites := []site{{names: patterns, after: an.callsAfter(work, work.Body.Pos())}}
 		for _, w := range want {
 			used[w] = true
 			if !slices.Contains(known, w) {
@@ -254,6 +253,7 @@ type pkgSource struct {
 	byName  map[string][]*ast.FuncDecl
 	file    map[*ast.FuncDecl]*ast.File
 	imports map[*ast.File]map[string]string // local name -> path
+	embeds  map[string][]string             // struct type -> the types it embeds
 }
 
 func loadPackage(t *testing.T) *pkgSource {
@@ -262,7 +262,7 @@ func loadPackage(t *testing.T) *pkgSource {
 		t.Fatal(err)
 	}
 	an := &pkgSource{fset: token.NewFileSet(), byName: map[string][]*ast.FuncDecl{},
-		file: map[*ast.FuncDecl]*ast.File{}, imports: map[*ast.File]map[string]string{}}
+		file: map[*ast.FuncDecl]*ast.File{}, imports: map[*ast.File]map[string]string{}, embeds: map[string][]string{}}
 	for _, name := range files {
 		if strings.HasSuffix(name, "_test.go") {
 			continue
@@ -281,6 +281,20 @@ func loadPackage(t *testing.T) *pkgSource {
 			imp[local] = p
 		}
 		an.imports[f] = imp
+		ast.Inspect(f, func(n ast.Node) bool {
+			ts, ok := n.(*ast.TypeSpec)
+			if !ok {
+				return true
+			}
+			if st, ok := ts.Type.(*ast.StructType); ok {
+				for _, fl := range st.Fields.List {
+					if id, ok := fl.Type.(*ast.Ident); ok && len(fl.Names) == 0 {
+						an.embeds[ts.Name.Name] = append(an.embeds[ts.Name.Name], id.Name)
+					}
+				}
+			}
+			return false
+		})
 		for _, d := range f.Decls {
 			if fd, ok := d.(*ast.FuncDecl); ok && fd.Body != nil {
 				an.byName[fd.Name.Name] = append(an.byName[fd.Name.Name], fd)
@@ -291,8 +305,20 @@ func loadPackage(t *testing.T) *pkgSource {
 	return an
 }
 
-// method finds the method name of type typ.
+// method finds the method name of type typ, or of a type typ embeds.
 func (an *pkgSource) method(typ, name string) *ast.FuncDecl {
+	if fd := an.ownMethod(typ, name); fd != nil {
+		return fd
+	}
+	for _, emb := range an.embeds[typ] {
+		if fd := an.method(emb, name); fd != nil {
+			return fd
+		}
+	}
+	return nil
+}
+
+func (an *pkgSource) ownMethod(typ, name string) *ast.FuncDecl {
 	for _, fd := range an.byName[name] {
 		if fd.Recv == nil || len(fd.Recv.List) == 0 {
 			continue
@@ -308,9 +334,9 @@ func (an *pkgSource) method(typ, name string) *ast.FuncDecl {
 	return nil
 }
 
-// site is one a.sandbox(...) call: the plan names it may apply (globs,
-// "*" standing for what the source does not spell out) and the calls
-// that may follow it.
+// site is one command's sandbox: the plan names its needs may give
+// (globs, "*" standing for what the source does not spell out) and the
+// calls its work makes after the plan is applied.
 type site struct {
 	names []string
 	after []callRef
@@ -321,31 +347,19 @@ type callRef struct {
 	pos token.Position
 }
 
-// sandboxSites finds the a.sandbox calls fd makes, itself or through
-// functions of this package.
-func (an *pkgSource) sandboxSites(fd *ast.FuncDecl, seen map[*ast.FuncDecl]bool) []site {
-	if seen[fd] {
-		return nil
-	}
-	seen[fd] = true
-	var sites []site
+// planNames are the values of the plan field in the needs literals fd
+// returns.
+func planNames(fd *ast.FuncDecl) []string {
+	var names []string
 	ast.Inspect(fd.Body, func(n ast.Node) bool {
-		call, ok := n.(*ast.CallExpr)
-		if !ok {
-			return true
-		}
-		if sel, ok := call.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == "sandbox" && len(call.Args) == 1 {
-			s := site{names: stringValues(fd, call.Args[0])}
-			s.after = an.callsAfter(fd, call.End())
-			sites = append(sites, s)
-			return true
-		}
-		for _, callee := range an.callees(fd, call) {
-			sites = append(sites, an.sandboxSites(callee, seen)...)
+		if kv, ok := n.(*ast.KeyValueExpr); ok {
+			if id, ok := kv.Key.(*ast.Ident); ok && id.Name == "plan" {
+				names = append(names, stringValues(fd, kv.Value)...)
+			}
 		}
 		return true
 	})
-	return sites
+	return names
 }
 
 // callees are this package's functions a call may reach (methods matched

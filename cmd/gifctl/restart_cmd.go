@@ -14,6 +14,8 @@ type RestartCmd struct {
 	Timeout time.Duration `default:"30s" help:"Give up after this long, killing whatever still runs; ifstated blocks while a restart runs."`
 	Wait    time.Duration `default:"15s" help:"With --egress, how long to wait for an IPv4 address."`
 	Tunnel  string        `arg:"" optional:"" name:"IF" help:"The tunnel to restart; needed only when the configuration has several."`
+
+	job *restart.Job
 }
 
 // Help is the long help of gifctl restart --help.
@@ -30,36 +32,29 @@ Examples:
   gifctl restart --egress gif0`
 }
 
-// Run restarts the tunnel.
-func (r *RestartCmd) Run(a *app) error {
-	c, t, err := a.tunnel(r.Tunnel)
+func (r *RestartCmd) needs() needs {
+	plan := "restart"
+	if r.Egress {
+		plan = "restart-egress"
+	}
+	return needs{config: true, root: true, lock: true, timeout: r.Timeout, plan: plan}
+}
+
+// prepare reads the kernel's tunnel: an ioctl pledge forbids.
+func (r *RestartCmd) prepare(ctx context.Context, a *app) error {
+	t, err := a.tunnel(r.Tunnel)
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), r.Timeout)
-	defer cancel()
-	job := &restart.Job{Config: c, Tunnel: t, Sys: restart.NewSystem(c), Log: a.log, DryRun: a.cli.NoAction, Out: a.stdout}
-	if !job.DryRun {
-		if err := a.requireRoot(); err != nil {
-			return err
-		}
-		if err := a.takeLock(ctx); err != nil {
-			return err
-		}
-	}
-	if t.UpdateURL != nil {
-		job.Broker = a.broker(t)
-	}
-	job.ReadKernel(ctx)
-	command := "restart"
+	r.job = &restart.Job{Config: a.conf, Tunnel: t, Sys: restart.NewSystem(a.conf), Log: a.log, DryRun: a.cli.NoAction, Out: a.stdout}
+	r.job.ReadKernel(ctx)
+	return nil
+}
+
+// work restarts the tunnel.
+func (r *RestartCmd) work(ctx context.Context, a *app) error {
 	if r.Egress {
-		command = "restart-egress"
+		return r.job.RestartEgress(ctx, r.Wait)
 	}
-	if err := a.sandbox(command); err != nil {
-		return err
-	}
-	if r.Egress {
-		return job.RestartEgress(ctx, r.Wait)
-	}
-	return job.Restart(ctx)
+	return r.job.Restart(ctx)
 }

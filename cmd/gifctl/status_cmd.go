@@ -12,12 +12,16 @@ import (
 	"github.com/gifctl/gifctl/bsd"
 	"github.com/gifctl/gifctl/internal/broker"
 	"github.com/gifctl/gifctl/internal/checklog"
+	"github.com/gifctl/gifctl/internal/config"
 )
 
 // StatusCmd is `gifctl status [--json] [IF]`.
 type StatusCmd struct {
 	JSON   bool   `name:"json" help:"Print JSON, for scripts and monitoring."`
 	Tunnel string `arg:"" optional:"" name:"IF" help:"Show only this tunnel."`
+
+	tunnels []*config.Tunnel
+	report  statusReport
 }
 
 // Help is the long help of gifctl status --help.
@@ -41,10 +45,12 @@ type tunnelStatus struct {
 	Source      netip.Addr   `json:"tunnel_source,omitzero"`
 	Destination netip.Addr   `json:"tunnel_destination,omitzero"`
 	TunnelError string       `json:"tunnel_error,omitempty"`
-	Remote      netip.Addr   `json:"remote,omitzero"`
-	Consistent  bool         `json:"consistent"`
-	Broker      *brokerState `json:"broker,omitempty"`
-	BrokerError string       `json:"broker_error,omitempty"` // the state file cannot be read
+	// HostnameError: hostname.IF, where the remote may be, cannot be read.
+	HostnameError string       `json:"hostname_error,omitempty"`
+	Remote        netip.Addr   `json:"remote,omitzero"`
+	Consistent    bool         `json:"consistent"`
+	Broker        *brokerState `json:"broker,omitempty"`
+	BrokerError   string       `json:"broker_error,omitempty"` // the state file cannot be read
 }
 
 type brokerState struct {
@@ -61,44 +67,50 @@ type statusReport struct {
 	ChecksError string            `json:"checks_error,omitempty"` // a result file cannot be read
 }
 
-// Run prints the status. It exits 0 whatever it finds: it reports, and the
-// checks are what answer yes or no.
-func (s *StatusCmd) Run(a *app) error {
-	c, tunnels, err := a.tunnels(s.Tunnel)
-	if err != nil {
+func (s *StatusCmd) needs() needs { return needs{config: true, plan: "status"} }
+
+// prepare reads each tunnel's egress addresses and endpoints.
+func (s *StatusCmd) prepare(ctx context.Context, a *app) error {
+	var err error
+	if s.tunnels, err = a.tunnels(s.Tunnel); err != nil {
 		return err
 	}
-	var report statusReport
-	for _, t := range tunnels {
+	for _, t := range s.tunnels {
 		ts := tunnelStatus{Name: t.Name, Egress: t.Egress, Remote: t.Remote, EgressAddrs: []netip.Addr{}}
 		if addrs, err := bsd.IPv4Addrs(t.Egress); err != nil {
 			ts.EgressError = err.Error()
 		} else {
 			ts.EgressAddrs = addrs
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		src, dst, err := bsd.TunnelEndpoints(ctx, t.Name, c.Ifconfig)
+		ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		src, dst, tunErr := bsd.TunnelEndpoints(ctx, t.Name, a.conf.Ifconfig)
 		cancel()
-		if err != nil {
-			ts.TunnelError = err.Error()
+		if tunErr != nil {
+			ts.TunnelError = tunErr.Error()
 		} else {
 			ts.Source, ts.Destination = src, dst
 		}
-		if !ts.Remote.IsValid() {
-			ts.Remote = hostnameDestination(c.HostnameDir, t.Name)
+		if addrs, err := readTunnelAddrs(a.conf, t); err != nil {
+			ts.HostnameError = err.Error()
+		} else {
+			ts.Remote = addrs.remote
 		}
-		// As check tunnel: with no remote known, any destination will do.
-		ts.Consistent = err == nil && containsAddr(ts.EgressAddrs, src) && (!ts.Remote.IsValid() || dst == ts.Remote)
-		report.Tunnels = append(report.Tunnels, ts)
+		ts.Consistent = tunErr == nil && bsd.Consistent(t.Name, t.Egress, ts.EgressAddrs, src, dst, ts.Remote) == nil
+		s.report.Tunnels = append(s.report.Tunnels, ts)
 	}
-	if err := a.sandbox("status"); err != nil {
-		return err
-	}
-	for i, t := range tunnels {
+	return nil
+}
+
+// work adds the broker's state and the checks' results, and prints it
+// all. It exits 0 whatever it finds: it reports, and the checks are what
+// answer yes or no.
+func (s *StatusCmd) work(ctx context.Context, a *app) error {
+	report := &s.report
+	for i, t := range s.tunnels {
 		if t.UpdateURL == nil {
 			continue
 		}
-		st, err := broker.LoadState(c.StateDir, t.Name)
+		st, err := broker.LoadState(a.conf.StateDir, t.Name)
 		if err != nil {
 			// Reported, not fatal: status shows what it can.
 			report.Tunnels[i].BrokerError = err.Error()
@@ -108,7 +120,7 @@ func (s *StatusCmd) Run(a *app) error {
 			Address: st.Address, Answer: st.Answer, When: st.When, Accepted: st.Accepted, BackoffUntil: st.BackoffUntil,
 		}
 	}
-	checks, err := checklog.Load(c.StateDir)
+	checks, err := checklog.Load(a.conf.StateDir)
 	if err != nil {
 		report.ChecksError = err.Error()
 	}
@@ -121,7 +133,7 @@ func (s *StatusCmd) Run(a *app) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(report)
 	}
-	printStatus(a, report)
+	printStatus(a, *report)
 	return nil
 }
 
@@ -129,11 +141,17 @@ func printStatus(a *app, r statusReport) {
 	w := tabwriter.NewWriter(a.stdout, 0, 8, 2, ' ', 0)
 	for _, t := range r.Tunnels {
 		fmt.Fprintf(w, "%s\n", t.Name)
-		egress := joinAddrList(t.EgressAddrs)
+		egress := bsd.JoinAddrs(t.EgressAddrs)
+		if len(t.EgressAddrs) == 0 {
+			egress = "no IPv4 address"
+		}
 		if t.EgressError != "" {
 			egress = t.EgressError
 		}
 		fmt.Fprintf(w, "  egress\t%s\t%s\n", t.Egress, egress)
+		if t.HostnameError != "" {
+			fmt.Fprintf(w, "  hostname\t%s\n", t.HostnameError)
+		}
 		if t.TunnelError != "" {
 			fmt.Fprintf(w, "  tunnel\t%s\n", t.TunnelError)
 		} else {
@@ -172,24 +190,4 @@ func printStatus(a *app, r statusReport) {
 		}
 	}
 	w.Flush()
-}
-
-func containsAddr(list []netip.Addr, a netip.Addr) bool {
-	for _, b := range list {
-		if a == b {
-			return true
-		}
-	}
-	return false
-}
-
-func joinAddrList(addrs []netip.Addr) string {
-	if len(addrs) == 0 {
-		return "no IPv4 address"
-	}
-	s := make([]string, len(addrs))
-	for i, a := range addrs {
-		s[i] = a.String()
-	}
-	return strings.Join(s, ", ")
 }

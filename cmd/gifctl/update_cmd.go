@@ -3,9 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
+	"net/netip"
 	"time"
 
 	"github.com/gifctl/gifctl/bsd"
+	"github.com/gifctl/gifctl/internal/broker"
 )
 
 // UpdateCmd is `gifctl update [--force] [IF]`: the broker update alone.
@@ -13,6 +15,9 @@ type UpdateCmd struct {
 	Force   bool          `help:"Send the address even if the broker already accepted it. An abuse back-off still holds: the broker would refuse anyway."`
 	Timeout time.Duration `default:"30s" help:"Give up after this long."`
 	Tunnel  string        `arg:"" optional:"" name:"IF" help:"The tunnel whose broker to update; needed only when the configuration has several."`
+
+	addr   netip.Addr
+	broker *broker.Updater
 }
 
 // Help is the long help of gifctl update --help.
@@ -27,48 +32,47 @@ Examples:
   gifctl update --force gif0`
 }
 
-// Run updates the broker.
-func (u *UpdateCmd) Run(a *app) error {
-	c, t, err := a.tunnel(u.Tunnel)
+func (u *UpdateCmd) needs() needs {
+	return needs{config: true, root: true, lock: true, timeout: u.Timeout, plan: "update"}
+}
+
+// prepare picks the address the tunnel uses, by restart's rule: the
+// kernel's tunnel source, else hostname.IF's, while the egress interface
+// still has it.
+func (u *UpdateCmd) prepare(ctx context.Context, a *app) error {
+	t, err := a.tunnel(u.Tunnel)
 	if err != nil {
 		return err
 	}
 	if t.UpdateURL == nil {
-		return usageError(fmt.Errorf("%s: no update-url in %s", t.Name, c.File))
+		return usageError(fmt.Errorf("%s: no update-url in %s", t.Name, a.conf.File))
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), u.Timeout)
-	defer cancel()
-	if !a.cli.NoAction {
-		if err := a.requireRoot(); err != nil {
-			return err
-		}
-		if err := a.takeLock(ctx); err != nil {
-			return err
-		}
-	}
-	// The address the tunnel uses, by restart's rule: keep hostname.IF's
-	// source while the egress interface still has it.
-	current := hostnameSource(c.HostnameDir, t.Name)
-	addrs, err := bsd.IPv4Addrs(t.Egress)
+	addrs, err := readTunnelAddrs(a.conf, t)
 	if err != nil {
 		return err
 	}
-	addr, _, err := bsd.ChooseSource(t.Egress, addrs, current)
+	egress, err := bsd.IPv4Addrs(t.Egress)
 	if err != nil {
 		return err
 	}
-	b := a.broker(t)
-	b.force = u.Force
-	if err := a.sandbox("update"); err != nil {
+	kernel, _, _ := bsd.TunnelEndpoints(ctx, t.Name, a.conf.Ifconfig)
+	if u.addr, _, err = bsd.ChooseSource(t.Egress, egress, kernel, addrs.source); err != nil {
 		return err
 	}
+	u.broker = broker.For(a.conf, t, a.log)
+	u.broker.Force = u.Force
+	return nil
+}
+
+// work tells the broker, or with -n says whether it would.
+func (u *UpdateCmd) work(ctx context.Context, a *app) error {
 	if a.cli.NoAction {
-		send, why, err := b.Pending(addr)
+		send, why, err := u.broker.Pending(u.addr)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(a.stdout, "send %s: %t: %s\n", addr, send, why)
+		fmt.Fprintf(a.stdout, "send %s: %t: %s\n", u.addr, send, why)
 		return nil
 	}
-	return b.Update(ctx, addr)
+	return u.broker.Update(ctx, u.addr)
 }

@@ -30,34 +30,40 @@ const (
 	updateTimeout = 30 * time.Second
 )
 
-// Client sends updates to a broker over HTTPS.
-type Client struct {
-	http *http.Client
-}
-
-// NewClient makes a client that verifies the broker's certificate against
-// the PEM bundle caFile, or the system's roots when caFile is "". Either is
-// read now. gifctl makes the client only when an update goes out, after
-// its sandbox is applied, so the plans unveil the bundle for reading.
+// Client sends updates to a broker over HTTPS. It verifies the broker's
+// certificate against the PEM bundle caFile, or the system's roots when
+// caFile is "", read when the first update goes out: reading and parsing
+// a bundle of some 150 certificates costs milliseconds and a megabyte,
+// which a restart with nothing to tell the broker does not spend. That
+// read comes after the sandbox, so the plans unveil the bundle "r".
 // Proxies in the environment are ignored: the update goes straight to the
 // broker.
-func NewClient(caFile string) (*Client, error) {
+type Client struct {
+	caFile string
+	http   *http.Client // made by the first Update
+}
+
+// NewClient returns a client for the CA bundle caFile ("" for the
+// system's roots). It reads nothing yet.
+func NewClient(caFile string) *Client { return &Client{caFile: caFile} }
+
+// connect reads the CA bundle and makes the HTTPS client.
+func (c *Client) connect() error {
 	var roots *x509.CertPool
-	if caFile == "" {
-		// SystemCertPool loads the system roots once, now.
+	if c.caFile == "" {
 		pool, err := x509.SystemCertPool()
 		if err != nil {
-			return nil, fmt.Errorf("system CA certificates: %w", err)
+			return fmt.Errorf("system CA certificates: %w", err)
 		}
 		roots = pool
 	} else {
-		pem, err := os.ReadFile(caFile)
+		pem, err := os.ReadFile(c.caFile)
 		if err != nil {
-			return nil, err // names the file
+			return err // names the file
 		}
 		roots = x509.NewCertPool()
 		if !roots.AppendCertsFromPEM(pem) {
-			return nil, fmt.Errorf("%s: no PEM certificates", caFile)
+			return fmt.Errorf("%s: no PEM certificates", c.caFile)
 		}
 	}
 	transport := &http.Transport{
@@ -69,14 +75,15 @@ func NewClient(caFile string) (*Client, error) {
 		MaxResponseHeaderBytes: 64 << 10,
 		DisableKeepAlives:      true, // one request per run
 	}
-	return &Client{http: &http.Client{
+	c.http = &http.Client{
 		Transport: transport,
 		// A dyndns2 endpoint does not redirect; following one could take
 		// the credentials or a downgrade somewhere else.
 		CheckRedirect: func(*http.Request, []*http.Request) error {
 			return http.ErrUseLastResponse
 		},
-	}}, nil
+	}
+	return nil
 }
 
 // Update tells the broker at u that the tunnel's endpoint is addr. The
@@ -94,9 +101,13 @@ func (c *Client) Update(ctx context.Context, u *url.URL, addr netip.Addr) (Answe
 	if u.Scheme != "https" {
 		return Answer{}, fmt.Errorf("%s: not https; credentials go to the broker only over https", Redact(u))
 	}
+	if c.http == nil {
+		if err := c.connect(); err != nil {
+			return Answer{}, err
+		}
+	}
 	ctx, cancel := context.WithTimeout(ctx, updateTimeout)
 	defer cancel()
-
 	target, myip := requestURL(u, addr)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target.String(), nil)
 	if err != nil {

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gifctl/gifctl/bsd"
 	"github.com/gifctl/gifctl/internal/broker/brokertest"
 	"github.com/google/go-cmp/cmp"
 )
@@ -68,11 +69,13 @@ func startBroker(t *testing.T, opts brokertest.Options) *testBroker {
 	}
 	t.Cleanup(func() { srv.Close() })
 	tb.srv = srv
-	tb.client, err = NewClient(tb.caFile)
-	if err != nil {
-		t.Fatal(err)
-	}
+	tb.client = NewClient(tb.caFile)
 	return tb
+}
+
+// updater is tunnel gif0's updater on the test broker, its state in dir.
+func (tb *testBroker) updater(dir string, force bool) *Updater {
+	return &Updater{Tunnel: "gif0", URL: tb.url(), StateDir: dir, Client: tb.client, Force: force, Now: tb.Now, Log: bsd.NewLogger(nil, false)}
 }
 
 // url is the update URL an HE user would paste.
@@ -211,11 +214,8 @@ func TestCAFile(t *testing.T) {
 	addr := netip.MustParseAddr("198.51.100.7")
 
 	// The system roots do not know the test CA.
-	system, err := NewClient("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = system.Update(context.Background(), tb.url(), addr)
+	system := NewClient("")
+	_, err := system.Update(context.Background(), tb.url(), addr)
 	if err == nil || !strings.Contains(err.Error(), "certificate") {
 		t.Errorf("without the test CA: %v, want a certificate error", err)
 	}
@@ -240,8 +240,9 @@ func TestCAFile(t *testing.T) {
 		filepath.Join(dir, "missing.pem"): filepath.Join(dir, "missing.pem") + ": no such file",
 		junk:                              junk + ": no PEM certificates",
 	} {
-		if _, err := NewClient(file); err == nil || !strings.Contains(err.Error(), want) {
-			t.Errorf("NewClient(%s): %v, want %q", file, err, want)
+		// Read at the first update, not before.
+		if _, err := NewClient(file).Update(context.Background(), tb.url(), addr); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("NewClient(%s).Update: %v, want %q", file, err, want)
 		}
 	}
 }
@@ -286,10 +287,7 @@ func TestUpdateEndsAtDeadline(t *testing.T) {
 				defer c.Close() // held open, silent, until the test ends
 			}
 		}()
-		client, err := NewClient("")
-		if err != nil {
-			t.Fatal(err)
-		}
+		client := NewClient("")
 		ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 		defer cancel()
 		u := &url.URL{Scheme: "https", Host: ln.Addr().String(), Path: "/nic/update", User: url.UserPassword(testUser, testKey)}
@@ -355,8 +353,11 @@ func TestUpdateErrorsHideSecrets(t *testing.T) {
 }
 
 func TestUpdateTimeoutsAreSet(t *testing.T) {
-	c, err := NewClient("")
-	if err != nil {
+	c := NewClient("")
+	if c.http != nil {
+		t.Fatal("NewClient read the CA bundle before the first update")
+	}
+	if err := c.connect(); err != nil {
 		t.Fatal(err)
 	}
 	tr := c.http.Transport.(*http.Transport)

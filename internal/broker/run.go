@@ -6,11 +6,15 @@ import (
 	"fmt"
 	"net/netip"
 	"net/url"
+	"strings"
 	"time"
+
+	"github.com/gifctl/gifctl/bsd"
+	"github.com/gifctl/gifctl/internal/config"
 )
 
-// Result is what Run did.
-type Result struct {
+// result is what one broker round did.
+type result struct {
 	// Sent says whether an update went out; Why is Decide's reason.
 	Sent bool
 	Why  string
@@ -23,57 +27,96 @@ type Result struct {
 	State State
 }
 
-// Run does one broker round for tunnel ifname: load its state from
-// stateDir, decide, send addr to u, record the answer and save the state.
-// It takes no lock; gifctl holds one for the whole command.
+// Updater tells one tunnel's broker the tunnel's address: restart and
+// update make one from the tunnel's update-url with For.
+type Updater struct {
+	Tunnel   string   // the gif interface; names the state file
+	URL      *url.URL // the update URL, credentials included
+	StateDir string
+	Client   *Client
+	Force    bool // send even what the broker already accepted
+	Now      func() time.Time
+	Log      *bsd.Logger
+}
+
+// For returns the updater of tunnel t, nil when it has no update-url.
+func For(c *config.Config, t *config.Tunnel, log *bsd.Logger) *Updater {
+	if t.UpdateURL == nil {
+		return nil
+	}
+	return &Updater{Tunnel: t.Name, URL: t.UpdateURL, StateDir: c.StateDir, Client: NewClient(c.CAFile), Now: time.Now, Log: log}
+}
+
+// Pending says whether Update would send addr now, and why, without
+// sending: for -n.
+func (u *Updater) Pending(addr netip.Addr) (send bool, why string, err error) {
+	s, err := LoadState(u.StateDir, u.Tunnel)
+	if err != nil {
+		return false, "", err
+	}
+	send, why = Decide(s, addr, u.Now(), u.Force)
+	return send, why, nil
+}
+
+// Update sends addr when the broker does not have it yet, and logs what
+// happened: ifstated throws the output away, syslog keeps it. It takes no
+// lock; gifctl holds one for the whole command.
+func (u *Updater) Update(ctx context.Context, addr netip.Addr) error {
+	r, err := u.run(ctx, addr)
+	if r.Note != "" {
+		u.Log.Infof("%s: %s", u.Tunnel, r.Note)
+	}
+	switch {
+	case err != nil:
+		// Name the step: the broker's own errors name only its URL, and
+		// a deadline reads "context deadline exceeded".
+		return fmt.Errorf("%s: broker update: %w", u.Tunnel, err)
+	case r.Sent:
+		u.Log.Infof("%s: broker answered %q", u.Tunnel, strings.TrimSpace(r.Answer.Code+" "+r.Answer.Text))
+	default:
+		u.Log.Debugf("%s: no broker update: %s", u.Tunnel, r.Why)
+	}
+	return nil
+}
+
+// run does one broker round: load the state, decide, send addr, record
+// the answer and save the state.
 //
 // The error is nil when the broker has addr (now or already) and when
 // nothing needed sending; a *BackoffError when an earlier failure holds the
 // update back; otherwise the failure, followed by the back-off it started.
-func Run(ctx context.Context, c *Client, stateDir, ifname string, u *url.URL, addr netip.Addr, force bool, now func() time.Time) (Result, error) {
-	s, err := LoadState(stateDir, ifname)
+func (u *Updater) run(ctx context.Context, addr netip.Addr) (result, error) {
+	s, err := LoadState(u.StateDir, u.Tunnel)
 	if err != nil {
-		return Result{}, err
+		return result{}, err
 	}
-	t := now()
-	send, why := Decide(s, addr, t, force)
-	r := Result{Why: why, State: s}
+	t := u.Now()
+	send, why := Decide(s, addr, t, u.Force)
+	r := result{Why: why, State: s}
 	if !send {
 		switch {
 		case !addr.IsValid():
-			return r, fmt.Errorf("%s: no address to send to the broker", ifname)
+			return r, fmt.Errorf("%s: no address to send to the broker", u.Tunnel)
 		case t.Before(s.BackoffUntil):
 			return r, s.backoff(t)
 		}
 		return r, nil
 	}
-
-	a, uerr := c.Update(ctx, u, addr)
+	a, uerr := u.Client.Update(ctx, u.URL, addr)
 	r.Sent, r.Answer = true, a
 	if addr.IsValid() && !a.MyIP.IsValid() {
 		r.Note = fmt.Sprintf("myip left out: %s is %s; the broker takes the request's source address", addr, notPublicWhy(addr))
 	}
-	t = now()
+	t = u.Now()
 	s.Record(a, uerr, addr, t)
 	r.State = s
 	if uerr != nil && t.Before(s.BackoffUntil) {
 		uerr = fmt.Errorf("%w; %v", uerr, s.backoff(t))
 	}
-	if err := s.Save(stateDir); err != nil {
+	if err := s.Save(u.StateDir); err != nil {
 		return r, errors.Join(uerr, err)
 	}
 	return r, uerr
-}
-
-// Pending says whether Run would send addr now, and why, without sending:
-// for restart -n and status.
-func Pending(stateDir, ifname string, addr netip.Addr, force bool, now time.Time) (send bool, why string, err error) {
-	s, err := LoadState(stateDir, ifname)
-	if err != nil {
-		return false, "", err
-	}
-	send, why = Decide(s, addr, now, force)
-	return send, why, nil
 }
 
 // notPublicWhy names the kind of a non-public address for a message.

@@ -21,20 +21,20 @@ func TestRun(t *testing.T) {
 	ctx := context.Background()
 	a1 := netip.MustParseAddr("198.51.100.7")
 	a2 := netip.MustParseAddr("198.51.100.8")
-	run := func(addr netip.Addr, force bool) (Result, error) {
-		return Run(ctx, tb.client, dir, "gif0", tb.url(), addr, force, tb.Now)
+	send := func(addr netip.Addr, force bool) (result, error) {
+		return tb.updater(dir, force).run(ctx, addr)
 	}
 	requests := func() int { return len(tb.Requests()) }
 
 	// First run: sent and accepted.
-	r, err := run(a1, false)
+	r, err := send(a1, false)
 	if err != nil || !r.Sent || r.Answer.Code != "good" || r.State.Address != a1 || r.Note != "" {
 		t.Fatalf("first run: %+v, %v", r, err)
 	}
 	// Same address: nothing sent, however often.
 	for range 5 {
 		tb.Sleep(time.Second)
-		r, err = run(a1, false)
+		r, err = send(a1, false)
 		if err != nil || r.Sent {
 			t.Fatalf("same address: %+v, %v", r, err)
 		}
@@ -44,7 +44,7 @@ func TestRun(t *testing.T) {
 	}
 	// New address: sent.
 	tb.Sleep(time.Minute)
-	if r, err = run(a2, false); err != nil || !r.Sent || r.Answer.Code != "good" {
+	if r, err = send(a2, false); err != nil || !r.Sent || r.Answer.Code != "good" {
 		t.Fatalf("new address: %+v, %v", r, err)
 	}
 	if addr, _ := tb.Endpoint(testTunnel); addr != a2 {
@@ -52,21 +52,21 @@ func TestRun(t *testing.T) {
 	}
 	// --force sends the same address; the broker says nochg.
 	tb.Sleep(time.Minute)
-	if r, err = run(a2, true); err != nil || !r.Sent || r.Answer.Code != "nochg" {
+	if r, err = send(a2, true); err != nil || !r.Sent || r.Answer.Code != "nochg" {
 		t.Fatalf("forced: %+v, %v", r, err)
 	}
 
 	// The broker blocks the tunnel: back off 10 minutes, even against --force.
 	tb.Force(200, "abuse")
 	tb.Sleep(time.Minute)
-	r, err = run(a1, false)
+	r, err = send(a1, false)
 	want := `broker answered "abuse": blocked for sending too many updates; backing off until 2026-11-23 21:18:05 after "abuse"`
 	if err == nil || err.Error() != want {
 		t.Fatalf("abuse: %v\nwant %s", err, want)
 	}
 	n := requests()
 	tb.Sleep(5 * time.Minute)
-	r, err = run(a1, true)
+	r, err = send(a1, true)
 	var backoff *BackoffError
 	if !errors.As(err, &backoff) || r.Sent || requests() != n {
 		t.Fatalf("forced during abuse back-off: %+v, %v", r, err)
@@ -77,7 +77,7 @@ func TestRun(t *testing.T) {
 	// After it, the update goes out.
 	tb.SetMode(brokertest.Normal)
 	tb.Sleep(5 * time.Minute)
-	if r, err = run(a1, false); err != nil || !r.Sent || r.Answer.Code != "good" || r.State.Failures != 0 {
+	if r, err = send(a1, false); err != nil || !r.Sent || r.Answer.Code != "good" || r.State.Failures != 0 {
 		t.Fatalf("after the back-off: %+v, %v", r, err)
 	}
 
@@ -95,7 +95,7 @@ func TestRunPrivateAddress(t *testing.T) {
 	tb := startBroker(t, brokertest.Options{})
 	dir := t.TempDir()
 	local := netip.MustParseAddr("192.168.1.2")
-	r, err := Run(context.Background(), tb.client, dir, "gif0", tb.url(), local, false, tb.Now)
+	r, err := tb.updater(dir, false).run(context.Background(), local)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,10 +109,10 @@ func TestRunPrivateAddress(t *testing.T) {
 		t.Errorf("state %+v", r.State)
 	}
 	tb.Sleep(time.Hour)
-	if r, err = Run(context.Background(), tb.client, dir, "gif0", tb.url(), local, false, tb.Now); err != nil || r.Sent {
+	if r, err = tb.updater(dir, false).run(context.Background(), local); err != nil || r.Sent {
 		t.Errorf("second run: %+v, %v", r, err)
 	}
-	if send, why, err := Pending(dir, "gif0", netip.MustParseAddr("100.64.1.1"), false, tb.Now()); err != nil || !send {
+	if send, why, err := tb.updater(dir, false).Pending(netip.MustParseAddr("100.64.1.1")); err != nil || !send {
 		t.Errorf("Pending of a new address: %v %s %v", send, why, err)
 	}
 }
@@ -121,8 +121,8 @@ func TestRunFailures(t *testing.T) {
 	tb := startBroker(t, brokertest.Options{})
 	dir := t.TempDir()
 	addr := netip.MustParseAddr("198.51.100.7")
-	run := func() (Result, error) {
-		return Run(context.Background(), tb.client, dir, "gif0", tb.url(), addr, false, tb.Now)
+	run := func() (result, error) {
+		return tb.updater(dir, false).run(context.Background(), addr)
 	}
 	// A first failure is retried at the next run; a second backs off.
 	tb.Force(200, "911")
@@ -143,7 +143,7 @@ func TestRunFailures(t *testing.T) {
 	}
 	// No address: an error, nothing sent.
 	os.Remove(path)
-	if _, err := Run(context.Background(), tb.client, dir, "gif0", tb.url(), netip.Addr{}, true, tb.Now); err == nil {
+	if _, err := tb.updater(dir, true).run(context.Background(), netip.Addr{}); err == nil {
 		t.Errorf("no address: no error")
 	}
 }

@@ -88,5 +88,5 @@ func (s State) Save(dir string) error {
 	// The temporary file goes in dir itself, where only the state
 	// directory is unveiled for writing on OpenBSD; a stale one a killed
 	// gifctl left is removed.
-	return tempfiles.Write(path, data)
+	return tempfiles.Write(path, data, 0)
 }

@@ -58,7 +58,7 @@ func Record(dir string, r Result) error {
 	}
 	// Also removes what a check killed while recording (ifstated gave up
 	// on it) left.
-	return tempfiles.Write(p, append(data, '\n'))
+	return tempfiles.Write(p, append(data, '\n'), 0)
 }
 
 func read(p string) (Result, error) {

@@ -15,51 +15,50 @@ import (
 
 	"github.com/gifctl/gifctl/bsd"
 	"github.com/gifctl/gifctl/hostnameif"
+	"github.com/gifctl/gifctl/internal/broker"
 	"github.com/gifctl/gifctl/internal/config"
 	"github.com/gifctl/gifctl/internal/tempfiles"
 	"github.com/gifctl/gifctl/internal/udiff"
 )
 
-// Shell runs netstart, as the OpenBSD documentation does: `sh /etc/netstart gif0`.
-const Shell = "/bin/sh"
+// shell runs netstart, as the OpenBSD documentation does: `sh /etc/netstart gif0`.
+const shell = "/bin/sh"
 
-// Logger is the part of bsd.Logger a restart uses.
-type Logger interface {
-	Infof(format string, args ...any)
-	Warnf(format string, args ...any)
-	Errorf(format string, args ...any)
-}
-
-// System is the seam to the operating system; New fills it with the real
-// thing and tests replace single functions.
+// System is the seam to the operating system; NewSystem fills it with the
+// real thing and tests replace single functions.
 type System struct {
 	// IPv4Addrs lists an interface's IPv4 addresses in kernel order.
 	IPv4Addrs func(ifname string) ([]netip.Addr, error)
-	// Endpoints reads the gif's tunnel endpoints before anything is done.
+	// Endpoints reads the gif's tunnel endpoints, before the sandbox and
+	// again after netstart.
 	Endpoints func(ctx context.Context, ifname string) (src, dst netip.Addr, err error)
-	// ReadBack reads them again after netstart. It may not use the ioctl
-	// Endpoints uses, since the sandbox is in place by then.
-	ReadBack func(ctx context.Context, ifname string) (src, dst netip.Addr, err error)
 	// Run runs a command, killing its process group at ctx's deadline.
 	Run func(ctx context.Context, argv []string) ([]byte, error)
 }
 
-// Broker is the broker side of a restart; nil when the tunnel has no
-// update-url.
-type Broker interface {
-	// Pending says whether Update would send addr, and why (for -n).
-	Pending(addr netip.Addr) (send bool, why string, err error)
-	// Update tells the broker addr when it does not know it yet.
-	Update(ctx context.Context, addr netip.Addr) error
+// NewSystem returns the real operating system.
+func NewSystem(c *config.Config) System {
+	return System{
+		IPv4Addrs: bsd.IPv4Addrs,
+		Endpoints: func(ctx context.Context, ifname string) (netip.Addr, netip.Addr, error) {
+			return bsd.TunnelEndpoints(ctx, ifname, c.Ifconfig)
+		},
+		Run: bsd.Run,
+	}
 }
+
+// fileMode is the loosest mode hostname.IF gets, and the mode of one gifctl
+// creates: netstart warns about "other" bits, group write would let a
+// non-root user add lines that netstart runs as root, and 0640 is what the
+// OpenBSD FAQ uses.
+const fileMode = 0o640
 
 // Job is one restart of one tunnel.
 type Job struct {
 	Config *config.Config
 	Tunnel *config.Tunnel
 	Sys    System
-	Log    Logger
-	Broker Broker
+	Log    *bsd.Logger
 	// DryRun prints the diff of hostname.IF and the commands to Out and
 	// changes nothing.
 	DryRun bool
@@ -82,25 +81,11 @@ func (j *Job) ReadKernel(ctx context.Context) {
 	j.kernel = &kernelState{src, dst, err}
 }
 
-// NewSystem returns the real operating system, reading endpoints back with
-// the configured ifconfig.
-func NewSystem(c *config.Config) System {
-	return System{
-		IPv4Addrs: bsd.IPv4Addrs,
-		Endpoints: func(ctx context.Context, ifname string) (netip.Addr, netip.Addr, error) {
-			return bsd.TunnelEndpoints(ctx, ifname, c.Ifconfig)
-		},
-		ReadBack: func(ctx context.Context, ifname string) (netip.Addr, netip.Addr, error) {
-			return bsd.IfconfigEndpoints(ctx, c.Ifconfig, ifname)
-		},
-		Run: bsd.Run,
-	}
-}
-
 // plan is what a restart found and decided before it changes anything.
 type plan struct {
 	path        string
-	old         []byte // nil when hostname.IF is missing
+	mode        fs.FileMode // the rewritten file's
+	old         []byte      // nil when hostname.IF is missing
 	new         []byte
 	source      netip.Addr
 	dest        netip.Addr
@@ -123,7 +108,7 @@ func (j *Job) Restart(ctx context.Context) error {
 	tempfiles.RemoveStale(p.path, time.Time{})
 	var failed []error
 	if !bytes.Equal(p.old, p.new) {
-		if err := writeFile(p.path, p.new, p.old == nil); err != nil {
+		if err := tempfiles.Write(p.path, p.new, p.mode); err != nil {
 			return err // nothing else makes sense with the file unwritten
 		}
 		if p.old == nil {
@@ -145,8 +130,8 @@ func (j *Job) Restart(ctx context.Context) error {
 			}
 		}
 	}
-	if j.Broker != nil {
-		if err := j.Broker.Update(ctx, p.source); err != nil {
+	if b := broker.For(j.Config, j.Tunnel, j.Log); b != nil {
+		if err := b.Update(ctx, p.source); err != nil {
 			failed = append(failed, err)
 		}
 	}
@@ -158,7 +143,7 @@ func (j *Job) Restart(ctx context.Context) error {
 
 func (j *Job) plan(ctx context.Context) (*plan, error) {
 	t := j.Tunnel
-	p := &plan{path: filepath.Join(j.Config.HostnameDir, "hostname."+t.Name)}
+	p := &plan{path: t.HostnameFile(j.Config), mode: fileMode}
 	old, err := os.ReadFile(p.path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -169,6 +154,18 @@ func (j *Job) plan(ctx context.Context) (*plan, error) {
 		old = []byte{} // present but empty: not the same as missing
 	}
 	p.old = old
+	if old != nil {
+		// An admin's 0600 stays 0600; looser bits go (see fileMode).
+		fi, err := os.Stat(p.path)
+		if err != nil {
+			return nil, err
+		}
+		p.mode = fi.Mode().Perm() & fileMode
+	}
+	if j.kernel == nil {
+		j.ReadKernel(ctx)
+	}
+	k := j.kernel
 
 	var current netip.Addr
 	var file *hostnameif.File
@@ -180,12 +177,12 @@ func (j *Job) plan(ctx context.Context) (*plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	src, others, err := bsd.ChooseSource(t.Egress, addrs, current)
+	src, others, err := bsd.ChooseSource(t.Egress, addrs, k.src, current)
 	if err != nil {
 		return nil, err
 	}
 	if len(others) > 0 {
-		j.Log.Infof("%s: also has %s; using %s", t.Egress, joinAddrs(others), src)
+		j.Log.Infof("%s: also has %s; using %s", t.Egress, bsd.JoinAddrs(others), src)
 	}
 	if bsd.IsCGNAT(src) {
 		j.Log.Warnf("%s: %s is a carrier-grade NAT address: 6in4 works only if the ISP passes protocol 41", t.Egress, src)
@@ -211,19 +208,14 @@ func (j *Job) plan(ctx context.Context) (*plan, error) {
 		p.new = file.Bytes()
 		_, p.dest, _ = file.Tunnel()
 	}
-
-	if j.kernel == nil {
-		j.ReadKernel(ctx)
+	if !bytes.Equal(p.old, p.new) {
+		p.netstartWhy = filepath.Base(p.path) + " changed"
+	} else if k.err != nil {
+		p.netstartWhy = k.err.Error()
+	} else if err := bsd.Consistent(t.Name, t.Egress, addrs, k.src, k.dst, p.dest); err != nil {
+		p.netstartWhy = err.Error()
 	}
-	k := j.kernel
-	switch {
-	case !bytes.Equal(p.old, p.new):
-		p.netstart, p.netstartWhy = true, fmt.Sprintf("%s changed", filepath.Base(p.path))
-	case k.err != nil:
-		p.netstart, p.netstartWhy = true, k.err.Error()
-	case k.src != p.source || k.dst != p.dest:
-		p.netstart, p.netstartWhy = true, fmt.Sprintf("kernel has %s --> %s, want %s --> %s", k.src, k.dst, p.source, p.dest)
-	}
+	p.netstart = p.netstartWhy != ""
 	return p, nil
 }
 
@@ -244,8 +236,8 @@ func (j *Job) printPlan(p *plan) error {
 			}
 		}
 	}
-	if j.Broker != nil {
-		send, why, err := j.Broker.Pending(p.source)
+	if b := broker.For(j.Config, j.Tunnel, j.Log); b != nil {
+		send, why, err := b.Pending(p.source)
 		switch {
 		case err != nil:
 			return err
@@ -266,7 +258,7 @@ func labelOld(p *plan) string {
 }
 
 func (j *Job) netstartArgv(ifname string) []string {
-	return []string{Shell, j.Config.Netstart, ifname}
+	return []string{shell, j.Config.Netstart, ifname}
 }
 
 func (j *Job) pfArgv() [][]string {
@@ -288,7 +280,7 @@ func (j *Job) netstart(ctx context.Context, ifname string) error {
 
 // verify reads the endpoints back: netstart's exit status says nothing.
 func (j *Job) verify(ctx context.Context, p *plan) error {
-	src, dst, err := j.Sys.ReadBack(ctx, j.Tunnel.Name)
+	src, dst, err := j.Sys.Endpoints(ctx, j.Tunnel.Name)
 	if err != nil {
 		return fmt.Errorf("%s: reading the tunnel back: %w", j.Tunnel.Name, err)
 	}
@@ -330,12 +322,4 @@ func indent(out []byte) string {
 		return ""
 	}
 	return "\n\t" + strings.Join(lines, "\n\t")
-}
-
-func joinAddrs(addrs []netip.Addr) string {
-	s := make([]string, len(addrs))
-	for i, a := range addrs {
-		s[i] = a.String()
-	}
-	return strings.Join(s, ", ")
 }

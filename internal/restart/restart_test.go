@@ -6,12 +6,15 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
 
+	"github.com/gifctl/gifctl/bsd"
+	"github.com/gifctl/gifctl/internal/broker/brokertest"
 	"github.com/gifctl/gifctl/internal/config"
 	"github.com/google/go-cmp/cmp"
 )
@@ -38,13 +41,12 @@ func (f *fakeOS) system() System {
 			return f.egress, nil
 		},
 		Endpoints: f.endpoints,
-		ReadBack:  f.endpoints,
 		Run: func(ctx context.Context, argv []string) ([]byte, error) {
 			f.ran = append(f.ran, argv)
 			if err := f.fail[argv[0]+" "+argv[1]]; err != nil {
 				return []byte("stand-in: " + err.Error() + "\n"), err
 			}
-			if argv[0] == Shell && f.applyFile {
+			if argv[0] == shell && f.applyFile {
 				f.applyTunnelLine()
 			}
 			return nil, nil
@@ -73,31 +75,43 @@ func (f *fakeOS) applyTunnelLine() {
 	}
 }
 
-type fakeBroker struct {
-	updates []netip.Addr
-	err     error
+// testBroker is an HE-like broker over HTTPS on loopback, with tunnel
+// 123456 of user alice.
+type testBroker struct {
+	*brokertest.Broker
+	url    *url.URL
+	caFile string
 }
 
-func (b *fakeBroker) Pending(addr netip.Addr) (bool, string, error) {
-	return true, "address changed", nil
+func startBroker(t *testing.T) *testBroker {
+	t.Helper()
+	b := brokertest.New(brokertest.Options{Accounts: []brokertest.Account{
+		{User: "alice", Key: "0123abcd", Tunnels: map[string]netip.Addr{"123456": {}}},
+	}})
+	caFile := filepath.Join(t.TempDir(), "ca.pem")
+	srv, err := brokertest.Start(b, caFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	return &testBroker{Broker: b, url: srv.URL("alice", "0123abcd", "123456"), caFile: caFile}
 }
 
-func (b *fakeBroker) Update(ctx context.Context, addr netip.Addr) error {
-	b.updates = append(b.updates, addr)
-	return b.err
+// updates are the addresses the broker was sent, in order.
+func (b *testBroker) updates() []netip.Addr {
+	var out []netip.Addr
+	for _, r := range b.Requests() {
+		if a, err := netip.ParseAddr(r.Query.Get("myip")); err == nil {
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
-type logLines struct{ lines []string }
+// logLines is what the job logged.
+type logLines struct{ bytes.Buffer }
 
-func (l *logLines) Infof(f string, a ...any) {
-	l.lines = append(l.lines, "info: "+fmt.Sprintf(f, a...))
-}
-func (l *logLines) Warnf(f string, a ...any) {
-	l.lines = append(l.lines, "warn: "+fmt.Sprintf(f, a...))
-}
-func (l *logLines) Errorf(f string, a ...any) {
-	l.lines = append(l.lines, "error: "+fmt.Sprintf(f, a...))
-}
+func (l *logLines) String() string { return l.Buffer.String() }
 
 var (
 	addrA  = netip.MustParseAddr("198.51.100.7")
@@ -108,9 +122,10 @@ var (
 const heFile = "# HE tunnel\ntunnel 198.51.100.7 216.66.80.26\ninet6 2001:db8:1::2 128\ndest 2001:db8:1::1\n!route -qn add -inet6 default 2001:db8:1::1\n"
 
 // setup returns a job on a temp hostname-dir holding content (nil: none).
-func setup(t *testing.T, content []byte, mode os.FileMode) (*Job, *fakeOS, *fakeBroker, *logLines) {
+func setup(t *testing.T, content []byte, mode os.FileMode) (*Job, *fakeOS, *testBroker, *logLines) {
 	t.Helper()
 	dir := t.TempDir()
+	b := startBroker(t)
 	if content != nil {
 		if err := os.WriteFile(filepath.Join(dir, "hostname.gif0"), content, mode); err != nil {
 			t.Fatal(err)
@@ -120,16 +135,17 @@ func setup(t *testing.T, content []byte, mode os.FileMode) (*Job, *fakeOS, *fake
 	c := &config.Config{
 		File: "gifctl.conf", HostnameDir: dir, StateDir: t.TempDir(),
 		Netstart: "/etc/netstart", Pfctl: "/sbin/pfctl", Ifconfig: "/sbin/ifconfig", PfConf: "/etc/pf.conf",
+		CAFile: b.caFile,
 	}
 	tun := &config.Tunnel{
 		Name: "gif0", Egress: "em0", Remote: remote,
 		Inet6: netip.MustParseAddr("2001:db8:1::2"), Peer: netip.MustParseAddr("2001:db8:1::1"),
+		UpdateURL: b.url,
 	}
 	c.Tunnels = []*config.Tunnel{tun}
 	f := &fakeOS{t: t, dir: dir, egress: []netip.Addr{addrA}, applyFile: true}
-	b := &fakeBroker{}
 	l := &logLines{}
-	return &Job{Config: c, Tunnel: tun, Sys: f.system(), Log: l, Broker: b, Out: &bytes.Buffer{}}, f, b, l
+	return &Job{Config: c, Tunnel: tun, Sys: f.system(), Log: bsd.NewLogger(l, true), Out: &bytes.Buffer{}}, f, b, l
 }
 
 func hostnameFile(t *testing.T, j *Job) (string, os.FileMode) {
@@ -144,7 +160,7 @@ func hostnameFile(t *testing.T, j *Job) (string, os.FileMode) {
 }
 
 var (
-	netstartGif0 = []string{Shell, "/etc/netstart", "gif0"}
+	netstartGif0 = []string{shell, "/etc/netstart", "gif0"}
 	pfTest       = []string{"/sbin/pfctl", "-n", "-f", "/etc/pf.conf"}
 	pfLoad       = []string{"/sbin/pfctl", "-f", "/etc/pf.conf"}
 )
@@ -164,7 +180,7 @@ func TestFirstRestartWritesMissingFile(t *testing.T) {
 	if diff := cmp.Diff([][]string{netstartGif0, pfTest, pfLoad}, f.ran); diff != "" {
 		t.Errorf("commands (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]netip.Addr{addrA}, b.updates, cmp.Comparer(func(a, b netip.Addr) bool { return a == b })); diff != "" {
+	if diff := cmp.Diff([]netip.Addr{addrA}, b.updates(), cmp.Comparer(func(a, b netip.Addr) bool { return a == b })); diff != "" {
 		t.Errorf("broker updates (-want +got):\n%s", diff)
 	}
 }
@@ -184,11 +200,11 @@ func TestNothingToDo(t *testing.T) {
 	if len(f.ran) != 0 {
 		t.Errorf("ran %v, want nothing", f.ran)
 	}
-	if len(b.updates) != 1 {
-		t.Errorf("broker asked %d times, want once (it decides itself)", len(b.updates))
+	if len(b.updates()) != 1 {
+		t.Errorf("broker asked %d times, want once (it decides itself)", len(b.updates()))
 	}
-	if !strings.Contains(strings.Join(l.lines, "\n"), "nothing to do") {
-		t.Errorf("log does not say nothing to do: %q", l.lines)
+	if !strings.Contains(l.String(), "nothing to do") {
+		t.Errorf("log does not say nothing to do: %q", l)
 	}
 }
 
@@ -262,8 +278,8 @@ func TestNoIPv4ChangesNothing(t *testing.T) {
 	if got, _ := hostnameFile(t, j); got != heFile {
 		t.Errorf("hostname.gif0 changed:\n%s", got)
 	}
-	if len(f.ran) != 0 || len(b.updates) != 0 {
-		t.Errorf("ran %v, broker %v; want nothing", f.ran, b.updates)
+	if len(f.ran) != 0 || len(b.updates()) != 0 {
+		t.Errorf("ran %v, broker %v; want nothing", f.ran, b.updates())
 	}
 }
 
@@ -290,8 +306,8 @@ func TestBadPFConfIsNotLoaded(t *testing.T) {
 	if diff := cmp.Diff([][]string{netstartGif0, pfTest}, f.ran); diff != "" {
 		t.Errorf("commands (-want +got):\n%s", diff)
 	}
-	if f.kSrc != addrB || len(b.updates) != 1 {
-		t.Errorf("tunnel %s, broker %v: the restart and the update must still be done", f.kSrc, b.updates)
+	if f.kSrc != addrB || len(b.updates()) != 1 {
+		t.Errorf("tunnel %s, broker %v: the restart and the update must still be done", f.kSrc, b.updates())
 	}
 }
 
@@ -348,8 +364,8 @@ func TestDryRunChangesNothing(t *testing.T) {
 	if got, _ := hostnameFile(t, j); got != heFile {
 		t.Error("dry run changed hostname.gif0")
 	}
-	if len(f.ran) != 0 || len(b.updates) != 0 {
-		t.Errorf("dry run ran %v and sent %v", f.ran, b.updates)
+	if len(f.ran) != 0 || len(b.updates()) != 0 {
+		t.Errorf("dry run ran %v and sent %v", f.ran, b.updates())
 	}
 }
 

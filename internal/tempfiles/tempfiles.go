@@ -1,6 +1,8 @@
 package tempfiles
 
 import (
+	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -9,28 +11,53 @@ import (
 	"github.com/google/renameio/v2"
 )
 
-// Write replaces path with data atomically (a temporary file in the same
-// directory, fsync, rename): a reader sees the old file or the new one,
-// whole. The file is created 0600 less the umask and never chmod'ed:
-// renameio.WriteFile would fchmod(2) it to an existing file's mode, and
-// on OpenBSD the checks' pledge has no fattr, so that call would kill
-// them. It is for gifctl's state files; hostname.IF, whose owner and mode
-// matter, has its own writer in package restart.
+// Write replaces path with data atomically with renameio: a temporary
+// file in the same directory, fsync, rename, fsync of the directory. A
+// reader (netstart, or a crash) sees the old file or the new one, whole.
+//
+// With mode 0 the file is created 0600 less the umask and never chmod'ed:
+// that is for gifctl's state files, written by the checks, whose pledge on
+// OpenBSD has no fattr. Otherwise the file gets exactly mode and, when
+// gifctl runs as root, owner root:wheel (fchmod and fchown: promises fattr
+// and chown): that is for hostname.IF, every line of which runs as root,
+// so it must not stay writable by another user.
 //
 // It first removes the temporary files of path that a writer killed
 // mid-write left, once over a minute old: younger ones may be a write in
 // progress, since state files are written without the lock (checks).
-func Write(path string, data []byte) error {
+func Write(path string, data []byte, mode fs.FileMode) error {
 	RemoveStale(path, time.Now().Add(-time.Minute))
-	f, err := renameio.NewPendingFile(path, renameio.WithTempDir(filepath.Dir(path)), renameio.WithPermissions(0o600))
+	dir := filepath.Dir(path)
+	opt := renameio.WithPermissions(0o600)
+	if mode != 0 {
+		opt = renameio.WithStaticPermissions(mode)
+	}
+	f, err := renameio.NewPendingFile(path, renameio.WithTempDir(dir), opt)
 	if err != nil {
 		return err
 	}
 	defer f.Cleanup()
+	if mode != 0 && os.Geteuid() == 0 {
+		if err := f.Chown(0, 0); err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+	}
 	if _, err := f.Write(data); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if err := f.CloseAtomicallyReplace(); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	// The rename is durable only once the directory is on disk too.
+	d, err := os.Open(dir)
+	if err != nil {
 		return err
 	}
-	return f.CloseAtomicallyReplace()
+	defer d.Close()
+	if err := d.Sync(); err != nil {
+		return fmt.Errorf("%s: fsync: %w", dir, err)
+	}
+	return nil
 }
 
 // IsTemp reports whether name is a temporary file renameio creates for a
