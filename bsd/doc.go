@@ -22,5 +22,8 @@
 // PlanFor(cmd).Apply(), then the work. Once a plan is applied on OpenBSD a
 // forbidden system call kills the process (pledge(2)); the functions here
 // that would make one check the applied plan first and return an error
-// instead.
+// instead. On Linux, GIFCTL_SANDBOX=enforce makes Apply enforce the plan
+// through Landlock and seccomp-bpf (sandbox_linux.go, seccomp_linux.go), so
+// that the simulation and the tests run gifctl under the plans it will have
+// on OpenBSD.
 package bsd
