@@ -30,7 +30,7 @@ func BenchmarkSetTunnel(b *testing.B) {
 	src := netip.MustParseAddr("198.51.100.7")
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := Parse(data).SetTunnel(src, netip.Addr{}); err != nil {
+		if _, err := Parse(data).SetTunnel("gif0", src, netip.Addr{}); err != nil {
 			b.Fatal(err)
 		}
 	}

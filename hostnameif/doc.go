@@ -25,12 +25,21 @@
 // [File.SetTunnel] replaces only the bytes of the source (and destination)
 // word of the last tunnel line, or inserts one line; every other byte stays.
 //
-// Two readings of a line are used. [File.Commands] is netstart's, exactly:
-// a CR before the newline is part of the last word, as it is for netstart.
-// [File.Tunnel], [File.Inet6] and [File.SetTunnel] read a line as its author
-// meant it: a CR before the newline is ignored, so a file saved with CR LF
-// still shows its addresses, and SetTunnel warns that netstart will choke
-// on it.
+// # One reading: netstart's
+//
+// [File.Commands] is netstart's reading, exactly, and the only one: what
+// gifctl takes from a file ([File.Tunnel], [File.Inet6], [File.DefaultRoute])
+// is read from those commands, so a `!ifconfig $if inet6 ...` line counts as
+// much as an `inet6` line. [File.SetTunnel] finds the words to change in the
+// line as it stands, and so edits only a line whose words are what netstart
+// passes to ifconfig, then checks on Commands that the edited file makes
+// netstart run what it ran before with only the tunnel changed.
+// [File.Divergences] lists the lines whose words and netstart's command
+// disagree (shell syntax, a quoted keyword, $if outside a ! line, a dest
+// folded into a line that is not inet or inet6, CR LF endings, an inet6
+// line written as for ifconfig, a comment continued by a backslash, a last
+// line without a newline): SetTunnel refuses to edit them, and the
+// messages name them.
 //
 // # What is not modelled
 //

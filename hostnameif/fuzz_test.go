@@ -3,6 +3,7 @@ package hostnameif
 import (
 	"bytes"
 	"net/netip"
+	"strings"
 	"testing"
 )
 
@@ -18,8 +19,14 @@ func FuzzRoundTrip(f *testing.F) {
 		if !bytes.Equal(file.Bytes(), in) {
 			t.Fatalf("Bytes() = %q, want %q", file.Bytes(), in)
 		}
-		file.Tunnel()
-		file.Inet6()
+		file.Tunnel("gif0")
+		file.Inet6("gif0")
+		file.DefaultRoute("gif0")
+		for _, d := range file.Divergences("gif0") {
+			if strings.ContainsAny(d.String(), "\n\r") {
+				t.Fatalf("divergence %q is not one line", d)
+			}
+		}
 		for _, c := range file.Commands("gif0") {
 			if c.Ifconfig != nil && c.Shell != "" || c.Ifconfig == nil && c.Shell != c.Eval {
 				t.Fatalf("command %+v: want Ifconfig, or Shell equal to Eval", c)
@@ -29,7 +36,7 @@ func FuzzRoundTrip(f *testing.F) {
 		src := netip.MustParseAddr("198.51.100.7")
 		for _, dst := range []netip.Addr{{}, netip.MustParseAddr("216.66.84.46")} {
 			edited := Parse(in)
-			if _, err := edited.SetTunnel(src, dst); err != nil {
+			if _, err := edited.SetTunnel("gif0", src, dst); err != nil {
 				if !bytes.Equal(edited.Bytes(), in) {
 					t.Fatalf("SetTunnel failed (%v) but changed the file", err)
 				}
@@ -39,14 +46,14 @@ func FuzzRoundTrip(f *testing.F) {
 			if !bytes.Equal(Parse(out).Bytes(), out) {
 				t.Fatalf("edited file does not round-trip")
 			}
-			s, d, ok := Parse(out).Tunnel()
+			s, d, ok := Parse(out).Tunnel("gif0")
 			if !ok || s != src || (dst.IsValid() && d != dst) {
 				t.Fatalf("Tunnel() after SetTunnel(%v, %v) = %v %v %v\nin:  %q\nout: %q", src, dst, s, d, ok, in, out)
 			}
 			checkOneLineChanged(t, in, out)
 
 			again := Parse(out)
-			if _, err := again.SetTunnel(src, dst); err != nil || !bytes.Equal(again.Bytes(), out) {
+			if _, err := again.SetTunnel("gif0", src, dst); err != nil || !bytes.Equal(again.Bytes(), out) {
 				t.Fatalf("second SetTunnel not idempotent (%v):\n%q\n%q", err, out, again.Bytes())
 			}
 		}

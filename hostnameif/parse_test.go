@@ -94,15 +94,22 @@ func TestTunnel(t *testing.T) {
 		{"last is broken", "tunnel 1.1.1.1 2.2.2.2\ntunnel 3.3.3.3\n", netip.Addr{}, netip.Addr{}, false},
 		{"comment after", "tunnel 1.1.1.1 # no destination\n", netip.Addr{}, netip.Addr{}, false},
 		{"quoted", "tunnel \"1.1.1.1\" '2.2.2.2'\n", a("1.1.1.1"), a("2.2.2.2"), true},
-		{"crlf", "tunnel 1.1.1.1 2.2.2.2\r\n", a("1.1.1.1"), a("2.2.2.2"), true},
+		{"crlf: netstart passes 2.2.2.2\\r", "tunnel 1.1.1.1 2.2.2.2\r\n", netip.Addr{}, netip.Addr{}, false},
 		{"unread last line", "tunnel 1.1.1.1 2.2.2.2\ntunnel 3.3.3.3 4.4.4.4", a("1.1.1.1"), a("2.2.2.2"), true},
 		{"commented out", "#tunnel 1.1.1.1 2.2.2.2\n", netip.Addr{}, netip.Addr{}, false},
-		{"in a ! line", "!ifconfig $if tunnel 1.1.1.1 2.2.2.2\n", netip.Addr{}, netip.Addr{}, false},
+		{"in a ! line", "!ifconfig $if tunnel 1.1.1.1 2.2.2.2\n", a("1.1.1.1"), a("2.2.2.2"), true},
+		{"! line by name", "tunnel 1.1.1.1 2.2.2.2\n!/sbin/ifconfig gif0 tunnel 3.3.3.3 4.4.4.4 # new\n", a("3.3.3.3"), a("4.4.4.4"), true},
+		{"! line for another interface", "tunnel 1.1.1.1 2.2.2.2\n!ifconfig gif1 tunnel 3.3.3.3 4.4.4.4\n", a("1.1.1.1"), a("2.2.2.2"), true},
+		{"! line needing the shell", "tunnel 1.1.1.1 2.2.2.2\n!ifconfig $if tunnel $SRC 4.4.4.4\n", netip.Addr{}, netip.Addr{}, false},
+		{"shell syntax", "tunnel 1.1.1.1 2.2.2.2; up\n", netip.Addr{}, netip.Addr{}, false},
+		{"quoted keyword", "\"tunnel\" 1.1.1.1 2.2.2.2\n", a("1.1.1.1"), a("2.2.2.2"), true},
+		{"dest folded in", "tunnel 1.1.1.1 2.2.2.2\ndest 3.3.3.3\n", a("1.1.1.1"), a("3.3.3.3"), true},
+		{"deleted after", "tunnel 1.1.1.1 2.2.2.2\ndeletetunnel\n", netip.Addr{}, netip.Addr{}, false},
 		{"continued", "tunnel 1.1.1.1\\\n 2.2.2.2\n", a("1.1.1.1"), a("2.2.2.2"), true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			src, dst, ok := Parse([]byte(tt.in)).Tunnel()
+			src, dst, ok := Parse([]byte(tt.in)).Tunnel("gif0")
 			type res struct {
 				Src, Dst netip.Addr
 				OK       bool
@@ -126,18 +133,24 @@ func TestInet6(t *testing.T) {
 		{"no alias", "inet6 2001:db8::2 128\ndest 2001:db8::1\n", a("2001:db8::2"), a("2001:db8::1"), true},
 		{"cidr", "inet6 2001:db8::2/128\ndest 2001:db8::1\n", a("2001:db8::2"), a("2001:db8::1"), true},
 		{"comment between", "inet6 2001:db8::2 128\n# peer\n\ndest 2001:db8::1\n", a("2001:db8::2"), a("2001:db8::1"), true},
-		{"no dest", "inet6 2001:db8::2 128\n", netip.Addr{}, netip.Addr{}, false},
-		{"command between", "inet6 2001:db8::2 128\nup\ndest 2001:db8::1\n", netip.Addr{}, netip.Addr{}, false},
-		{"dest with comment is ignored by netstart", "inet6 2001:db8::2 128\ndest 2001:db8::1 # peer\n", netip.Addr{}, netip.Addr{}, false},
+		{"no dest: no peer", "inet6 2001:db8::2 64\n", a("2001:db8::2"), netip.Addr{}, true},
+		{"command between: dest goes to it", "inet6 2001:db8::2 128\nup\ndest 2001:db8::1\n", a("2001:db8::2"), netip.Addr{}, true},
+		{"dest with comment is ignored by netstart", "inet6 2001:db8::2 128\ndest 2001:db8::1 # peer\n", a("2001:db8::2"), netip.Addr{}, true},
 		{"autoconf", "inet6 autoconf\ndest 2001:db8::1\n", netip.Addr{}, netip.Addr{}, false},
-		{"first pair", "inet6 2001:db8::2 128\ndest 2001:db8::1\ninet6 2001:db8:9::2 128\ndest 2001:db8:9::1\n", a("2001:db8::2"), a("2001:db8::1"), true},
-		{"ipv4 peer", "inet6 2001:db8::2 128\ndest 192.0.2.1\n", netip.Addr{}, netip.Addr{}, false},
-		{"dest not read", "inet6 2001:db8::2 128\ndest 2001:db8::1", netip.Addr{}, netip.Addr{}, false},
-		{"crlf", "inet6 alias 2001:db8::2 128\r\ndest 2001:db8::1\r\n", a("2001:db8::2"), a("2001:db8::1"), true},
+		{"first address", "inet6 2001:db8::2 128\ndest 2001:db8::1\ninet6 2001:db8:9::2 128\ndest 2001:db8:9::1\n", a("2001:db8::2"), a("2001:db8::1"), true},
+		{"ipv4 peer: ifconfig refuses", "inet6 2001:db8::2 128\ndest 192.0.2.1\n", netip.Addr{}, netip.Addr{}, false},
+		{"dest not read", "inet6 2001:db8::2 128\ndest 2001:db8::1", a("2001:db8::2"), netip.Addr{}, true},
+		{"crlf: netstart passes prefixlen 128\\r", "inet6 alias 2001:db8::2 128\r\ndest 2001:db8::1\r\n", netip.Addr{}, netip.Addr{}, false},
+		{"! alias line", "!ifconfig gif0 inet6 alias 2001:db8::2 2001:db8::1 prefixlen 128\n", a("2001:db8::2"), a("2001:db8::1"), true},
+		{"! $if line", "!ifconfig $if inet6 2001:db8::2 2001:db8::1 prefixlen 128\n", a("2001:db8::2"), a("2001:db8::1"), true},
+		{"! line for another interface", "!ifconfig gif1 inet6 2001:db8::2 2001:db8::1 prefixlen 128\n", netip.Addr{}, netip.Addr{}, false},
+		{"plain alias line: netstart mangles it", "inet6 alias 2001:db8::2 2001:db8::1 prefixlen 128\n", netip.Addr{}, netip.Addr{}, false},
+		{"plain prefixlen line: netstart mangles it", "inet6 2001:db8::2 prefixlen 128\ndest 2001:db8::1\n", netip.Addr{}, netip.Addr{}, false},
+		{"mangled, then a good one", "inet6 2001:db8::2 prefixlen 128\ninet6 2001:db8::3 64\n", a("2001:db8::3"), netip.Addr{}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			addr, peer, ok := Parse([]byte(tt.in)).Inet6()
+			addr, peer, ok := Parse([]byte(tt.in)).Inet6("gif0")
 			if addr != tt.addr || peer != tt.peer || ok != tt.ok {
 				t.Errorf("Inet6() = %v, %v, %v; want %v, %v, %v", addr, peer, ok, tt.addr, tt.peer, tt.ok)
 			}

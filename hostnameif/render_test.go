@@ -70,11 +70,11 @@ func TestRenderParses(t *testing.T) {
 	if !bytes.Equal(f.Bytes(), b) {
 		t.Errorf("Parse(Render).Bytes() differs: %q", f.Bytes())
 	}
-	src, dst, ok := f.Tunnel()
+	src, dst, ok := f.Tunnel("gif0")
 	if !ok || src != s.Source || dst != s.Remote {
 		t.Errorf("Tunnel() = %v %v %v, want %v %v", src, dst, ok, s.Source, s.Remote)
 	}
-	addr, peer, ok := f.Inet6()
+	addr, peer, ok := f.Inet6("gif0")
 	if !ok || addr != s.Inet6 || peer != s.Peer {
 		t.Errorf("Inet6() = %v %v %v, want %v %v", addr, peer, ok, s.Inet6, s.Peer)
 	}
@@ -89,7 +89,7 @@ func TestRenderParses(t *testing.T) {
 		t.Errorf("Commands (-want +got):\n%s", diff)
 	}
 	// A later restart changes only the tunnel line.
-	if _, err := f.SetTunnel(netip.MustParseAddr("198.51.100.7"), netip.Addr{}); err != nil {
+	if _, err := f.SetTunnel("gif0", netip.MustParseAddr("198.51.100.7"), netip.Addr{}); err != nil {
 		t.Fatal(err)
 	}
 	if got, want := string(f.Bytes()), string(bytes.Replace(b, []byte("192.0.2.10"), []byte("198.51.100.7"), 1)); got != want {

@@ -94,13 +94,6 @@ func TestSetTunnel(t *testing.T) {
 			want: "# a \\\nup\ntunnel 198.51.100.7 216.66.84.46\n",
 		},
 		{
-			name:     "crlf kept, with a warning",
-			in:       "tunnel 192.0.2.10 216.66.80.26\r\nup\r\n",
-			dst:      remote,
-			want:     "tunnel 198.51.100.7 216.66.84.46\r\nup\r\n",
-			warnings: []string{"line 1 ends in CR LF: netstart passes the CR on to ifconfig, which refuses it; convert the file to LF line endings"},
-		},
-		{
 			name:     "no final newline: added",
 			in:       "up\ntunnel 192.0.2.10 216.66.80.26",
 			dst:      none,
@@ -145,17 +138,29 @@ func TestSetTunnel(t *testing.T) {
 			want: "\x00# x\ntunnel 198.51.100.7 216.66.80.26\n\xff\n",
 		},
 		{
-			name:     "tunnel in a ! line",
-			in:       "tunnel 192.0.2.10 216.66.80.26\n!ifconfig $if tunnel 1.2.3.4 5.6.7.8\n",
+			name: "tunnel in a ! line before the tunnel line",
+			in:   "!ifconfig $if tunnel 1.2.3.4 5.6.7.8\ntunnel 192.0.2.10 216.66.80.26\n",
+			dst:  none,
+			want: "!ifconfig $if tunnel 1.2.3.4 5.6.7.8\ntunnel 198.51.100.7 216.66.80.26\n",
+		},
+		{
+			name:     "a divergent tunnel line that netstart overrides",
+			in:       "tunnel 10.0.0.1 216.66.80.26; up\ntunnel 192.0.2.10 216.66.80.26\n",
 			dst:      none,
-			want:     "tunnel 198.51.100.7 216.66.80.26\n!ifconfig $if tunnel 1.2.3.4 5.6.7.8\n",
-			warnings: []string{"line 2: a ! line mentions tunnel; left as it is"},
+			want:     "tunnel 10.0.0.1 216.66.80.26; up\ntunnel 198.51.100.7 216.66.80.26\n",
+			warnings: []string{"2 tunnel lines; changed the last (line 2)"},
+		},
+		{
+			name: "dest after inet6 only",
+			in:   "tunnel 192.0.2.10 216.66.80.26\ninet6 2001:db8::2 128\ndest 2001:db8::1\n",
+			dst:  remote,
+			want: "tunnel 198.51.100.7 216.66.84.46\ninet6 2001:db8::2 128\ndest 2001:db8::1\n",
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := Parse([]byte(tt.in))
-			warnings, err := f.SetTunnel(src, tt.dst)
+			warnings, err := f.SetTunnel("gif0", src, tt.dst)
 			if err != nil {
 				t.Fatalf("SetTunnel: %v", err)
 			}
@@ -165,7 +170,7 @@ func TestSetTunnel(t *testing.T) {
 			if diff := cmp.Diff(tt.warnings, warnings); diff != "" {
 				t.Errorf("warnings (-want +got):\n%s", diff)
 			}
-			gotSrc, _, ok := f.Tunnel()
+			gotSrc, _, ok := f.Tunnel("gif0")
 			if !ok || gotSrc != src {
 				t.Errorf("Tunnel() after SetTunnel = %v, %v; want %v", gotSrc, ok, src)
 			}
@@ -203,7 +208,7 @@ func TestSetTunnelErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := Parse([]byte(tt.in))
-			_, err := f.SetTunnel(tt.src, tt.dst)
+			_, err := f.SetTunnel("gif0", tt.src, tt.dst)
 			if err == nil || err.Error() != tt.want {
 				t.Fatalf("SetTunnel error = %v, want %q", err, tt.want)
 			}

@@ -8,45 +8,12 @@ import (
 	"strings"
 )
 
-// Tunnel returns the endpoints of the last tunnel line netstart reads (it
-// runs the lines in order, so the last one wins). ok is false when there is
-// none or when its two words after "tunnel" are not addresses. A last line
-// without a newline is not read by netstart and so not looked at here.
-func (f *File) Tunnel() (src, dst netip.Addr, ok bool) {
-	i := f.lastTunnel()
-	if i < 0 {
-		return netip.Addr{}, netip.Addr{}, false
-	}
-	w := args(f.lines[i].fields)
-	if len(w) < 3 {
-		return netip.Addr{}, netip.Addr{}, false
-	}
-	src, err1 := parseAddr(w[1])
-	dst, err2 := parseAddr(w[2])
-	if err1 != nil || err2 != nil {
-		return netip.Addr{}, netip.Addr{}, false
-	}
-	return src, dst, true
-}
-
-// lastTunnel returns the index of the last line netstart reads whose first
-// word is "tunnel", or -1.
-func (f *File) lastTunnel() int {
-	for i := len(f.lines) - 1; i >= 0; i-- {
-		l := &f.lines[i]
-		if l.terminated && len(l.fields) > 0 && l.fields[0] == "tunnel" {
-			return i
-		}
-	}
-	return -1
-}
-
-// SetTunnel points the last tunnel line at src and, when dst is valid, at
-// dst; an invalid dst keeps the destination the line has. Only the bytes of
-// those words change: whatever else stands on the line (more words, a
-// comment, its spacing, its line ending) and every other line stay as they
-// were. When there are several tunnel lines the last is changed, the one
-// netstart leaves in force, and a warning names it.
+// SetTunnel points the tunnel netstart sets for this file as
+// hostname.IFNAME at src and, when dst is valid, at dst; an invalid dst keeps
+// the destination the line has. It edits the last tunnel line, the one
+// netstart leaves in force (a warning names it when there are several), and
+// only the bytes of those words: whatever else stands on the line (more
+// words, a comment, its spacing) and every other line stay as they were.
 //
 // With no tunnel line, "tunnel SRC DST\n" is inserted before the first line
 // that is not blank or a comment (a last line without a newline counts as
@@ -54,10 +21,19 @@ func (f *File) lastTunnel() int {
 // A tunnel line that ends the file without a newline, which netstart would
 // never read, gets one.
 //
+// It refuses (netstart's reading is [File.Commands]) when the tunnel is set
+// by a ! line, saying which lines to write instead; when the line to edit is
+// one netstart reads otherwise than its words ([File.Divergences]); and when
+// netstart would run anything but the old commands with the tunnel set to
+// src and dst after the edit.
+//
 // src and dst must be IPv4 unicast addresses (gif(4) carries IPv6 in IPv4).
-// Warnings are plain sentences naming line numbers but not the file: the
-// caller prefixes its name. On error the File is unchanged.
-func (f *File) SetTunnel(src, dst netip.Addr) (warnings []string, err error) {
+// Warnings and errors are one line each, naming line numbers but not the
+// file: the caller prefixes its name. On error the File is unchanged.
+func (f *File) SetTunnel(ifname string, src, dst netip.Addr) (warnings []string, err error) {
+	if !validIfname(ifname) {
+		return nil, fmt.Errorf("interface name %q: netstart takes only letters followed by digits", ifname)
+	}
 	if err := checkEndpoint("source", src); err != nil {
 		return nil, err
 	}
@@ -66,36 +42,147 @@ func (f *File) SetTunnel(src, dst netip.Addr) (warnings []string, err error) {
 			return nil, err
 		}
 	}
+	cmds := f.Commands(ifname)
 	all := f.tunnelLines()
+	target := -1
+	if len(all) > 0 {
+		target = all[len(all)-1]
+	}
+	if err := f.editable(cmds, target, ifname, src, dst); err != nil {
+		return nil, err
+	}
+
 	var data []byte
-	if len(all) == 0 {
+	if target < 0 {
 		if !dst.IsValid() {
 			return nil, errors.New("no tunnel line, and no destination to write one with")
 		}
 		data = f.insertTunnel(src, dst)
 	} else {
-		last := all[len(all)-1]
 		if len(all) > 1 {
 			warnings = append(warnings, fmt.Sprintf("%d tunnel lines; changed the last (line %d)",
-				len(all), f.lines[last].num))
+				len(all), f.lines[target].num))
 		}
 		var w []string
-		data, dst, w, err = f.editTunnel(last, src, dst)
+		data, dst, w, err = f.editTunnel(target, src, dst)
 		if err != nil {
 			return nil, err
 		}
 		warnings = append(warnings, w...)
 	}
-	warnings = append(warnings, f.shellTunnelWarnings()...)
 
 	nf := Parse(data)
-	if s, d, ok := nf.Tunnel(); !ok || s != src || d != dst {
-		// Cannot happen unless the edit above is wrong; refuse to hand out a
-		// file that would not do what was asked.
-		return nil, fmt.Errorf("rewriting the tunnel line gave %v %v, not %v %v", s, d, src, dst)
+	if err := checkEdit(cmds, nf, ifname, src, dst); err != nil {
+		return nil, err
 	}
 	*f = *nf
 	return warnings, nil
+}
+
+// editable refuses an edit of line target (an index of f.lines, -1 for an
+// insertion) that netstart would not carry out as gifctl means it.
+func (f *File) editable(cmds []Command, target int, ifname string, src, dst netip.Addr) error {
+	divs := f.Divergences(ifname)
+	at := func(n int) Divergence {
+		for _, d := range divs {
+			if d.Line == n {
+				return d
+			}
+		}
+		return Divergence{Line: n}
+	}
+	if i := lastTunnel(cmds, ifname); i >= 0 {
+		c := cmds[i]
+		if f.bang(c) {
+			return f.replaceBang(cmds, i, ifname, src, dst)
+		}
+		if target < 0 || f.lines[target].terminated && f.lines[target].num != c.Line {
+			d := at(c.Line)
+			if d.Why == "" {
+				d.Why = "the last command that touches the tunnel comes from this line, which gifctl does not edit"
+			}
+			d.Netstart = c.Eval
+			return errors.New(d.String() + "; left the file as it was")
+		}
+	}
+	if target < 0 || !f.lines[target].terminated {
+		return nil
+	}
+	n := f.lines[target].num
+	for _, c := range cmds {
+		if c.Line == n {
+			return diverges(divs, c)
+		}
+	}
+	return nil
+}
+
+// diverges returns an error for the first divergence about command c: at its
+// line, or changing what netstart runs for it.
+func diverges(divs []Divergence, c Command) error {
+	for _, d := range divs {
+		if d.Line == c.Line || d.Netstart == c.Eval {
+			return errors.New(d.String() + "; left the file as it was")
+		}
+	}
+	return nil
+}
+
+// bang reports whether c comes from a ! line.
+func (f *File) bang(c Command) bool {
+	i, ok := slices.BinarySearchFunc(f.lines, c.Line, func(l line, n int) int { return l.num - n })
+	return ok && len(f.lines[i].words) > 0 && f.lines[i].words[0][0] == '!'
+}
+
+// replaceBang is the error for a file whose tunnel is set by cmds[i], a !
+// line: it names the lines that say the same in the form gifctl edits.
+func (f *File) replaceBang(cmds []Command, i int, ifname string, src, dst netip.Addr) error {
+	c := cmds[i]
+	if !dst.IsValid() {
+		_, dst, _ = endpoints(c, ifname)
+	}
+	to := "SERVER-IPV4"
+	if dst.IsValid() {
+		to = dst.String()
+	}
+	msg := fmt.Sprintf("line %d sets the tunnel in a ! line, which gifctl does not edit (netstart runs %q): replace it with %q",
+		c.Line, c.Eval, "tunnel "+src.String()+" "+to)
+	if j, addr, peer, plen := inner(cmds, ifname); j >= 0 && f.bang(cmds[j]) {
+		msg += fmt.Sprintf(", and line %d with %q", cmds[j].Line, fmt.Sprintf("inet6 %s %d", addr, plen))
+		if peer.IsValid() {
+			msg += fmt.Sprintf(" then %q", "dest "+peer.String())
+		}
+	}
+	return errors.New(msg)
+}
+
+// checkEdit checks, on netstart's reading of the edited file nf, that the
+// edit did what SetTunnel promises: the commands of before, but for one
+// tunnel command changed or added, the last to touch the tunnel, on a plain
+// line and naming src and dst. It cannot fail unless netstart joins the new
+// line to another (a dest line after an inserted tunnel line) or the edit
+// is wrong.
+func checkEdit(before []Command, nf *File, ifname string, src, dst netip.Addr) error {
+	after := nf.Commands(ifname)
+	p := 0
+	for p < len(before) && p < len(after) && before[p].Eval == after[p].Eval {
+		p++
+	}
+	s := 0
+	for s < len(before)-p && s < len(after)-p && before[len(before)-1-s].Eval == after[len(after)-1-s].Eval {
+		s++
+	}
+	i := lastTunnel(after, ifname)
+	if i < 0 {
+		return errors.New("no tunnel line after the edit; left the file as it was")
+	}
+	c := after[i]
+	changed := len(after) - s - p
+	if from, to, ok := endpoints(c, ifname); !ok || from != src || dst.IsValid() && to != dst ||
+		nf.bang(c) || changed > 1 || len(before)-s-p > 1 || changed == 1 && p != i {
+		return fmt.Errorf("line %d: after the edit netstart would run %q; left the file as it was", c.Line, c.Eval)
+	}
+	return diverges(nf.Divergences(ifname), c)
 }
 
 // args returns a line's words up to a word starting with #: when netstart
@@ -107,15 +194,6 @@ func args(fields []string) []string {
 		}
 	}
 	return fields
-}
-
-// parseAddr parses an address word; quotes around the whole word are
-// removed, as eval removes them before ifconfig sees the word.
-func parseAddr(w string) (netip.Addr, error) {
-	if n := len(w); n >= 2 && (w[0] == '"' || w[0] == '\'') && w[n-1] == w[0] {
-		w = w[1 : n-1]
-	}
-	return netip.ParseAddr(w)
 }
 
 // checkEndpoint refuses anything but an IPv4 unicast address.
@@ -188,11 +266,11 @@ func (f *File) editTunnel(i int, src, dst netip.Addr) ([]byte, netip.Addr, []str
 		from, to := raw(1)
 		edits = append(edits, edit{from, to, src.String() + " " + dst.String()})
 	default:
-		if old, err := parseAddr(w[1]); err != nil || old != src {
+		if old, err := netip.ParseAddr(w[1]); err != nil || old != src {
 			from, to := raw(1)
 			edits = append(edits, edit{from, to, src.String()})
 		}
-		old, err := parseAddr(w[2])
+		old, err := netip.ParseAddr(w[2])
 		switch {
 		case dst.IsValid() && (err != nil || old != dst):
 			from, to := raw(2)
@@ -217,9 +295,6 @@ func (f *File) editTunnel(i int, src, dst netip.Addr) ([]byte, netip.Addr, []str
 		edits = append(edits, edit{l.end, l.end, nl})
 		warnings = append(warnings, fmt.Sprintf("line %d had no newline at the end, so netstart ignored it; added one", l.num))
 	}
-	if strings.HasSuffix(l.text, "\r") {
-		warnings = append(warnings, fmt.Sprintf("line %d ends in CR LF: netstart passes the CR on to ifconfig, which refuses it; convert the file to LF line endings", l.num))
-	}
 	return applyEdits(f.data, edits), dst, warnings, nil
 }
 
@@ -240,24 +315,4 @@ func applyEdits(data []byte, edits []edit) []byte {
 		pos = e.to
 	}
 	return append(out, data[pos:]...)
-}
-
-// shellTunnelWarnings names lines that set or delete the tunnel behind
-// SetTunnel's back: `!` lines that mention tunnel (run by the shell, never
-// edited) and deletetunnel.
-func (f *File) shellTunnelWarnings() []string {
-	var w []string
-	for i := range f.lines {
-		l := &f.lines[i]
-		if isComment(l.fields) {
-			continue
-		}
-		switch {
-		case l.fields[0] == "deletetunnel":
-			w = append(w, fmt.Sprintf("line %d: deletetunnel removes the tunnel netstart sets", l.num))
-		case l.fields[0][0] == '!' && slices.Contains(l.fields, "tunnel"):
-			w = append(w, fmt.Sprintf("line %d: a ! line mentions tunnel; left as it is", l.num))
-		}
-	}
-	return w
 }

@@ -33,9 +33,9 @@ func readTunnelAddrs(c *config.Config, t *config.Tunnel) (tunnelAddrs, error) {
 	}
 	f := hostnameif.Parse(data)
 	if !a.inner.IsValid() || !a.peer.IsValid() {
-		a.inner, a.peer, _ = f.Inet6()
+		a.inner, a.peer, _ = f.Inet6(t.Name)
 	}
-	src, dst, _ := f.Tunnel()
+	src, dst, _ := f.Tunnel(t.Name)
 	a.source = src
 	if !a.remote.IsValid() {
 		a.remote = dst
@@ -44,7 +44,16 @@ func readTunnelAddrs(c *config.Config, t *config.Tunnel) (tunnelAddrs, error) {
 }
 
 // errNoInner is the configuration error of a tunnel whose inner address
-// neither gifctl.conf nor hostname.IF gives.
+// neither gifctl.conf nor hostname.IF gives. It names the lines of
+// hostname.IF that netstart reads otherwise than they read: an inet6 line
+// written as for ifconfig(8) is one.
 func errNoInner(c *config.Config, t *config.Tunnel) error {
-	return usageError(fmt.Errorf("%s: inner address unknown: add inet6 ADDR peer ADDR to the tunnel block or to %s", t.Name, t.HostnameFile(c)))
+	path := t.HostnameFile(c)
+	msg := fmt.Sprintf("%s: inner address unknown: add inet6 ADDR peer ADDR to the tunnel block or to %s", t.Name, path)
+	if data, err := os.ReadFile(path); err == nil {
+		for _, d := range hostnameif.Parse(data).Divergences(t.Name) {
+			msg += "; " + path + ": " + d.String()
+		}
+	}
+	return usageError(errors.New(msg))
 }

@@ -117,12 +117,12 @@ func (s sampleSet) check(t *testing.T) *config.Config {
 	}
 
 	hf := hostnameif.Parse(s.hostname)
-	if _, dst, ok := hf.Tunnel(); !ok {
+	if _, dst, ok := hf.Tunnel("gif0"); !ok {
 		t.Errorf("%s hostname.gif0: no tunnel line", s.where)
 	} else if dst != tun.Remote {
 		t.Errorf("%s hostname.gif0: tunnel destination %s, gifctl.conf's remote %s", s.where, dst, tun.Remote)
 	}
-	if addr, peer, ok := hf.Inet6(); !ok {
+	if addr, peer, ok := hf.Inet6("gif0"); !ok {
 		t.Errorf("%s hostname.gif0: no inet6 ADDR 128 / dest PEER lines", s.where)
 	} else if addr != tun.Inet6 || peer != tun.Peer {
 		t.Errorf("%s hostname.gif0: inet6 %s dest %s, gifctl.conf's inet6 %s peer %s", s.where, addr, peer, tun.Inet6, tun.Peer)

@@ -50,7 +50,7 @@ func FuzzSetTunnelErrors(f *testing.F) {
 		if keepDest {
 			dst = netip.Addr{}
 		}
-		warnings, err := file.SetTunnel(netip.MustParseAddr("198.51.100.7"), dst)
+		warnings, err := file.SetTunnel("gif0", netip.MustParseAddr("198.51.100.7"), dst)
 		for _, w := range warnings {
 			if why := Unclear(w); why != "" {
 				t.Fatalf("warning %q: %s", w, why)

@@ -171,7 +171,7 @@ func (j *Job) plan(ctx context.Context) (*plan, error) {
 	var file *hostnameif.File
 	if old != nil {
 		file = hostnameif.Parse(old)
-		current, _, _ = file.Tunnel()
+		current, _, _ = file.Tunnel(t.Name)
 	}
 	addrs, err := j.Sys.IPv4Addrs(t.Egress)
 	if err != nil {
@@ -198,7 +198,7 @@ func (j *Job) plan(ctx context.Context) (*plan, error) {
 		}
 		p.dest = t.Remote
 	} else {
-		warnings, err := file.SetTunnel(src, t.Remote)
+		warnings, err := file.SetTunnel(t.Name, src, t.Remote)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", p.path, err)
 		}
@@ -206,7 +206,7 @@ func (j *Job) plan(ctx context.Context) (*plan, error) {
 			j.Log.Warnf("%s: %s", p.path, w)
 		}
 		p.new = file.Bytes()
-		_, p.dest, _ = file.Tunnel()
+		_, p.dest, _ = file.Tunnel(t.Name)
 	}
 	if !bytes.Equal(p.old, p.new) {
 		p.netstartWhy = filepath.Base(p.path) + " changed"

@@ -1,0 +1,280 @@
+package hostnameif
+
+import (
+	"bytes"
+	"fmt"
+	"net/netip"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// What gifctl reads from a hostname.if (the tunnel, the inner address, the
+// default route) is taken from the commands netstart runs for it
+// ([File.Commands]), never from the words of a line as they stand: the two
+// cannot disagree.
+
+// ifconfigArgs returns the arguments netstart passes to `ifconfig IFNAME` in
+// c, from a plain line or from a `!ifconfig IFNAME ...` line. known is false
+// when the command needs the shell to mean anything; a command that runs
+// something else (route, or ifconfig of another interface) gives nil, true.
+func ifconfigArgs(c Command, ifname string) (args []string, known bool) {
+	if c.Ifconfig != nil {
+		return c.Ifconfig, true
+	}
+	a, ok := simpleArgs(c.Shell)
+	if !ok {
+		return nil, false
+	}
+	if len(a) >= 2 && (a[0] == "ifconfig" || a[0] == "/sbin/ifconfig") && a[1] == ifname {
+		return a[2:], true
+	}
+	return nil, true
+}
+
+// lastTunnel returns the index of the last command that sets or deletes the
+// tunnel (netstart runs them in order: the last wins), counting a command
+// that needs the shell and has the word tunnel in it; -1 when none does.
+func lastTunnel(cmds []Command, ifname string) int {
+	for i := len(cmds) - 1; i >= 0; i-- {
+		a, known := ifconfigArgs(cmds[i], ifname)
+		if !known {
+			a = splitIFS(cmds[i].Eval)
+			if slices.Contains(a, "tunnel") || slices.Contains(a, "deletetunnel") {
+				return i
+			}
+		} else if len(a) > 0 && (a[0] == "tunnel" || a[0] == "deletetunnel") {
+			return i
+		}
+	}
+	return -1
+}
+
+// Tunnel returns the endpoints of the tunnel netstart sets for this file as
+// hostname.IFNAME: those of the last command that sets the tunnel, whether
+// from a tunnel line or a `!ifconfig IFNAME tunnel ...` line. ok is false
+// when there is none, when it needs the shell to know its words (`$SRC`),
+// and when its words are not two addresses.
+func (f *File) Tunnel(ifname string) (src, dst netip.Addr, ok bool) {
+	cmds := f.Commands(ifname)
+	i := lastTunnel(cmds, ifname)
+	if i < 0 {
+		return netip.Addr{}, netip.Addr{}, false
+	}
+	return endpoints(cmds[i], ifname)
+}
+
+// endpoints reads `tunnel SRC DST` from a command's arguments.
+func endpoints(c Command, ifname string) (src, dst netip.Addr, ok bool) {
+	a, _ := ifconfigArgs(c, ifname)
+	if len(a) < 3 || a[0] != "tunnel" {
+		return netip.Addr{}, netip.Addr{}, false
+	}
+	src, err1 := netip.ParseAddr(a[1])
+	dst, err2 := netip.ParseAddr(a[2])
+	if err1 != nil || err2 != nil {
+		return netip.Addr{}, netip.Addr{}, false
+	}
+	return src, dst, true
+}
+
+// Inet6 returns the tunnel's inner address and its peer from the first
+// IPv6 address netstart sets, whether from an `inet6 [alias] A LEN` line (the
+// peer from a `dest P` line right after it) or from a `!ifconfig IFNAME inet6
+// [alias] A P prefixlen LEN` line. ok is false when no command sets an IPv6
+// address; peer is the zero Addr when that command names none (`inet6 A
+// 64`).
+//
+// In a plain `inet6 alias A P prefixlen 128` or `inet6 A prefixlen 128` line,
+// the layouts of ifconfig(8), netstart takes the word after the address for
+// the prefix length; ifconfig refuses the result and sets no address. Inet6
+// says so (ok false) and [File.Divergences] names the line.
+func (f *File) Inet6(ifname string) (addr, peer netip.Addr, ok bool) {
+	i, addr, peer, _ := inner(f.Commands(ifname), ifname)
+	return addr, peer, i >= 0
+}
+
+// inner returns the index of the first command in cmds that sets an IPv6
+// address, the address, its peer and prefix length; -1 when none does.
+func inner(cmds []Command, ifname string) (i int, addr, peer netip.Addr, plen int) {
+	for i, c := range cmds {
+		if a, _ := ifconfigArgs(c, ifname); len(a) > 0 && a[0] == "inet6" {
+			if addr, peer, plen, ok := inet6Args(a[1:]); ok {
+				return i, addr, peer, plen
+			}
+		}
+	}
+	return -1, netip.Addr{}, netip.Addr{}, 0
+}
+
+// inet6Args reads the words after `ifconfig IF inet6` that set an address,
+// as ifconfig(8) reads them: [alias] ADDR[/LEN] [DEST] [prefixlen LEN] [up].
+// ok is false for anything else (autoconf, -alias, a word ifconfig refuses).
+// Without a length ifconfig takes 64 (sbin/ifconfig/ifconfig.c).
+func inet6Args(w []string) (addr, dest netip.Addr, plen int, ok bool) {
+	plen = 64
+	for i := 0; i < len(w); i++ {
+		var err error
+		switch {
+		case w[i] == "alias" || w[i] == "up":
+		case w[i] == "prefixlen":
+			i++
+			if i == len(w) || !isPrefixLen(w[i]) {
+				return netip.Addr{}, netip.Addr{}, 0, false
+			}
+			plen, _ = strconv.Atoi(w[i])
+		case !addr.IsValid():
+			var p netip.Prefix
+			if p, err = netip.ParsePrefix(w[i]); err == nil {
+				addr, plen = p.Addr(), p.Bits()
+			} else {
+				addr, err = netip.ParseAddr(w[i])
+			}
+		case !dest.IsValid():
+			dest, err = netip.ParseAddr(w[i])
+		default:
+			return netip.Addr{}, netip.Addr{}, 0, false
+		}
+		if err != nil {
+			return netip.Addr{}, netip.Addr{}, 0, false
+		}
+	}
+	if !isIPv6(addr) || dest.IsValid() && !isIPv6(dest) {
+		return netip.Addr{}, netip.Addr{}, 0, false
+	}
+	return addr, dest, plen, true
+}
+
+func isIPv6(a netip.Addr) bool { return a.Is6() && !a.Is4In6() }
+
+// isPrefixLen reports whether ifconfig takes s as an IPv6 prefix length.
+func isPrefixLen(s string) bool {
+	n, err := strconv.Atoi(s)
+	return err == nil && n >= 0 && n <= 128
+}
+
+// DefaultRoute returns the line of the first command netstart runs that adds
+// an IPv6 default route (`!route ... add -inet6 default GW`), and GW when it
+// is an address; line is 0 when there is none.
+func (f *File) DefaultRoute(ifname string) (gw netip.Addr, line int) {
+	for _, c := range f.Commands(ifname) {
+		a, ok := simpleArgs(c.Eval)
+		if !ok || len(a) == 0 || a[0] != "route" && a[0] != "/sbin/route" ||
+			!slices.Contains(a, "add") || !slices.Contains(a, "-inet6") {
+			continue
+		}
+		if i := slices.Index(a, "default"); i >= 0 {
+			if i+1 < len(a) {
+				gw, _ = netip.ParseAddr(a[i+1])
+			}
+			return gw, c.Line
+		}
+	}
+	return netip.Addr{}, 0
+}
+
+// Divergence is a line of a hostname.if that netstart reads otherwise than
+// it reads to a person (and to gifctl's editor, which changes the words of
+// the line as they stand): gifctl never edits such a line.
+type Divergence struct {
+	Line     int    // the line at fault
+	Netstart string // what netstart runs for it (or for the command it changes); "" when nothing
+	Why      string
+}
+
+func (d Divergence) String() string {
+	if d.Netstart == "" {
+		return "line " + strconv.Itoa(d.Line) + ": " + d.Why
+	}
+	return "line " + strconv.Itoa(d.Line) + ": " + d.Why + "; netstart runs " + strconv.Quote(d.Netstart)
+}
+
+// Divergences lists the lines of the file, read as hostname.IFNAME, that
+// netstart reads otherwise than they read: each is found by comparing the
+// line's words with the command netstart makes of it (etc/netstart v1.229,
+// parse_hn_line).
+func (f *File) Divergences(ifname string) []Divergence {
+	cmds := f.Commands(ifname)
+	var out []Divergence
+	k := 0 // cmds[:k] come from the lines up to l
+	for i := range f.lines {
+		l := &f.lines[i]
+		for k < len(cmds) && cmds[k].Line <= l.num {
+			k++
+		}
+		var c *Command
+		if k > 0 && cmds[k-1].Line == l.num {
+			c = &cmds[k-1]
+		}
+		d := Divergence{Line: l.num}
+		if c != nil {
+			d.Netstart = c.Eval
+		}
+		w := l.words
+		switch span := bytes.Count(f.data[l.start:l.end], []byte{'\n'}); {
+		case !l.terminated:
+			if !isComment(w) {
+				d.Why = "no newline at the end: netstart never reads the last line"
+			}
+		case isComment(w):
+			if span > 1 {
+				d.Why = "a backslash ends this comment, so netstart skips the next line with it"
+			}
+		case strings.HasSuffix(l.text, "\r"):
+			d.Why = "ends in CR (CR LF line endings): netstart passes the CR on as part of the last word"
+		case w[0][0] == '!', w[0] == "dhcp":
+		case w[0] == "dest":
+			d.Why = destWhy(cmds[:k], w, ifname, &d)
+		case c == nil:
+		case c.Ifconfig == nil && strings.Contains(l.text, "$if"):
+			d.Why = "$if is replaced only in lines starting with !: here the shell expands it to nothing"
+		case c.Ifconfig == nil:
+			d.Why = "shell syntax ($ ` ; & | < > ( ) * ? [ { } ~ or an unclosed quote): netstart evals the line as root, so it is more than ifconfig's words"
+		case len(c.Ifconfig) == 0 || c.Ifconfig[0] != w[0]:
+			d.Why = "a quoted or escaped first word: netstart runs it, but gifctl reads keywords only as plain words"
+		case w[0] == "tunnel" && !slices.Equal(shellWords(l.text), args(w)):
+			d.Why = "quotes or backslashes in a tunnel line: netstart passes ifconfig other words than the line shows, and gifctl edits the words as they stand"
+		case w[0] == "inet6" && slices.ContainsFunc(prefixLens(c.Ifconfig), func(s string) bool { return !isPrefixLen(s) }):
+			d.Why = "netstart takes the word after the address for the prefix length, and ifconfig refuses the result: write `inet6 [alias] ADDR PREFIXLEN` and, on the next line, `dest PEER`"
+		}
+		if d.Why != "" {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// destWhy says why netstart does not add a dest line's address as the peer
+// of an inet or inet6 line, or "" when it does. before are the commands of
+// the lines before it; d.Netstart is set to what netstart runs instead.
+func destWhy(before []Command, w []string, ifname string, d *Divergence) string {
+	if len(w) != 2 {
+		return "netstart ignores a dest line unless exactly one word follows dest (a # comment counts)"
+	}
+	if len(before) == 0 {
+		return "netstart ignores a dest line that no command comes before"
+	}
+	prev := before[len(before)-1]
+	if a, _ := ifconfigArgs(prev, ifname); len(a) > 0 && (a[0] == "inet" || a[0] == "inet6") {
+		return ""
+	}
+	d.Netstart = prev.Eval
+	return fmt.Sprintf("netstart adds the address to the command of line %d, which is not an inet or inet6 line: dest must come right after the inet6 line", prev.Line)
+}
+
+// shellWords returns the words the shell makes of s, or nil.
+func shellWords(s string) []string {
+	a, _ := simpleArgs(s)
+	return a
+}
+
+// prefixLens returns the words that follow "prefixlen" in ifconfig arguments.
+func prefixLens(a []string) []string {
+	var n []string
+	for i := 0; i+1 < len(a); i++ {
+		if a[i] == "prefixlen" {
+			n = append(n, a[i+1])
+		}
+	}
+	return n
+}
