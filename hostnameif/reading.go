@@ -159,7 +159,10 @@ func isPrefixLen(s string) bool {
 func (f *File) DefaultRoute(ifname string) (gw netip.Addr, line int) {
 	for _, c := range f.Commands(ifname) {
 		a, ok := simpleArgs(c.Eval)
-		if !ok || len(a) == 0 || a[0] != "route" && a[0] != "/sbin/route" ||
+		if !ok {
+			a = splitIFS(c.Eval) // still a route, with words only the shell knows
+		}
+		if len(a) == 0 || a[0] != "route" && a[0] != "/sbin/route" ||
 			!slices.Contains(a, "add") || !slices.Contains(a, "-inet6") {
 			continue
 		}
@@ -194,7 +197,11 @@ func (d Divergence) String() string {
 // line's words with the command netstart makes of it (etc/netstart v1.229,
 // parse_hn_line).
 func (f *File) Divergences(ifname string) []Divergence {
-	cmds := f.Commands(ifname)
+	return f.divergences(f.Commands(ifname), ifname)
+}
+
+// divergences is Divergences for cmds, the file's Commands(ifname).
+func (f *File) divergences(cmds []Command, ifname string) []Divergence {
 	var out []Divergence
 	k := 0 // cmds[:k] come from the lines up to l
 	for i := range f.lines {
@@ -232,6 +239,8 @@ func (f *File) Divergences(ifname string) []Divergence {
 			d.Why = "shell syntax ($ ` ; & | < > ( ) * ? [ { } ~ or an unclosed quote): netstart evals the line as root, so it is more than ifconfig's words"
 		case len(c.Ifconfig) == 0 || c.Ifconfig[0] != w[0]:
 			d.Why = "a quoted or escaped first word: netstart runs it, but gifctl reads keywords only as plain words"
+		case w[0] == "tunnel" && bytes.ContainsAny(f.data[l.start:l.end], "\\\x00"):
+			d.Why = "a backslash or NUL byte in a tunnel line: netstart's read drops it (a backslash at the end of a line joins the next one to it), so the line is not the words it shows"
 		case w[0] == "tunnel" && !slices.Equal(shellWords(l.text), args(w)):
 			d.Why = "quotes or backslashes in a tunnel line: netstart passes ifconfig other words than the line shows, and gifctl edits the words as they stand"
 		case w[0] == "inet6" && slices.ContainsFunc(prefixLens(c.Ifconfig), func(s string) bool { return !isPrefixLen(s) }):

@@ -100,13 +100,7 @@ func TestSetTunnel(t *testing.T) {
 			want:     "up\ntunnel 198.51.100.7 216.66.80.26\n",
 			warnings: []string{"line 2 had no newline at the end, so netstart ignored it; added one"},
 		},
-		{
-			name:     "no final newline after a backslash",
-			in:       "tunnel 192.0.2.10 216.66.80.26\\",
-			dst:      none,
-			want:     "tunnel 198.51.100.7 216.66.80.26\\\n\n",
-			warnings: []string{"line 1 had no newline at the end, so netstart ignored it; added one"},
-		},
+
 		{
 			name: "quoted description and comment kept",
 			in:   "description \"HE  tunnel #1\"\ntunnel 192.0.2.10 216.66.80.26 # HE\n",
@@ -125,12 +119,7 @@ func TestSetTunnel(t *testing.T) {
 			dst:  remote,
 			want: "tunnel 198.51.100.7 216.66.84.46\n",
 		},
-		{
-			name: "escaped and continued source",
-			in:   "tunnel 192.0.\\\n2.10 216.66.80.26\nup\n",
-			dst:  none,
-			want: "tunnel 198.51.100.7 216.66.80.26\nup\n",
-		},
+
 		{
 			name: "NUL bytes elsewhere kept",
 			in:   "\x00# x\ntunnel 192.0.2.10 216.66.80.26\n\xff\n",

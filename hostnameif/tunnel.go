@@ -82,7 +82,7 @@ func (f *File) SetTunnel(ifname string, src, dst netip.Addr) (warnings []string,
 // editable refuses an edit of line target (an index of f.lines, -1 for an
 // insertion) that netstart would not carry out as gifctl means it.
 func (f *File) editable(cmds []Command, target int, ifname string, src, dst netip.Addr) error {
-	divs := f.Divergences(ifname)
+	divs := f.divergences(cmds, ifname)
 	at := func(n int) Divergence {
 		for _, d := range divs {
 			if d.Line == n {
@@ -182,7 +182,7 @@ func checkEdit(before []Command, nf *File, ifname string, src, dst netip.Addr) e
 		nf.bang(c) || changed > 1 || len(before)-s-p > 1 || changed == 1 && p != i {
 		return fmt.Errorf("line %d: after the edit netstart would run %q; left the file as it was", c.Line, c.Eval)
 	}
-	return diverges(nf.Divergences(ifname), c)
+	return diverges(nf.divergences(after, ifname), c)
 }
 
 // args returns a line's words up to a word starting with #: when netstart
