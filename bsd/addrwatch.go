@@ -1,0 +1,152 @@
+package bsd
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"golang.org/x/sys/unix"
+)
+
+// AddrWatch is a kernel socket that reports interface address and link
+// changes: OpenBSD's routing socket, Linux's netlink. It only says that
+// something changed; what changed is read afresh (IPv4Addrs,
+// TunnelEndpoints), so a notice lost or reordered costs nothing but time.
+type AddrWatch struct {
+	f      *os.File // non-blocking, so Close wakes a pending Next
+	format *noticeFormat
+	buf    []byte
+}
+
+// Next blocks until the kernel reports a change and says which, for the
+// log: "RTM_NEWADDR on interface 1". Notices lost to a full socket buffer
+// (ENOBUFS) and notices it cannot read are reported as a change too: the
+// caller reads the state again either way. An error means the socket is
+// unusable (closed).
+func (w *AddrWatch) Next() (string, error) {
+	for {
+		n, err := w.f.Read(w.buf)
+		if errors.Is(err, unix.ENOBUFS) {
+			return "notices lost (socket buffer full)", nil
+		}
+		if err != nil {
+			return "", fmt.Errorf("%s: %w", w.f.Name(), err)
+		}
+		woke, err := w.format.parse(w.buf[:n])
+		if err != nil {
+			return "unreadable notice: " + err.Error(), nil
+		}
+		if len(woke) > 0 {
+			return strings.Join(woke, ", "), nil
+		}
+	}
+}
+
+// Close closes the socket; a Next blocked on it returns an error.
+func (w *AddrWatch) Close() error { return w.f.Close() }
+
+// newAddrWatch wraps the socket fd, already non-blocking and subscribed,
+// named for errors ("routing socket").
+func newAddrWatch(fd int, name string, format *noticeFormat) *AddrWatch {
+	// 64 KiB holds any one notice: a datagram longer than the buffer
+	// would be cut short, and then fail the length check.
+	return &AddrWatch{f: os.NewFile(uintptr(fd), name), format: format, buf: make([]byte, 64<<10)}
+}
+
+// A noticeFormat says where a kernel's change notices keep their length,
+// version, type and interface index. One read returns whole notices, one
+// or several back to back, each starting with its length, which counts the
+// whole notice. Integers are in the host's byte order.
+type noticeFormat struct {
+	lenSize             int            // bytes of the length at offset 0
+	align               int            // notices start at multiples of this
+	versionOff, version int            // a version byte and its value; versionOff 0: none
+	typeOff, typeSize   int            // the notice type
+	indexOff, indexSize int            // the interface index
+	wake                map[int]string // the types that report a change, by name
+}
+
+// routeNotices is OpenBSD's routing socket (sys/net/route.h). The
+// four headers a watch asks for begin alike, which is all that is read:
+//
+//	u_short msglen;    // 0: whole message, header and sockaddrs
+//	u_char  version;   // 2: RTM_VERSION, 5
+//	u_char  type;      // 3: RTM_NEWADDR...
+//	u_short hdrlen;    // 4
+//	u_short index;     // 6: interface index (ifam_index, ifm_index, ifan_index)
+//
+// struct ifa_msghdr (RTM_NEWADDR, RTM_DELADDR) goes on with tableid, pads,
+// addrs, flags, metric: 24 bytes, then the sockaddrs; struct if_msghdr
+// (RTM_IFINFO) with struct if_data; struct if_announcemsghdr
+// (RTM_IFANNOUNCE) with what and the name. Messages are not padded: the
+// next starts at msglen.
+var routeNotices = &noticeFormat{
+	lenSize: 2, align: 1,
+	versionOff: 2, version: 5,
+	typeOff: 3, typeSize: 1,
+	indexOff: 6, indexSize: 2,
+	wake: map[int]string{
+		rtmNewAddr:    "RTM_NEWADDR",
+		rtmDelAddr:    "RTM_DELADDR",
+		rtmIfInfo:     "RTM_IFINFO",
+		rtmIfAnnounce: "RTM_IFANNOUNCE",
+		rtmDesync:     "RTM_DESYNC",
+	},
+}
+
+// OpenBSD's message types (sys/net/route.h). RTM_DESYNC is the
+// kernel's own notice that messages were dropped (socket buffer overflow).
+const (
+	rtmNewAddr    = 0xc
+	rtmDelAddr    = 0xd
+	rtmIfInfo     = 0xe
+	rtmIfAnnounce = 0xf
+	rtmDesync     = 0x10
+)
+
+// parse returns a description of each notice in b that reports a change.
+// Notices of other types or versions are skipped, as golang.org/x/net/route's
+// ParseRIB skips them; a length that does not fit is an error.
+func (f *noticeFormat) parse(b []byte) ([]string, error) {
+	var woke []string
+	for len(b) > 0 {
+		if len(b) < f.lenSize {
+			return woke, fmt.Errorf("%d bytes left, too few for a length", len(b))
+		}
+		n := int(uintAt(b, 0, f.lenSize))
+		if n < f.lenSize || n > len(b) {
+			return woke, fmt.Errorf("length %d with %d bytes left", n, len(b))
+		}
+		m := b[:n]
+		b = b[min(len(b), (n+f.align-1)/f.align*f.align):]
+		if f.versionOff > 0 && (n <= f.versionOff || int(m[f.versionOff]) != f.version) {
+			continue
+		}
+		if n < f.typeOff+f.typeSize {
+			return woke, fmt.Errorf("length %d, too short for a type", n)
+		}
+		name, ok := f.wake[int(uintAt(m, f.typeOff, f.typeSize))]
+		if !ok {
+			continue
+		}
+		if n < f.indexOff+f.indexSize {
+			return woke, fmt.Errorf("%s of %d bytes, too short for an interface index", name, n)
+		}
+		woke = append(woke, fmt.Sprintf("%s on interface %d", name, uintAt(m, f.indexOff, f.indexSize)))
+	}
+	return woke, nil
+}
+
+// uintAt reads the size-byte unsigned integer at b[off:] in host order.
+func uintAt(b []byte, off, size int) uint32 {
+	switch size {
+	case 1:
+		return uint32(b[off])
+	case 2:
+		return uint32(binary.NativeEndian.Uint16(b[off:]))
+	default:
+		return binary.NativeEndian.Uint32(b[off:])
+	}
+}

@@ -1,0 +1,51 @@
+package bsd
+
+import (
+	"fmt"
+
+	"golang.org/x/sys/unix"
+)
+
+// Compile-time checks that the portable message types in addrwatch.go are
+// x/sys/unix's for OpenBSD: each array length is non-negative only when
+// the two values are equal.
+var (
+	_ [rtmNewAddr - unix.RTM_NEWADDR]struct{}
+	_ [unix.RTM_NEWADDR - rtmNewAddr]struct{}
+	_ [rtmDelAddr - unix.RTM_DELADDR]struct{}
+	_ [unix.RTM_DELADDR - rtmDelAddr]struct{}
+	_ [rtmIfInfo - unix.RTM_IFINFO]struct{}
+	_ [unix.RTM_IFINFO - rtmIfInfo]struct{}
+	_ [rtmIfAnnounce - unix.RTM_IFANNOUNCE]struct{}
+	_ [unix.RTM_IFANNOUNCE - rtmIfAnnounce]struct{}
+	_ [rtmDesync - unix.RTM_DESYNC]struct{}
+	_ [unix.RTM_DESYNC - rtmDesync]struct{}
+)
+
+// routeMsgFilter is ROUTE_MSGFILTER, the socket option at level AF_ROUTE
+// that keeps only the message types whose bit ROUTE_FILTER(type), 1<<type,
+// is set in an unsigned int (sys/net/route.h; x/sys/unix lacks it).
+const routeMsgFilter = 1
+
+// OpenAddrWatch opens a routing socket (AF_ROUTE) that delivers address
+// additions and removals (RTM_NEWADDR, RTM_DELADDR), link changes
+// (RTM_IFINFO), interfaces coming and going (RTM_IFANNOUNCE) and the
+// kernel's note that messages were dropped (RTM_DESYNC), nothing else.
+//
+// Call it before Plan.Apply: pledge(2) refuses socket(AF_ROUTE) and any
+// setsockopt at level AF_ROUTE under every promise (kern_pledge.c 1.333,
+// pledge_socket and pledge_sockopt), while reading the open socket needs
+// only stdio. resolvd(8) opens and filters its routing socket the same way
+// before it pledges.
+func OpenAddrWatch() (*AddrWatch, error) {
+	fd, err := unix.Socket(unix.AF_ROUTE, unix.SOCK_RAW|unix.SOCK_CLOEXEC|unix.SOCK_NONBLOCK, unix.AF_UNSPEC)
+	if err != nil {
+		return nil, fmt.Errorf("routing socket: %w", err)
+	}
+	filter := 1<<rtmNewAddr | 1<<rtmDelAddr | 1<<rtmIfInfo | 1<<rtmIfAnnounce | 1<<rtmDesync
+	if err := unix.SetsockoptInt(fd, unix.AF_ROUTE, routeMsgFilter, filter); err != nil {
+		unix.Close(fd)
+		return nil, fmt.Errorf("routing socket: ROUTE_MSGFILTER: %w", err)
+	}
+	return newAddrWatch(fd, "routing socket", routeNotices), nil
+}

@@ -1,0 +1,171 @@
+package watch
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"os"
+	"slices"
+	"time"
+
+	"github.com/gifctl/gifctl/bsd"
+)
+
+// Tunnel is what the engine watches of one tunnel.
+type Tunnel struct {
+	Name   string // the gif interface, "gif0"
+	Egress string // the interface whose IPv4 address the source must be
+}
+
+// Source wakes the engine: bsd.AddrWatch. Next blocks until something
+// changed and says what, for the log; an error stops the engine.
+type Source interface {
+	Next() (string, error)
+}
+
+// Engine decides and runs restarts. Its functions are the outside world,
+// so tests can give their own.
+type Engine struct {
+	Addrs   func(ifname string) ([]netip.Addr, error)                 // IPv4 addresses: bsd.IPv4Addrs
+	Src     func(ctx context.Context, gif string) (netip.Addr, error) // the tunnel's source now
+	Restart func(ctx context.Context, gif string) error               // `gifctl restart IF`, killed when ctx ends
+	Reload  func() ([]Tunnel, error)                                  // the configuration again, on SIGHUP
+	Every   time.Duration                                             // the safety-net pass
+	After   func(time.Duration) <-chan time.Time                      // the clock: time.After
+	Log     *bsd.Logger
+}
+
+// wake is one result of Source.Next.
+type wake struct {
+	what string
+	err  error
+}
+
+// Run watches tunnels until ctx ends, then kills a running restart (the
+// child's whole process group) and returns nil; it returns an error only
+// when src fails. A value on hup reloads the tunnels with Reload, keeping
+// the old ones if that fails.
+func (e *Engine) Run(ctx context.Context, tunnels []Tunnel, src Source, hup <-chan os.Signal) error {
+	wakes := make(chan wake)
+	go func() {
+		for {
+			what, err := src.Next()
+			select {
+			case wakes <- wake{what, err}:
+			case <-ctx.Done():
+				return
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	tried := map[string]string{} // gif -> egress addresses it was last restarted for
+	var done chan struct{}       // open while a pass runs
+	due, safety := true, false   // a pass is due; it is the safety net's
+	timer := e.After(e.Every)
+	for {
+		if due && done == nil {
+			done = make(chan struct{})
+			go func(tunnels []Tunnel, safety bool) {
+				defer close(done)
+				e.pass(ctx, tunnels, safety, tried)
+			}(tunnels, safety)
+			due, safety = false, false
+		}
+		select {
+		case <-ctx.Done():
+			if done != nil {
+				<-done
+			}
+			return nil
+		case w := <-wakes:
+			if w.err != nil {
+				return w.err
+			}
+			e.Log.Debugf("woken: %s", w.what)
+			due = true
+		case <-timer:
+			timer = e.After(e.Every)
+			due, safety = true, true
+		case <-hup:
+			t, err := e.Reload()
+			if err != nil {
+				e.Log.Errorf("%v; keeping the configuration read before", err)
+				continue
+			}
+			e.Log.Infof("configuration reloaded")
+			tunnels, due = t, true
+		case <-done:
+			done = nil
+		}
+	}
+}
+
+// pass judges every tunnel and restarts those that need it, one at a time.
+// tried is owned by the pass running; passes never overlap.
+func (e *Engine) pass(ctx context.Context, tunnels []Tunnel, safety bool, tried map[string]string) {
+	for _, t := range tunnels {
+		if ctx.Err() != nil {
+			return
+		}
+		addrs, why, repair := e.judge(ctx, t)
+		switch {
+		case !repair && why == "":
+			delete(tried, t.Name)
+			e.Log.Debugf("%s: source is %s's address", t.Name, t.Egress)
+			continue
+		case !repair:
+			e.Log.Infof("%s: %s: no restart until %s has an IPv4 address", t.Name, why, t.Egress)
+			continue
+		case tried[t.Name] == addrs && !safety:
+			e.Log.Warnf("%s: %s, after a restart for the same addresses; next try at the check every %v", t.Name, why, e.Every)
+			continue
+		}
+		tried[t.Name] = addrs
+		e.Log.Infof("%s: %s: gifctl restart %s", t.Name, why, t.Name)
+		err := e.Restart(ctx, t.Name)
+		switch {
+		case ctx.Err() != nil:
+			e.Log.Infof("%s: restart stopped: %v", t.Name, ctx.Err())
+		case err != nil:
+			e.Log.Errorf("%s: restart failed: %v", t.Name, err)
+		default:
+			e.Log.Infof("%s: restart done", t.Name)
+		}
+	}
+}
+
+// RestartCommand returns an Engine.Restart that runs argv with the gif's
+// name appended, such as {"/usr/local/sbin/gifctl", "-f", CONF, "restart"},
+// through bsd.Run: in a process group of its own that is killed whole when
+// ctx ends, with an error that ends in the last line it printed. The child
+// has its own sandbox, lock and --timeout.
+func RestartCommand(argv ...string) func(ctx context.Context, gif string) error {
+	return func(ctx context.Context, gif string) error {
+		_, err := bsd.Run(ctx, append(slices.Clip(argv), gif))
+		return err
+	}
+}
+
+// judge reads t's state: the egress's IPv4 addresses (as text, for tried),
+// why the tunnel needs a restart or cannot have one, and whether it needs
+// one. A fine tunnel gives why "" and repair false.
+func (e *Engine) judge(ctx context.Context, t Tunnel) (addrs, why string, repair bool) {
+	list, err := e.Addrs(t.Egress)
+	if err == nil && len(list) == 0 {
+		err = fmt.Errorf("%s: %w", t.Egress, bsd.ErrNoIPv4)
+	}
+	if err != nil {
+		return "", err.Error(), false
+	}
+	addrs = fmt.Sprint(list)
+	src, err := e.Src(ctx, t.Name)
+	switch {
+	case err != nil:
+		return addrs, err.Error(), true
+	case slices.Contains(list, src):
+		return addrs, "", false
+	}
+	return addrs, fmt.Sprintf("tunnel source %s is not among %s's addresses %s", src, t.Egress, addrs), true
+}
