@@ -8,7 +8,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/gifctl/gifctl/internal/netnstest"
+	"github.com/gifctl/gifctl/internal/sim/netns"
 )
 
 // nlMsg is a netlink message as the kernel writes it (linux/netlink.h):
@@ -70,7 +70,7 @@ func TestNetlinkNoticesWake(t *testing.T) {
 // TestOpenAddrWatchSeesAddressChange opens the real netlink socket in a
 // fresh namespace and adds, then removes, an address there.
 func TestOpenAddrWatchSeesAddressChange(t *testing.T) {
-	ns := netnstest.New(t)
+	ns := netns.NewTestNS(t)
 	ns.IP("link", "add", "veth0", "type", "veth", "peer", "name", "veth1")
 	var w *AddrWatch
 	if err := ns.Do(func() (err error) { w, err = OpenAddrWatch(); return err }); err != nil {
