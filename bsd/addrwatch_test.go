@@ -31,11 +31,11 @@ func ifaMsg(typ byte, index uint16) []byte {
 	addrs = append(addrs, sin(192, 0, 2, 255)...)
 	h := make([]byte, 24)
 	binary.LittleEndian.PutUint16(h[0:], uint16(24+len(addrs))) // ifam_msglen
-	h[2] = 5                                                     // ifam_version, RTM_VERSION
-	h[3] = typ                                                   // ifam_type
-	binary.LittleEndian.PutUint16(h[4:], 24)                     // ifam_hdrlen
-	binary.LittleEndian.PutUint16(h[6:], index)                  // ifam_index
-	binary.LittleEndian.PutUint32(h[12:], 0x4|0x10|0x20|0x80)    // ifam_addrs
+	h[2] = 5                                                    // ifam_version, RTM_VERSION
+	h[3] = typ                                                  // ifam_type
+	binary.LittleEndian.PutUint16(h[4:], 24)                    // ifam_hdrlen
+	binary.LittleEndian.PutUint16(h[6:], index)                 // ifam_index
+	binary.LittleEndian.PutUint32(h[12:], 0x4|0x10|0x20|0x80)   // ifam_addrs
 	return append(h, addrs...)
 }
 
