@@ -88,10 +88,11 @@ func TestSetTunnel(t *testing.T) {
 			want: "tunnel 198.51.100.7 216.66.84.46\n# nothing yet",
 		},
 		{
-			name: "none: a comment continued by a backslash swallows the next line",
-			in:   "# a \\\nup\n",
-			dst:  remote,
-			want: "# a \\\nup\ntunnel 198.51.100.7 216.66.84.46\n",
+			name:     "none: a comment continued by a backslash swallows the next line",
+			in:       "# a \\\nup\n",
+			dst:      remote,
+			want:     "# a \\\nup\ntunnel 198.51.100.7 216.66.84.46\n",
+			warnings: []string{"line 1: a backslash ends this comment, so netstart skips the next line with it"},
 		},
 		{
 			name:     "no final newline: added",
@@ -133,11 +134,12 @@ func TestSetTunnel(t *testing.T) {
 			want: "!ifconfig $if tunnel 1.2.3.4 5.6.7.8\ntunnel 198.51.100.7 216.66.80.26\n",
 		},
 		{
-			name:     "a divergent tunnel line that netstart overrides",
-			in:       "tunnel 10.0.0.1 216.66.80.26; up\ntunnel 192.0.2.10 216.66.80.26\n",
-			dst:      none,
-			want:     "tunnel 10.0.0.1 216.66.80.26; up\ntunnel 198.51.100.7 216.66.80.26\n",
-			warnings: []string{"2 tunnel lines; changed the last (line 2)"},
+			name: "a divergent tunnel line that netstart overrides",
+			in:   "tunnel 10.0.0.1 216.66.80.26; up\ntunnel 192.0.2.10 216.66.80.26\n",
+			dst:  none,
+			want: "tunnel 10.0.0.1 216.66.80.26; up\ntunnel 198.51.100.7 216.66.80.26\n",
+			warnings: []string{"2 tunnel lines; changed the last (line 2)",
+				`line 1: shell syntax ($ ` + "`" + ` ; & | < > ( ) * ? [ { } ~ or an unclosed quote): netstart evals the line as root, so it is more than ifconfig's words; netstart runs "ifconfig gif0 tunnel 10.0.0.1 216.66.80.26; up"`},
 		},
 		{
 			name: "dest after inet6 only",

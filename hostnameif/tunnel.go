@@ -27,6 +27,8 @@ import (
 // netstart would run anything but the old commands with the tunnel set to
 // src and dst after the edit.
 //
+// The other lines netstart reads otherwise come back as warnings.
+//
 // src and dst must be IPv4 unicast addresses (gif(4) carries IPv6 in IPv4).
 // Warnings and errors are one line each, naming line numbers but not the
 // file: the caller prefixes its name. On error the File is unchanged.
@@ -74,6 +76,9 @@ func (f *File) SetTunnel(ifname string, src, dst netip.Addr) (warnings []string,
 	nf := Parse(data)
 	if err := checkEdit(cmds, nf, ifname, src, dst); err != nil {
 		return nil, err
+	}
+	for _, d := range nf.Divergences(ifname) { // the rest of the file, not edited
+		warnings = append(warnings, d.String())
 	}
 	*f = *nf
 	return warnings, nil

@@ -47,6 +47,14 @@ func TestHostnameLayouts(t *testing.T) {
 		})
 	}
 
+	// restart -n edits the tunnel line and warns of the line netstart
+	// reads otherwise, which it leaves alone.
+	w.write("etc/hostname.gif0", "tunnel 192.0.2.10 216.66.80.26\ninet6 alias 2001:db8:1::2 2001:db8:1::1 prefixlen 128\n", 0o640)
+	if r := w.gifctl(nil, "restart", "-n"); r.code != 0 || !strings.Contains(r.stdout, "+tunnel 198.51.100.7 216.66.80.26\n") ||
+		!strings.Contains(r.stderr, "hostname.gif0: line 2: netstart takes the word after the address for the prefix length") {
+		t.Errorf("restart -n with ifconfig's inet6 layout: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+
 	// restart -n and restart refuse to edit what netstart reads otherwise,
 	// naming the file, the line and what netstart runs.
 	for _, tt := range []struct{ name, file, stderr string }{

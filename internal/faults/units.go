@@ -25,6 +25,8 @@ var Units = []Unit{
 		"a configuration file others can read or write is refused, naming the fix; Secrets lists every secret"},
 	{"./hostnameif", "^(TestSetTunnel|TestSetTunnelErrors|TestRender|TestRenderErrors|TestParseBytesRoundTrip)$",
 		"only the tunnel line changes; a missing file is rendered from typed values only"},
+	{"./hostnameif", "^(TestLayouts|TestSetTunnelRefuses|TestDivergences)$",
+		"hostname.IF is read as netstart runs it; a line netstart reads otherwise is never edited, and the refusal names it"},
 	{"./bsd", "^(TestRunDeadlineKillsGroup|TestRunEscapedGrandchildHoldingPipe|TestRunEnvironmentIsFixed|TestRunOutputBounded|TestRunKilledBySignal)$",
 		"children: the whole process group is killed at the deadline, the environment is fixed, output is bounded"},
 	{"./bsd", "^TestLock",
