@@ -16,7 +16,7 @@ import (
 	"github.com/gifctl/gifctl/internal/broker/brokertest"
 	"github.com/gifctl/gifctl/internal/sim/ifstatedsim"
 	"github.com/gifctl/gifctl/internal/sim/netns"
-	"github.com/gifctl/gifctl/internal/standin"
+	"github.com/gifctl/gifctl/internal/sim/standin"
 )
 
 // The integration tests run the built binary, as ifstated would, inside a
@@ -78,7 +78,7 @@ func newWorld(t *testing.T, egress string) *world {
 			t.Fatal(err)
 		}
 	}
-	if err := standin.Write(w.dir); err != nil {
+	if err := standin.Write(w.dir, standin.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	w.write("etc/pf.conf", "pass\n", 0o600)

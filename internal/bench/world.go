@@ -10,7 +10,7 @@ import (
 
 	"github.com/gifctl/gifctl/internal/broker/brokertest"
 	"github.com/gifctl/gifctl/internal/sim/netns"
-	"github.com/gifctl/gifctl/internal/standin"
+	"github.com/gifctl/gifctl/internal/sim/standin"
 )
 
 // The World's targets. The router (where gifctl runs) reaches the ISP's
@@ -105,7 +105,7 @@ func (w *World) files() error {
 	}
 	// The ifconfig stand-in prints Inner6 --> Live6 as gif0's inner
 	// addresses (2001:db8:1::2 --> 2001:db8:1::1).
-	if err := standin.Write(w.Dir); err != nil {
+	if err := standin.Write(w.Dir, standin.Options{}); err != nil {
 		return err
 	}
 	if err := os.WriteFile(w.path("etc/pf.conf"), []byte("pass\n"), 0o600); err != nil {

@@ -13,6 +13,9 @@
 //     ifconfig and dhcpleased stand-ins that apply and print hostname.if
 //     files the OpenBSD way, and the tunnel broker (HE's update endpoint,
 //     which pings a new endpoint and then moves the PoP's end);
+//   - standin writes the netstart, ifconfig and pfctl scripts that gifctl
+//     runs in every test of its world; here they hand over to gifsim;
+//   - ifstatedsim reads and runs ifstated.conf as ifstated(8) does;
 //   - scenario drives the real gifctl binary under the ifstated.conf it
 //     generates, run by ifstatedsim.Machine, through the cases users meet
 //     (address change, lost lease, badauth, abuse, NAT, broken pf.conf),

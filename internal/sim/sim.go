@@ -35,6 +35,10 @@ func SelfProgram() (Program, error) {
 	return Program{Path: exe, Env: []string{gifsim.ExecEnv + "=1"}}, nil
 }
 
+// Command is the command line that runs gifsim, its environment included:
+// what a shell script puts before gifsim's arguments.
+func (p Program) Command() []string { return append(append([]string{"env"}, p.Env...), p.Path) }
+
 // Argv is the command line running gifsim with args.
 func (p Program) Argv(args ...string) []string { return append([]string{p.Path}, args...) }
 

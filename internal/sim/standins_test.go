@@ -9,6 +9,7 @@ import (
 
 	"github.com/gifctl/gifctl/bsd"
 	"github.com/gifctl/gifctl/internal/sim/netns"
+	"github.com/gifctl/gifctl/internal/sim/standin"
 	"github.com/gifctl/gifctl/internal/sim/ugif"
 	"github.com/google/go-cmp/cmp"
 )
@@ -23,7 +24,8 @@ func hostnameGif0(src string) string {
 }
 
 // TestStandInsDriveTheRouter configures the router only through the
-// netstart and ifconfig stand-in scripts, as gifctl would on OpenBSD:
+// netstart and ifconfig stand-ins (package standin, handing over to
+// gifsim), as gifctl would on OpenBSD:
 // netstart creates gif0 from hostname.gif0, ifconfig prints it in
 // OpenBSD's format (which the project's own parser reads back), and after
 // renumbering a rewritten hostname.gif0 moves the tunnel in place.
@@ -36,30 +38,30 @@ func TestStandInsDriveTheRouter(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	routerCtl, popCtl, etc, bin := filepath.Join(dir, "router"), filepath.Join(dir, "pop"), filepath.Join(dir, "etc"), filepath.Join(dir, "bin")
-	for _, d := range []string{routerCtl, popCtl, etc, bin} {
+	routerCtl, popCtl, etc := filepath.Join(dir, "router"), filepath.Join(dir, "pop"), filepath.Join(dir, "etc")
+	for _, d := range []string{routerCtl, popCtl, etc} {
 		if err := os.Mkdir(d, 0o700); err != nil {
 			t.Fatal(err)
 		}
 	}
-	si, err := WriteStandIns(bin, prog, routerCtl, etc)
-	if err != nil {
+	if err := standin.Write(dir, standin.Options{Gifsim: prog.Command(), Ctl: routerCtl}); err != nil {
 		t.Fatal(err)
 	}
+	netstart, ifconfig := filepath.Join(dir, "netstart"), filepath.Join(dir, "ifconfig")
 	if _, err := StartPoP(ctx, lab, prog, popCtl); err != nil {
 		t.Fatal(err)
 	}
 	hostname := filepath.Join(etc, "hostname.gif0")
 
 	// No file yet: netstart's message, status 0, nothing created.
-	out, err := lab.Router.Run(ctx, "sh", si.Netstart, "gif0")
+	out, err := lab.Router.Run(ctx, "sh", netstart, "gif0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if want := "netstart: " + hostname + ": No such file or directory.\n"; string(out) != want {
 		t.Errorf("netstart without a file said %q, want %q", out, want)
 	}
-	if out, err := lab.Router.Run(ctx, si.Ifconfig, "gif0"); err == nil || string(out) != "gif0: no such interface\n" {
+	if out, err := lab.Router.Run(ctx, ifconfig, "gif0"); err == nil || string(out) != "gif0: no such interface\n" {
 		t.Errorf("ifconfig gif0 before netstart: %q, %v; want \"gif0: no such interface\" and status 1", out, err)
 	}
 
@@ -67,10 +69,10 @@ func TestStandInsDriveTheRouter(t *testing.T) {
 	if err := os.WriteFile(hostname, []byte(hostnameGif0(oldSrc)), 0o640); err != nil {
 		t.Fatal(err)
 	}
-	if out, err := lab.Router.Run(ctx, "sh", si.Netstart, "gif0"); err != nil || len(out) > 0 {
+	if out, err := lab.Router.Run(ctx, "sh", netstart, "gif0"); err != nil || len(out) > 0 {
 		t.Fatalf("netstart gif0: %q, %v", out, err)
 	}
-	out, err = lab.Router.Run(ctx, si.Ifconfig, "gif0")
+	out, err = lab.Router.Run(ctx, ifconfig, "gif0")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +88,7 @@ func TestStandInsDriveTheRouter(t *testing.T) {
 	if err != nil || src.String() != oldSrc || dst != netns.PoPPrefix.Addr() {
 		t.Errorf("bsd.ParseIfconfigTunnel = %v, %v, %v", src, dst, err)
 	}
-	out, err = lab.Router.Run(ctx, si.Ifconfig, netns.RouterIf)
+	out, err = lab.Router.Run(ctx, ifconfig, netns.RouterIf)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,14 +111,14 @@ func TestStandInsDriveTheRouter(t *testing.T) {
 	if err := os.WriteFile(hostname, []byte(hostnameGif0(newSrc)), 0o640); err != nil {
 		t.Fatal(err)
 	}
-	if out, err := lab.Router.Run(ctx, "sh", si.Netstart, "gif0"); err != nil || len(out) > 0 {
+	if out, err := lab.Router.Run(ctx, "sh", netstart, "gif0"); err != nil || len(out) > 0 {
 		t.Fatalf("netstart gif0 again: %q, %v", out, err)
 	}
 	popIfconfig := prog.Argv("ifconfig", "-ctl", popCtl, "gif0", "tunnel", netns.PoPPrefix.Addr().String(), newSrc)
 	if out, err := lab.PoP.Run(ctx, append([]string{"env"}, append(prog.Env, popIfconfig...)...)...); err != nil || len(out) > 0 {
 		t.Fatalf("PoP ifconfig gif0 tunnel: %q, %v", out, err)
 	}
-	out, err = lab.Router.Run(ctx, si.Ifconfig, "gif0")
+	out, err = lab.Router.Run(ctx, ifconfig, "gif0")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,12 +4,13 @@
 // and between them gifctl driven the way ifstated(8) drives it.
 //
 // A World is one such setup. It builds on package sim and its parts: the
-// userspace gif, the netstart/ifconfig/dhcpleased stand-ins and the
-// simulated broker (gifsim), and a pfctl stand-in script. The router runs
-// the real gifctl binary with a gifctl.conf whose set options point at the
+// userspace gif, the dhcpleased stand-in and the simulated broker
+// (gifsim), and the netstart, ifconfig and pfctl stand-ins of package
+// standin, which hand netstart and ifconfig to gifsim. The router runs the
+// real gifctl binary with a gifctl.conf whose set options point at the
 // stand-ins. The ifstated.conf that gifctl generates for that configuration
-// (ifstated.Render) is parsed (ifstatedsim.Parse) and run by ifstatedsim.Machine,
-// ifstated's own rules in Go, with every test and action executed for real
+// (ifstated.Render) is parsed (ifstatedsim.Parse) and run by
+// ifstatedsim.Machine, ifstated's own rules in Go, with every test and action executed for real
 // as `/bin/sh -c CMD` inside the router's namespace (World.Shell): no
 // hand-written loop decides when gifctl runs.
 //

@@ -22,6 +22,7 @@ import (
 	"github.com/gifctl/gifctl/internal/sim/gifsim"
 	"github.com/gifctl/gifctl/internal/sim/ifstatedsim"
 	"github.com/gifctl/gifctl/internal/sim/netns"
+	"github.com/gifctl/gifctl/internal/sim/standin"
 )
 
 // The broker account the router's gifctl.conf uses.
@@ -110,20 +111,18 @@ func (w *World) path(name string) string { return filepath.Join(w.Dir, name) }
 // files writes what an OpenBSD router would have in /etc, the stand-ins
 // for its tools, and gifctl.conf.
 func (w *World) files(ctx context.Context) error {
-	for _, d := range []string{"etc", "state", "bin", "ctl/router", "ctl/pop"} {
+	for _, d := range []string{"etc", "state", "ctl/router", "ctl/pop"} {
 		if err := os.MkdirAll(w.path(d), 0o700); err != nil {
 			return err
 		}
 	}
-	if _, err := sim.WriteStandIns(w.path("bin"), w.opts.Program, w.RouterCtl, w.path("etc")); err != nil {
+	if err := standin.Write(w.Dir, standin.Options{Gifsim: w.opts.Program.Command(), Ctl: w.RouterCtl}); err != nil {
 		return err
 	}
-	pfctl := strings.ReplaceAll(pfctlScript, "DIR", w.Dir)
 	files := []struct {
 		name, text string
 		mode       os.FileMode
 	}{
-		{"bin/pfctl", pfctl, 0o755},
 		{"etc/pf.conf", "pass\n", 0o600},
 		// The egress gets its address from the ISP by DHCP.
 		{"etc/hostname.em0", "dhcp\n", 0o640},
@@ -140,32 +139,14 @@ func (w *World) files(ctx context.Context) error {
 	return nil
 }
 
-// pfctlScript is pfctl(8) as far as gifctl can tell: `-n -f FILE` parses,
-// `-f FILE` loads (a copy in DIR/pf.loaded); a file saying BROKEN has a
-// syntax error. Every call goes to DIR/pfctl.calls.
-const pfctlScript = `#!/bin/sh
-# pfctl(8) stand-in for the simulation.
-echo "pfctl $*" >> DIR/pfctl.calls
-eval f=\${$#}
-if grep -q BROKEN "$f"; then
-	echo "$f:2: syntax error" >&2
-	exit 1
-fi
-case " $* " in
-*" -n "*) ;;
-*) cp "$f" DIR/pf.loaded ;;
-esac
-exit 0
-`
-
 func (w *World) gifctlConf() string {
 	pop := netns.PoPPrefix.Addr()
 	return fmt.Sprintf(`# gifctl.conf for the simulated router: OpenBSD's tools are stand-ins.
 set hostname-dir "%[1]s/etc"
 set state-dir "%[1]s/state"
-set netstart "%[1]s/bin/netstart"
-set ifconfig "%[1]s/bin/ifconfig"
-set pfctl "%[1]s/bin/pfctl"
+set netstart "%[1]s/netstart"
+set ifconfig "%[1]s/ifconfig"
+set pfctl "%[1]s/pfctl"
 set pf-conf "%[1]s/etc/pf.conf"
 set ca-file "%[1]s/ca.pem"
 

@@ -18,7 +18,7 @@ func run(t *testing.T, dir string, argv ...string) (string, error) {
 
 func TestScripts(t *testing.T) {
 	dir := t.TempDir()
-	if err := Write(dir); err != nil {
+	if err := Write(dir, Options{}); err != nil {
 		t.Fatal(err)
 	}
 	os.Mkdir(filepath.Join(dir, "etc"), 0o755)
