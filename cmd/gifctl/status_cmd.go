@@ -15,9 +15,10 @@ import (
 	"github.com/gifctl/gifctl/internal/config"
 )
 
-// StatusCmd is `gifctl status [--json] [IF]`.
+// StatusCmd is `gifctl status [--json | --prom] [IF]`.
 type StatusCmd struct {
-	JSON   bool   `name:"json" help:"Print JSON, for scripts and monitoring."`
+	JSON   bool   `name:"json" xor:"format" help:"Print JSON, for scripts and monitoring."`
+	Prom   bool   `name:"prom" xor:"format" help:"Print Prometheus metrics, for node_exporter's textfile collector."`
 	Tunnel string `arg:"" optional:"" name:"IF" help:"Show only this tunnel."`
 
 	tunnels []*config.Tunnel
@@ -33,7 +34,8 @@ since when. Nothing secret is shown.
 
 Examples:
   gifctl status
-  gifctl status --json gif0`
+  gifctl status --json gif0
+  gifctl status --prom`
 }
 
 // tunnelStatus is one tunnel in status's output; the JSON names are an API.
@@ -56,6 +58,7 @@ type tunnelStatus struct {
 type brokerState struct {
 	Address      netip.Addr `json:"address,omitzero"`
 	Answer       string     `json:"answer,omitempty"`
+	Code         string     `json:"code,omitempty"`
 	When         time.Time  `json:"when,omitzero"`
 	Accepted     time.Time  `json:"accepted,omitzero"`
 	BackoffUntil time.Time  `json:"backoff_until,omitzero"`
@@ -117,7 +120,7 @@ func (s *StatusCmd) work(ctx context.Context, a *app) error {
 			continue
 		}
 		report.Tunnels[i].Broker = &brokerState{
-			Address: st.Address, Answer: st.Answer, When: st.When, Accepted: st.Accepted, BackoffUntil: st.BackoffUntil,
+			Address: st.Address, Answer: st.Answer, Code: st.Code, When: st.When, Accepted: st.Accepted, BackoffUntil: st.BackoffUntil,
 		}
 	}
 	checks, err := checklog.Load(a.conf.StateDir)
@@ -127,6 +130,9 @@ func (s *StatusCmd) work(ctx context.Context, a *app) error {
 	report.Checks = checks
 	if report.Checks == nil {
 		report.Checks = []checklog.Result{}
+	}
+	if s.Prom {
+		return writeProm(a.stdout, *report)
 	}
 	if s.JSON {
 		enc := json.NewEncoder(a.stdout)

@@ -294,6 +294,8 @@ func TestManPageExamples(t *testing.T) {
 			s.pfconf = []byte(d)
 		case strings.HasPrefix(d, "# "):
 			typed = append(typed, strings.Split(d, "\n")...)
+		case strings.HasPrefix(d, "* * * * * "): // a crontab(5) line: its command, as typed
+			typed = append(typed, "# "+strings.TrimPrefix(d, "* * * * * "))
 		default:
 			t.Errorf("gifctl.8: an example of an unknown kind:\n%s", d)
 		}
