@@ -25,7 +25,9 @@ func (u *UpdateCmd) Help() string {
 	return `Tell the tunnel's broker the egress interface's IPv4 address, over HTTPS,
 with the user name and key from update-url. The broker is asked only when
 the address differs from the one it last accepted, and not while a back-off
-after "abuse" or repeated failures lasts; gifctl says until when.
+after "abuse" or repeated failures lasts; gifctl says until when. A back-off
+after an answer meaning wrong settings (badauth, nohost, ...) ends when the
+update-url changes.
 
 Examples:
   gifctl update gif0

@@ -1,8 +1,11 @@
 package broker
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"net/netip"
+	"net/url"
 	"time"
 )
 
@@ -42,16 +45,11 @@ func Decide(s State, addr netip.Addr, now time.Time, force bool) (send bool, why
 		return false, "no address to send"
 	}
 	if now.Before(s.BackoffUntil) {
-		msg := s.backoff(now).Error()
-		switch {
-		case s.Code == "abuse" && force:
-			return false, msg + "; --force does not override it: the broker refuses updates while it blocks the tunnel"
-		case s.Code == "abuse":
-			return false, msg
-		case !force:
-			return false, msg + "; --force overrides it"
+		e := s.backoff(now)
+		if force && s.Code != "abuse" {
+			return true, "forced, despite " + e.held()
 		}
-		return true, "forced, despite " + msg
+		return false, e.Error()
 	}
 	switch {
 	case addr == s.Address && force:
@@ -123,14 +121,29 @@ func grow(base time.Duration, n int, max time.Duration) time.Duration {
 
 // BackoffError says that no update was sent because of an earlier failure.
 type BackoffError struct {
-	Until time.Time
+	Tunnel string
+	Until  time.Time
 	// After is the answer that caused it, or "" after errors without one.
 	After    string
 	Failures int
-	loc      *time.Location
+	// Code is the code of that answer: it decides what ends the back-off.
+	Code string
+	loc  *time.Location
 }
 
+// Error says until when, and how the admin can end it, where they can.
 func (e *BackoffError) Error() string {
+	switch {
+	case e.Code == "abuse":
+		return e.held() + "; gifctl update --force cannot override it: the broker refuses updates while it blocks the tunnel"
+	case wrongSettings[e.Code]:
+		return e.held() + "; correct the update-url (a changed one ends the back-off) or override it with gifctl update --force " + e.Tunnel
+	}
+	return e.held() + "; gifctl update --force " + e.Tunnel + " overrides it"
+}
+
+// held is the back-off without the way out.
+func (e *BackoffError) held() string {
 	until := e.Until
 	if e.loc != nil {
 		until = until.In(e.loc)
@@ -143,9 +156,30 @@ func (e *BackoffError) Error() string {
 
 // backoff describes s's back-off in now's time zone.
 func (s State) backoff(now time.Time) *BackoffError {
-	e := &BackoffError{Until: s.BackoffUntil, Failures: s.Failures, loc: now.Location()}
+	e := &BackoffError{Tunnel: s.Tunnel, Until: s.BackoffUntil, Failures: s.Failures, Code: s.Code, loc: now.Location()}
 	if s.Code != "" {
 		e.After = s.Answer
 	}
 	return e
+}
+
+// URLHash stands for an update URL in the state file, which must not hold
+// the URL: it carries the key. It only has to show that the URL changed;
+// whoever can read the state directory can read gifctl.conf too.
+func URLHash(u *url.URL) string {
+	sum := sha256.Sum256([]byte("gifctl update-url\n" + u.String()))
+	return hex.EncodeToString(sum[:16])
+}
+
+// settingsChanged ends a back-off after an answer that means wrong settings
+// once the update URL differs from the one that got that answer: the admin
+// has corrected the key or the tunnel id, and the correction is tried at
+// once. It says so, or returns "" when nothing changed.
+func (s *State) settingsChanged(urlHash string) string {
+	if !wrongSettings[s.Code] || s.BackoffUntil.IsZero() || s.URLHash == "" || s.URLHash == urlHash {
+		return ""
+	}
+	s.BackoffUntil = time.Time{}
+	s.Failures = 0
+	return fmt.Sprintf("the update-url changed since the broker answered %s: back-off ended", quote(s.Answer))
 }

@@ -20,9 +20,9 @@ type result struct {
 	Why  string
 	// Answer is the broker's answer when Sent.
 	Answer Answer
-	// Note is something to log besides the answer, such as
+	// Notes are what to log besides the answer, such as
 	// "myip left out: 10.0.0.2 is a private address".
-	Note string
+	Notes []string
 	// State is the tunnel's state as saved.
 	State State
 }
@@ -54,7 +54,11 @@ func (u *Updater) Pending(addr netip.Addr) (send bool, why string, err error) {
 	if err != nil {
 		return false, "", err
 	}
+	changed := s.settingsChanged(URLHash(u.URL))
 	send, why = Decide(s, addr, u.Now(), u.Force)
+	if changed != "" {
+		why = changed + "; " + why
+	}
 	return send, why, nil
 }
 
@@ -63,8 +67,8 @@ func (u *Updater) Pending(addr netip.Addr) (send bool, why string, err error) {
 // lock; gifctl holds one for the whole command.
 func (u *Updater) Update(ctx context.Context, addr netip.Addr) error {
 	r, err := u.run(ctx, addr)
-	if r.Note != "" {
-		u.Log.Infof("%s: %s", u.Tunnel, r.Note)
+	for _, n := range r.Notes {
+		u.Log.Infof("%s: %s", u.Tunnel, n)
 	}
 	switch {
 	case err != nil:
@@ -90,10 +94,20 @@ func (u *Updater) run(ctx context.Context, addr netip.Addr) (result, error) {
 	if err != nil {
 		return result{}, err
 	}
+	hash := URLHash(u.URL)
+	r := result{}
+	if n := s.settingsChanged(hash); n != "" {
+		r.Notes = append(r.Notes, n)
+	}
 	t := u.Now()
 	send, why := Decide(s, addr, t, u.Force)
-	r := result{Why: why, State: s}
+	r.Why, r.State = why, s
 	if !send {
+		if len(r.Notes) > 0 { // the back-off ended: say so once
+			if err := s.Save(u.StateDir); err != nil {
+				return r, err
+			}
+		}
 		switch {
 		case !addr.IsValid():
 			return r, fmt.Errorf("%s: no address to send to the broker", u.Tunnel)
@@ -105,10 +119,11 @@ func (u *Updater) run(ctx context.Context, addr netip.Addr) (result, error) {
 	a, uerr := u.Client.Update(ctx, u.URL, addr)
 	r.Sent, r.Answer = true, a
 	if addr.IsValid() && !a.MyIP.IsValid() {
-		r.Note = fmt.Sprintf("myip left out: %s is %s; the broker takes the request's source address", addr, notPublicWhy(addr))
+		r.Notes = append(r.Notes, fmt.Sprintf("myip left out: %s is %s; the broker takes the request's source address", addr, notPublicWhy(addr)))
 	}
 	t = u.Now()
 	s.Record(a, uerr, addr, t)
+	s.URLHash = hash
 	r.State = s
 	if uerr != nil && t.Before(s.BackoffUntil) {
 		uerr = fmt.Errorf("%w; %v", uerr, s.backoff(t))

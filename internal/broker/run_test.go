@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -28,7 +29,7 @@ func TestRun(t *testing.T) {
 
 	// First run: sent and accepted.
 	r, err := send(a1, false)
-	if err != nil || !r.Sent || r.Answer.Code != "good" || r.State.Address != a1 || r.Note != "" {
+	if err != nil || !r.Sent || r.Answer.Code != "good" || r.State.Address != a1 || len(r.Notes) != 0 {
 		t.Fatalf("first run: %+v, %v", r, err)
 	}
 	// Same address: nothing sent, however often.
@@ -60,7 +61,7 @@ func TestRun(t *testing.T) {
 	tb.Force(200, "abuse")
 	tb.Sleep(time.Minute)
 	r, err = send(a1, false)
-	want := `broker answered "abuse": blocked for sending too many updates; backing off until 2026-11-23 21:18:05 after "abuse"`
+	want := `broker answered "abuse": blocked for sending too many updates; backing off until 2026-11-23 21:18:05 after "abuse"; gifctl update --force cannot override it: the broker refuses updates while it blocks the tunnel`
 	if err == nil || err.Error() != want {
 		t.Fatalf("abuse: %v\nwant %s", err, want)
 	}
@@ -71,7 +72,7 @@ func TestRun(t *testing.T) {
 	if !errors.As(err, &backoff) || r.Sent || requests() != n {
 		t.Fatalf("forced during abuse back-off: %+v, %v", r, err)
 	}
-	if !strings.Contains(r.Why, "--force does not override it") {
+	if !strings.Contains(r.Why, "--force cannot override it") {
 		t.Errorf("why: %s", r.Why)
 	}
 	// After it, the update goes out.
@@ -100,8 +101,8 @@ func TestRunPrivateAddress(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantNote := "myip left out: 192.168.1.2 is a private address; the broker takes the request's source address"
-	if r.Note != wantNote {
-		t.Errorf("note %q\nwant %q", r.Note, wantNote)
+	if !slices.Equal(r.Notes, []string{wantNote}) {
+		t.Errorf("notes %q\nwant %q", r.Notes, wantNote)
 	}
 	// The broker has the (NAT's) source address; the state remembers both,
 	// and the local one keeps the next run from sending again.
@@ -129,7 +130,7 @@ func TestRunFailures(t *testing.T) {
 	if _, err := run(); err == nil || strings.Contains(err.Error(), "backing off") {
 		t.Fatalf("first 911: %v", err)
 	}
-	if _, err := run(); err == nil || !strings.HasSuffix(err.Error(), `backing off until 2026-11-23 21:10:00 after "911"`) {
+	if _, err := run(); err == nil || !strings.HasSuffix(err.Error(), `backing off until 2026-11-23 21:10:00 after "911"; gifctl update --force gif0 overrides it`) {
 		t.Fatalf("second 911: %v", err)
 	}
 	if r, err := run(); err == nil || r.Sent {
@@ -145,5 +146,45 @@ func TestRunFailures(t *testing.T) {
 	os.Remove(path)
 	if _, err := tb.updater(dir, true).run(context.Background(), netip.Addr{}); err == nil {
 		t.Errorf("no address: no error")
+	}
+}
+
+// TestRunWrongKeyCorrected: a wrong key backs off, and correcting the
+// update URL ends the back-off at once; the state file never holds the URL.
+func TestRunWrongKeyCorrected(t *testing.T) {
+	tb := startBroker(t, brokertest.Options{})
+	dir := t.TempDir()
+	addr := netip.MustParseAddr("198.51.100.7")
+	wrong := tb.updater(dir, false)
+	wrong.URL = tb.srv.URL(testUser, "wrongkey", testTunnel)
+
+	_, err := wrong.run(context.Background(), addr)
+	if err == nil || !strings.Contains(err.Error(), `after "badauth"; correct the update-url (a changed one ends the back-off) or override it with gifctl update --force gif0`) {
+		t.Fatalf("wrong key: %v", err)
+	}
+	n := len(tb.Requests())
+	tb.Sleep(time.Minute)
+	if r, err := wrong.run(context.Background(), addr); err == nil || r.Sent || len(tb.Requests()) != n {
+		t.Fatalf("same wrong key during the back-off: %+v, %v", r, err)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "gif0.broker.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(data), "wrongkey") || !strings.Contains(string(data), URLHash(wrong.URL)) {
+		t.Errorf("state file:\n%s", data)
+	}
+
+	// The admin pastes the right URL: sent at once, and said why.
+	right := tb.updater(dir, false)
+	if send, why, err := right.Pending(addr); err != nil || !send || !strings.HasPrefix(why, `the update-url changed since the broker answered "badauth"`) {
+		t.Errorf("Pending with the corrected URL: %v %q %v", send, why, err)
+	}
+	r, err := right.run(context.Background(), addr)
+	if err != nil || !r.Sent || r.Answer.Code != "good" {
+		t.Fatalf("corrected key: %+v, %v", r, err)
+	}
+	if want := `the update-url changed since the broker answered "badauth": back-off ended`; !slices.Contains(r.Notes, want) {
+		t.Errorf("notes %q, want %q", r.Notes, want)
 	}
 }
