@@ -1,6 +1,9 @@
 package config
 
-import "time"
+import (
+	"net/netip"
+	"time"
+)
 
 // The check and tunnel blocks.
 
@@ -165,7 +168,9 @@ func (p *parser) tunnelStatement(t *Tunnel, k token, vs []token) error {
 	return p.at(k.line, err)
 }
 
-// inet6 is "inet6 ADDR peer ADDR".
+// inet6 is "inet6 ADDR peer ADDR". Either address may carry the prefix
+// length of the tunnel's network, as Hurricane Electric's tunnel page shows
+// them ("2001:db8:1::2/64"): the two must then lie in that network.
 func (p *parser) inet6(t *Tunnel, k token, vs []token) error {
 	if len(vs) != 3 || vs[1].text != "peer" || vs[1].kind != tokWord {
 		for _, v := range vs {
@@ -175,17 +180,22 @@ func (p *parser) inet6(t *Tunnel, k token, vs []token) error {
 		}
 		return p.errorf(k.line, `inet6: want "inet6 ADDRESS peer ADDRESS"`)
 	}
-	a, err := parseAddr("inet6", vs[0].text, false)
+	a, alen, err := parseInner("inet6", vs[0].text)
 	if err != nil {
 		return p.at(k.line, err)
 	}
-	peer, err := parseAddr("peer", vs[2].text, false)
+	peer, plen, err := parseInner("peer", vs[2].text)
 	if err != nil {
 		return p.at(k.line, err)
 	}
 	if a == peer {
 		return p.errorf(k.line, "inet6: address and peer are both %s", a)
 	}
-	t.Inet6, t.Peer = a, peer
+	for _, n := range []int{alen, plen} {
+		if net := netip.PrefixFrom(a, n).Masked(); n > 0 && !net.Contains(peer) {
+			return p.errorf(k.line, "inet6: %s and peer %s are not both in %s; copy both from the tunnel's page", a, peer, net)
+		}
+	}
+	t.Inet6, t.Peer, t.Inet6Len = a, peer, max(alen, plen)
 	return nil
 }

@@ -44,7 +44,11 @@ func format(c *Config) string {
 			fmt.Fprintf(&b, "\tremote %s\n", t.Remote)
 		}
 		if t.Inet6.IsValid() {
-			fmt.Fprintf(&b, "\tinet6 %s peer %s\n", t.Inet6, t.Peer)
+			if t.Inet6Len != 0 {
+				fmt.Fprintf(&b, "\tinet6 %s/%d peer %s\n", t.Inet6, t.Inet6Len, t.Peer)
+			} else {
+				fmt.Fprintf(&b, "\tinet6 %s peer %s\n", t.Inet6, t.Peer)
+			}
 		}
 		if t.MTU != 0 {
 			fmt.Fprintf(&b, "\tmtu %d\n", t.MTU)

@@ -145,6 +145,12 @@ func TestParse(t *testing.T) {
 		{"inet6 peer", "tunnel gif0 { egress em0; inet6 2001:db8:1::2 peer 2001:db8:1::1 }", defaults(gif0(func(t *Tunnel) {
 			t.Inet6, t.Peer = addr("2001:db8:1::2"), addr("2001:db8:1::1")
 		}))},
+		{"inet6 as HE shows it", "tunnel gif0 { egress em0; inet6 2001:db8:1::2/64 peer 2001:db8:1::1/64 }", defaults(gif0(func(t *Tunnel) {
+			t.Inet6, t.Peer, t.Inet6Len = addr("2001:db8:1::2"), addr("2001:db8:1::1"), 64
+		}))},
+		{"peer with length", "tunnel gif0 { egress em0; inet6 2001:db8:1::2 peer 2001:db8:1::1/64 }", defaults(gif0(func(t *Tunnel) {
+			t.Inet6, t.Peer, t.Inet6Len = addr("2001:db8:1::2"), addr("2001:db8:1::1"), 64
+		}))},
 		{"inet6 uncompressed", "tunnel gif0 { egress em0; inet6 2001:0db8:0001:0000:0000:0000:0000:0002 peer 2001:DB8:1::1 }", defaults(gif0(func(t *Tunnel) {
 			t.Inet6, t.Peer = addr("2001:db8:1::2"), addr("2001:db8:1::1")
 		}))},

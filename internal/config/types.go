@@ -54,6 +54,10 @@ type Tunnel struct {
 	Inet6  netip.Addr // inner address; invalid when not set
 	Peer   netip.Addr // inner peer; invalid when not set
 	MTU    int        // 0 when not set
+	// Inet6Len is the prefix length written after inet6 or peer, as the
+	// broker's page shows it; 0 when none. A gif tunnel is point to point:
+	// hostname.IF gets prefixlen 128 and dest whatever it is.
+	Inet6Len int
 
 	// UpdateURL is the broker's update URL, credentials included in
 	// User. It is a secret: print it only through broker.Redact.

@@ -128,6 +128,17 @@ func parseAddr(kw, s string, want4 bool) (netip.Addr, error) {
 	return a, nil
 }
 
+// parseInner reads an inner address, with or without "/LENGTH".
+func parseInner(kw, s string) (netip.Addr, int, error) {
+	addr, length, hasLen := strings.Cut(s, "/")
+	a, err := parseAddr(kw, addr, false)
+	if err != nil || !hasLen {
+		return a, 0, err
+	}
+	n, err := parseInt(kw+" prefix length", length, 1, 128, "")
+	return a, n, err
+}
+
 // parseInt checks a decimal number in [min, max]: digits only, no sign.
 func parseInt(kw, s string, min, max int, unit string) (int, error) {
 	if err := checkSafe(kw, s); err != nil {

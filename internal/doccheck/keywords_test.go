@@ -48,7 +48,7 @@ func TestConfPageGrammar(t *testing.T) {
 	}
 	var got []string
 	for _, m := range quoted.FindAllStringSubmatch(ds[0], -1) {
-		if w := m[1]; w != "{" && w != "}" && !slices.Contains(got, w) {
+		if w := m[1]; w != "{" && w != "}" && w != "/" && !slices.Contains(got, w) {
 			got = append(got, w)
 		}
 	}
