@@ -26,7 +26,7 @@ Examples:
 type CLI struct {
 	Config   string           `short:"c" default:"/etc/gifctl.conf" placeholder:"FILE" help:"Read the configuration from FILE."`
 	Verbose  bool             `short:"v" help:"Say more: why a check is false, each step of a restart."`
-	NoAction bool             `short:"n" name:"noaction" help:"Change nothing. Alone, check the configuration and print \"configuration OK\"; with restart, print the diff of hostname.IF and the commands it would run; with update and heartbeat, print what would be sent; checks answer without recording their result."`
+	NoAction bool             `short:"n" name:"noaction" help:"Change nothing. Alone, check the configuration, warn of what would keep it from working here, and print \"configuration OK\"; with restart, print the diff of hostname.IF and the commands it would run; with update and heartbeat, print what would be sent; checks answer without recording their result."`
 	Version  kong.VersionFlag `help:"Print the version and exit."`
 
 	Check     CheckCmd     `cmd:"" help:"Test the tunnel or the connectivity; the exit status is the answer."`
@@ -45,7 +45,18 @@ type ConfigTestCmd struct{}
 
 func (c *ConfigTestCmd) needs() needs { return needs{config: true, plan: "configtest"} }
 
-func (c *ConfigTestCmd) prepare(context.Context, *app) error { return nil }
+// prepare looks for what would keep the configuration from working here
+// (preflight): before the sandbox, which lets -n read nothing.
+func (c *ConfigTestCmd) prepare(_ context.Context, a *app) error {
+	warn, notes := preflight(a.conf)
+	for _, n := range notes {
+		a.log.Infof("%s", n)
+	}
+	for _, w := range warn {
+		a.log.Warnf("warning: %s", w)
+	}
+	return nil
+}
 
 func (c *ConfigTestCmd) work(ctx context.Context, a *app) error {
 	fmt.Fprintln(a.stdout, "configuration OK")

@@ -1,0 +1,58 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/netip"
+	"os"
+	"strings"
+
+	"github.com/gifctl/gifctl/bsd"
+	"github.com/gifctl/gifctl/hostnameif"
+	"github.com/gifctl/gifctl/internal/config"
+)
+
+// preflight is what gifctl -n says beyond syntax: what would keep a
+// configuration that parses from working on this router. Each finding is
+// a warning; the configuration is still OK. Notes say how gifctl reads a
+// value written another way than it prints it.
+func preflight(c *config.Config) (warn, notes []string) {
+	needCA := false
+	for _, t := range c.Tunnels {
+		if n, ok := strings.CutPrefix(t.Name, "gif"); !ok || n == "" || strings.Trim(n, "0123456789") != "" {
+			warn = append(warn, fmt.Sprintf("tunnel %s: not a gif(4) interface; gifctl keeps gifN tunnels", t.Name))
+		}
+		if _, err := bsd.IPv4Addrs(t.Egress); errors.Is(err, bsd.ErrNoInterface) {
+			warn = append(warn, fmt.Sprintf("%s: egress %s: no such interface; name the one facing the ISP, as ifconfig(8) lists it", t.Name, t.Egress))
+		}
+		if _, err := os.Stat(t.HostnameFile(c)); errors.Is(err, fs.ErrNotExist) {
+			// Any source will do: it is the tunnel block that is checked.
+			spec := hostnameif.Spec{Source: netip.MustParseAddr("192.0.2.1"), Remote: t.Remote, Inet6: t.Inet6, Peer: t.Peer, MTU: t.MTU}
+			if _, err := hostnameif.Render(spec); err != nil {
+				warn = append(warn, fmt.Sprintf("%s is missing and tunnel %s cannot write it: %v", t.HostnameFile(c), t.Name, err))
+			}
+		}
+		if u := t.UpdateURL; u != nil {
+			needCA = true
+			q := u.Query()
+			if u.User == nil && (q.Get("username") == "" || q.Get("password") == "") {
+				warn = append(warn, fmt.Sprintf("%s: update-url has no user name and key: paste the \"Example Update URL\" of the tunnel's page", t.Name))
+			}
+			if id := q.Get("hostname"); id == "" || strings.Trim(id, "0123456789") != "" {
+				warn = append(warn, fmt.Sprintf("%s: update-url: hostname=%q is not a tunnel id: Hurricane Electric wants the digits of \"Tunnel ID\"", t.Name, id))
+			}
+		}
+		if t.Inet6Len != 0 {
+			notes = append(notes, fmt.Sprintf("%s: inet6: /%d is the tunnel's network; a gif tunnel is point to point: %s, peer %s, prefixlen 128", t.Name, t.Inet6Len, t.Inet6, t.Peer))
+		}
+	}
+	if needCA {
+		if f, err := os.Open(c.CAFile); err != nil {
+			warn = append(warn, fmt.Sprintf("ca-file: %v: HTTPS to the broker cannot be verified", err))
+		} else {
+			f.Close()
+		}
+	}
+	return warn, notes
+}

@@ -1,0 +1,80 @@
+package main
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestPreflight: gifctl -n warns of what would keep a configuration that
+// parses from working on this router, and still says it is OK.
+func TestPreflight(t *testing.T) {
+	for _, tt := range []struct {
+		name    string
+		edit    func(w *world, conf string) string // the configuration, changed
+		warning string                             // "" for none
+	}{
+		{"healthy", func(w *world, conf string) string { return conf }, ""},
+		{"no such egress", func(w *world, conf string) string {
+			return strings.Replace(conf, "egress em0", "egress em7", 1)
+		}, "warning: gif0: egress em7: no such interface"},
+		{"not a gif", func(w *world, conf string) string {
+			return strings.Replace(conf, "tunnel gif0", "tunnel tun0", 1)
+		}, "warning: tunnel tun0: not a gif(4) interface"},
+		{"no hostname.gif0 and no remote", func(w *world, conf string) string {
+			return strings.Replace(conf, "remote "+remote, "", 1)
+		}, "/etc/hostname.gif0 is missing and tunnel gif0 cannot write it: missing remote"},
+		{"no hostname.gif0 and no inet6", func(w *world, conf string) string {
+			return strings.Replace(conf, "inet6 2001:db8:1::2 peer 2001:db8:1::1", "", 1)
+		}, "/etc/hostname.gif0 is missing and tunnel gif0 cannot write it: missing inet6 ... peer"},
+		{"no credentials", func(w *world, conf string) string {
+			return strings.Replace(conf, user+":"+key+"@", "", 1)
+		}, `warning: gif0: update-url has no user name and key: paste the "Example Update URL"`},
+		{"hostname not a tunnel id", func(w *world, conf string) string {
+			return strings.Replace(conf, "hostname="+tunnelID, "hostname=router.example.org", 1)
+		}, `warning: gif0: update-url: hostname="router.example.org" is not a tunnel id`},
+		{"ca-file unreadable", func(w *world, conf string) string {
+			return strings.Replace(conf, filepath.Join(w.dir, "ca.pem"), filepath.Join(w.dir, "nothing.pem"), 1)
+		}, "warning: ca-file: open " + "DIR/nothing.pem: no such file or directory"},
+	} {
+		name := strings.ReplaceAll(tt.name, " ", "_")
+		t.Run(name, func(t *testing.T) {
+			w := newWorld(t, "198.51.100.7")
+			w.writeConf(tt.edit(w, w.read("gifctl.conf")))
+			r := w.gifctl(nil, "-n")
+			stderr := strings.ReplaceAll(r.stderr, w.dir, "DIR")
+			want := strings.ReplaceAll(tt.warning, "/etc/", "DIR/etc/")
+			switch {
+			case r.code != 0 || r.stdout != "configuration OK\n":
+				t.Errorf("exit %d, stdout %q, want 0 and configuration OK; stderr:\n%s", r.code, r.stdout, stderr)
+			case want == "" && stderr != "":
+				t.Errorf("warnings for a healthy router:\n%s", stderr)
+			case want != "" && (!strings.Contains(stderr, want) || strings.Count(stderr, "\n") != 1):
+				t.Errorf("stderr:\n%s\nwant the one warning %q", stderr, want)
+			}
+		})
+	}
+
+	// A hostname.gif0 that exists needs nothing to be written from.
+	w := newWorld(t, "198.51.100.7")
+	w.writeConf(strings.Replace(w.read("gifctl.conf"), "remote "+remote, "", 1))
+	w.write("etc/hostname.gif0", "tunnel 198.51.100.7 "+remote+"\n", 0o640)
+	if r := w.gifctl(nil, "-n"); r.code != 0 || r.stderr != "" {
+		t.Errorf("with hostname.gif0: exit %d, stderr:\n%s", r.code, r.stderr)
+	}
+}
+
+// TestInet6AsTheBrokerShowsIt: the addresses of Hurricane Electric's page,
+// "/64" included, are taken, and -n notes how.
+func TestInet6AsTheBrokerShowsIt(t *testing.T) {
+	w := newWorld(t, "198.51.100.7")
+	w.writeConf(strings.Replace(w.read("gifctl.conf"), "inet6 2001:db8:1::2 peer 2001:db8:1::1", "inet6 2001:db8:1::2/64 peer 2001:db8:1::1/64", 1))
+	r := w.mustRun("-n")
+	if want := "gif0: inet6: /64 is the tunnel's network; a gif tunnel is point to point: 2001:db8:1::2, peer 2001:db8:1::1, prefixlen 128"; !strings.Contains(r.stderr, want) {
+		t.Errorf("stderr:\n%s\nwant %q", r.stderr, want)
+	}
+	w.mustRun("restart", "gif0")
+	if got := w.read("etc/hostname.gif0"); !strings.Contains(got, "\ninet6 2001:db8:1::2 128\ndest 2001:db8:1::1\n") {
+		t.Errorf("hostname.gif0:\n%s", got)
+	}
+}
