@@ -51,14 +51,16 @@ func plan(promises string, unveil ...UnveilPath) func(string) Plan {
 	}
 }
 
-func socketCall(domain int) func(string) error {
-	return func(string) error {
-		fd, err := unix.Socket(domain, unix.SOCK_DGRAM, 0)
-		if err == nil {
-			unix.Close(fd)
-		}
-		return err
+func socketOf(domain, typ, proto int) error {
+	fd, err := unix.Socket(domain, typ, proto)
+	if err == nil {
+		unix.Close(fd)
 	}
+	return err
+}
+
+func socketCall(domain int) func(string) error {
+	return func(string) error { return socketOf(domain, unix.SOCK_DGRAM, 0) }
 }
 
 func readCall(name string) func(string) error {
@@ -74,6 +76,12 @@ const libDirs = "/lib:/lib64:/usr/lib:/usr/lib64:/etc/ld.so.cache"
 var enforceCases = []enforceCase{
 	{name: "socket(AF_INET) under stdio", plan: plan("stdio"), call: socketCall(unix.AF_INET), want: "SIGSYS"},
 	{name: "socket(AF_INET) under stdio inet", plan: plan("stdio inet"), call: socketCall(unix.AF_INET), want: "ok"},
+	{name: "socket(AF_INET, SOCK_RAW) under stdio inet", plan: plan("stdio inet"), want: "SIGSYS",
+		call: func(string) error { return socketOf(unix.AF_INET, unix.SOCK_RAW, unix.IPPROTO_ICMP) }},
+	{name: "socket(AF_INET6, SOCK_STREAM) under stdio inet", plan: plan("stdio inet"), want: "ok",
+		call: func(string) error {
+			return socketOf(unix.AF_INET6, unix.SOCK_STREAM|unix.SOCK_CLOEXEC|unix.SOCK_NONBLOCK, 0)
+		}},
 	{name: "socket(AF_UNIX) under stdio inet", plan: plan("stdio inet"), call: socketCall(unix.AF_UNIX), want: "SIGSYS"},
 	{name: "socket(AF_UNIX) under stdio unix", plan: plan("stdio unix"), call: socketCall(unix.AF_UNIX), want: "ok"},
 	{name: "socket(AF_INET) under stdio, without GIFCTL_SANDBOX", plan: plan("stdio"), env: []string{envSandbox + "="},

@@ -59,13 +59,12 @@ func argNone(i uint32, v uint64) seccomp.Condition {
 	return seccomp.Condition{Argument: i, Operation: seccomp.BitsNotSet, Value: v}
 }
 
-// Argument positions of the calls checked below.
+// openat(dirfd, path, flags, mode): what pledge_namei reads of an open is
+// in flags. Go and glibc open through openat only.
 const (
-	openFlags   = 1 // open(path, flags, mode), amd64 only
-	openatFlags = 2 // openat(dirfd, path, flags, mode)
+	openatFlags = 2
+	writeModes  = unix.O_WRONLY | unix.O_RDWR
 )
-
-const writeModes = unix.O_WRONLY | unix.O_RDWR
 
 // fcntl commands kern_pledge.c gives to promises other than stdio:
 // F_SETOWN is proc (pledge_fcntl), record locks are flock.
@@ -118,6 +117,7 @@ func pledgeSyscalls(self uint64) map[string][]sysRule {
 			"wait4", "waitid"),
 			when("mmap", argNone(2, unix.PROT_EXEC)),
 			when("mprotect", argNone(2, unix.PROT_EXEC)),
+			when("prctl", argIs(0, unix.PR_SET_VMA)), // Go's runtime names its mappings
 			when("clone", argAny(0, unix.CLONE_THREAD)),
 			when("sendto", argIs(4, 0)), // no address: pledge_sendit
 			when("kill", argIs(0, self)),
@@ -133,7 +133,6 @@ func pledgeSyscalls(self uint64) map[string][]sysRule {
 			"stat", "lstat", "newfstatat", "statx", "access", "faccessat", "faccessat2",
 			"readlink", "readlinkat", "getdents", "getdents64", "getcwd", "chdir", "fchdir",
 			"statfs", "fstatfs"),
-			when("open", argNone(openFlags, writeModes|unix.O_CREAT)),
 			when("openat", argNone(openatFlags, writeModes|unix.O_CREAT))),
 
 		// wpath: opening an existing file for writing, truncate, and
@@ -141,16 +140,13 @@ func pledgeSyscalls(self uint64) map[string][]sysRule {
 		"wpath": append(calls(
 			"stat", "lstat", "newfstatat", "statx", "access", "faccessat", "faccessat2",
 			"readlink", "readlinkat", "getcwd", "truncate"),
-			when("open", argAny(openFlags, writeModes), argNone(openFlags, unix.O_CREAT)),
 			when("openat", argAny(openatFlags, writeModes), argNone(openatFlags, unix.O_CREAT))),
 
 		// cpath: making and removing names. An open with O_CREAT needs
 		// wpath as well, as pledge_namei asks (the temp file of an
 		// atomic write is opened O_CREAT|O_RDWR).
 		"cpath": {
-			{name: "open", args: []seccomp.Condition{argAny(openFlags, unix.O_CREAT)}, also: "wpath"},
 			{name: "openat", args: []seccomp.Condition{argAny(openatFlags, unix.O_CREAT)}, also: "wpath"},
-			{name: "creat", also: "wpath"},
 			{name: "rename"}, {name: "renameat"}, {name: "renameat2"},
 			{name: "unlink"}, {name: "unlinkat"}, {name: "rmdir"}, {name: "mkdir"}, {name: "mkdirat"},
 			{name: "link"}, {name: "linkat"}, {name: "symlink"}, {name: "symlinkat"},
@@ -163,8 +159,11 @@ func pledgeSyscalls(self uint64) map[string][]sysRule {
 		// unix, inet: sockets of their family (pledge_socket) and the
 		// calls on them; sendto with an address (pledge_sendit).
 		"unix": append(calls(socketCalls...), append(calls(serverCalls...), when("socket", argIs(0, unix.AF_UNIX)))...),
+		// inet: TCP and UDP only; a raw socket (ICMP) must be opened
+		// before pledge, as ping(8) does.
 		"inet": append(calls(socketCalls...), append(calls(serverCalls...),
-			when("socket", argIs(0, unix.AF_INET)), when("socket", argIs(0, unix.AF_INET6)), netlinkRoute)...),
+			inetSocket(unix.AF_INET, unix.SOCK_STREAM), inetSocket(unix.AF_INET, unix.SOCK_DGRAM),
+			inetSocket(unix.AF_INET6, unix.SOCK_STREAM), inetSocket(unix.AF_INET6, unix.SOCK_DGRAM), netlinkRoute)...),
 
 		// dns: on OpenBSD it admits sockets that libc's resolver marks
 		// SOCK_DNS, and opening resolv.conf and hosts. Go's resolver
@@ -205,6 +204,12 @@ var (
 // netlinkRoute is the socket Go's net.Interfaces reads the interface list
 // through on Linux.
 var netlinkRoute = when("socket", argIs(0, unix.AF_NETLINK), argIs(2, unix.NETLINK_ROUTE))
+
+// inetSocket admits socket(domain, typ|flags): SOCK_STREAM is 1 and
+// SOCK_DGRAM 2, so the type's other low bits must be clear (SOCK_RAW is 3).
+func inetSocket(domain, typ uint64) sysRule {
+	return when("socket", argIs(0, domain), argAny(1, typ), argNone(1, 0xf&^typ))
+}
 
 func fcntlRules(cmds []uint64) []sysRule {
 	var rules []sysRule
