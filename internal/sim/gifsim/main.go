@@ -6,6 +6,8 @@ import (
 	"os"
 	"sort"
 	"strings"
+
+	"github.com/gifctl/gifctl/internal/sim/relay"
 )
 
 // ExecEnv, set to "1" in the environment, makes RunIfRequested run Main
@@ -36,6 +38,7 @@ var commands = map[string]command{
 	"gif":        gifMain,
 	"ifconfig":   ifconfigMain,
 	"netstart":   netstartMain,
+	"relay":      relay.ClientMain,
 }
 
 // Main runs the subcommand named by args[0] and returns the exit status.

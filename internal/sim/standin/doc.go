@@ -17,7 +17,8 @@
 // What every script does, whatever the interfaces:
 //
 //   - append its call to DIR/calls (read back with Calls) and, with the
-//     calling gifctl's pid, to DIR/trace;
+//     calling gifctl's pid ($RELAY_CALLER when the relay of package relay
+//     ran it, else its parent), to DIR/trace;
 //   - netstart IF plays dhcpleased for the egress interface: when
 //     DIR/lease.IF exists it adds that address (e.g. "198.51.100.77/24");
 //   - pfctl refuses (exit 1, a syntax error) a pf.conf that says BROKEN,

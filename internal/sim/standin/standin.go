@@ -10,7 +10,7 @@ import (
 // that reads or changes interfaces (KERNEL) depends on Options.
 const prologue = `#!/bin/sh
 echo "NAME $*" >> DIR/calls
-echo "$PPID NAME $*" >> DIR/trace
+echo "${RELAY_CALLER:-$PPID} NAME $*" >> DIR/trace
 [ -f DIR/dump ] && . DIR/dump.sh
 `
 
