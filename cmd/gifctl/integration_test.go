@@ -14,8 +14,11 @@ import (
 	"time"
 
 	"github.com/gifctl/gifctl/internal/broker/brokertest"
+	"github.com/gifctl/gifctl/internal/sim"
+	"github.com/gifctl/gifctl/internal/sim/gifsim"
 	"github.com/gifctl/gifctl/internal/sim/ifstatedsim"
 	"github.com/gifctl/gifctl/internal/sim/netns"
+	"github.com/gifctl/gifctl/internal/sim/relay"
 	"github.com/gifctl/gifctl/internal/sim/standin"
 )
 
@@ -29,13 +32,16 @@ import (
 var gifctlBinary string
 
 func TestMain(m *testing.M) {
+	gifsim.RunIfRequested() // the relay's client, for the stand-ins
 	dir, err := os.MkdirTemp("", "gifctl-it")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
 	gifctlBinary = filepath.Join(dir, "gifctl")
+	// As make builds it: Go's resolver, which the pledge plan is for.
 	build := exec.Command("go", "build", "-o", gifctlBinary, ".")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
 	build.Stderr = os.Stderr
 	if err := build.Run(); err != nil {
 		fmt.Fprintln(os.Stderr, "building gifctl:", err)
@@ -61,6 +67,7 @@ type world struct {
 	conf   string
 	broker *brokertest.Broker
 	url    string
+	env    []string // makes gifctl enforce its plans (relay.Enforce)
 }
 
 func newWorld(t *testing.T, egress string) *world {
@@ -81,6 +88,7 @@ func newWorld(t *testing.T, egress string) *world {
 	if err := standin.Write(w.dir, standin.Options{}); err != nil {
 		t.Fatal(err)
 	}
+	w.enforce()
 	w.write("etc/pf.conf", "pass\n", 0o600)
 
 	// The broker listens inside the namespace, where gifctl runs.
@@ -124,6 +132,23 @@ tunnel gif0 {
 	return w
 }
 
+// enforce makes every gifctl run of w enforce its plan; the stand-ins it
+// starts hand their work to a relay outside the sandbox, in w.ns.
+func (w *world) enforce() {
+	prog, err := sim.SelfProgram()
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	s, env, err := relay.Enforce(w.dir, prog.Path, prog.Env, func(args []string) *exec.Cmd {
+		return exec.Command("ip", append([]string{"netns", "exec", w.ns.Name}, args...)...)
+	})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	w.t.Cleanup(func() { s.Close() })
+	w.env = env
+}
+
 func (w *world) write(name, content string, mode os.FileMode) {
 	w.t.Helper()
 	p := filepath.Join(w.dir, name)
@@ -148,7 +173,7 @@ func (w *world) gifctl(env []string, args ...string) result {
 	w.t.Helper()
 	argv := append([]string{"netns", "exec", w.ns.Name, gifctlBinary, "-c", w.conf}, args...)
 	cmd := exec.Command("ip", argv...)
-	cmd.Env = append([]string{"PATH=/usr/sbin:/usr/bin:/sbin:/bin"}, env...)
+	cmd.Env = append(append([]string{"PATH=/usr/sbin:/usr/bin:/sbin:/bin"}, w.env...), env...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()

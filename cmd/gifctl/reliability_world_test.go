@@ -30,8 +30,9 @@ import (
 const dumpScript = `{
 	echo "== $$: argv"; tr '\0' '\n' < /proc/$$/cmdline
 	echo "== $$: environ"; tr '\0' '\n' < /proc/$$/environ
-	echo "== $PPID (parent): argv"; tr '\0' '\n' < /proc/$PPID/cmdline
-	echo "== $PPID (parent): environ"; tr '\0' '\n' < /proc/$PPID/environ
+	caller=${RELAY_CALLER:-$PPID}
+	echo "== $caller (parent): argv"; tr '\0' '\n' < /proc/$caller/cmdline
+	echo "== $caller (parent): environ"; tr '\0' '\n' < /proc/$caller/environ
 } >> DIR/procdump 2>&1
 env
 `
@@ -118,7 +119,7 @@ func (w *world) startArgv(argv []string) *running {
 	w.t.Helper()
 	argv = append([]string{"netns", "exec", w.ns.Name}, argv...)
 	r := &running{w: w, cmd: exec.Command("ip", argv...)}
-	r.cmd.Env = []string{"PATH=/usr/sbin:/usr/bin:/sbin:/bin"}
+	r.cmd.Env = append([]string{"PATH=/usr/sbin:/usr/bin:/sbin:/bin"}, w.env...)
 	r.cmd.Stdout, r.cmd.Stderr = &r.stdout, &r.stderr
 	r.start = time.Now()
 	if err := r.cmd.Start(); err != nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
 )
@@ -19,6 +20,8 @@ func BuildGifctl(ctx context.Context, dir string) (string, error) {
 		return "", err
 	}
 	cmd := exec.CommandContext(ctx, "go", "build", "-o", out, gifctlPackage)
+	// As make builds it: Go's resolver, which the pledge plan is for.
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	var msg bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &msg, &msg
 	if err := cmd.Run(); err != nil {

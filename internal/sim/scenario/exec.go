@@ -62,7 +62,7 @@ var shellEnv = []string{"PATH=/usr/bin:/bin:/usr/sbin:/sbin", "LC_ALL=C"}
 func (w *World) Shell(ctx context.Context, cmd string) (int, error) {
 	start := w.ev.Since()
 	c := exec.Command("ip", "netns", "exec", w.Lab.Router.Name, "/bin/sh", "-c", cmd)
-	c.Env = shellEnv
+	c.Env = w.env
 	var out bytes.Buffer
 	lines := &lineWriter{ev: w.ev, who: "router"}
 	both := &lockedWriter{w: io.MultiWriter(&out, lines)}

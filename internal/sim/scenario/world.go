@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -22,6 +23,7 @@ import (
 	"github.com/gifctl/gifctl/internal/sim/gifsim"
 	"github.com/gifctl/gifctl/internal/sim/ifstatedsim"
 	"github.com/gifctl/gifctl/internal/sim/netns"
+	"github.com/gifctl/gifctl/internal/sim/relay"
 	"github.com/gifctl/gifctl/internal/sim/standin"
 )
 
@@ -55,9 +57,11 @@ type World struct {
 	RouterCtl    string // the router's gif control directory (and leases)
 	PoPCtl       string
 
-	opts Options
-	ev   *Events
-	runs runs
+	opts  Options
+	env   []string      // what the World runs in the router gets (Shell)
+	relay *relay.Server // runs the stand-ins outside gifctl's sandbox
+	ev    *Events
+	runs  runs
 
 	mu          sync.Mutex
 	state       string // ifstated's current state
@@ -133,6 +137,14 @@ func (w *World) files(ctx context.Context) error {
 			return err
 		}
 	}
+	// gifctl runs with its sandbox plans enforced.
+	srv, env, err := relay.Enforce(w.Dir, w.opts.Program.Path, w.opts.Program.Env, func(args []string) *exec.Cmd {
+		return w.Lab.Router.Command(context.Background(), args...)
+	})
+	if err != nil {
+		return err
+	}
+	w.relay, w.env = srv, append(slices.Clone(shellEnv), env...)
 	w.Logf("network: router em0 %s -- isp -- %s pop; IPv6 host %s behind the pop",
 		w.Lab.RouterIPv4(), netns.PoPPrefix, netns.PoPHost)
 	w.Logf("the router's files are in %s: gifctl.conf, ifstated.conf, etc/, state/", w.Dir)
@@ -259,6 +271,7 @@ func (w *World) startIfstated(ctx context.Context) error {
 	// The file is what the admin installs: the output of gifctl
 	// ifstated, which must be ifstated.Render's for the configuration.
 	cmd := exec.CommandContext(ctx, w.opts.Gifctl, "-c", w.Conf, "ifstated", "--gifctl", w.opts.Gifctl)
+	cmd.Env = w.env
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	text, err := cmd.Output()
@@ -396,11 +409,13 @@ func (w *World) Stop() {
 	stop, done := w.stopMachine, w.machineDone
 	w.stopMachine = nil
 	w.mu.Unlock()
-	if stop == nil {
-		return
+	if stop != nil {
+		stop()
+		<-done
 	}
-	stop()
-	<-done
+	if w.relay != nil {
+		w.relay.Close()
+	}
 }
 
 // WaitFor polls cond until it holds, ctx ends or timeout passes.
