@@ -200,7 +200,10 @@ const outro = `
 
 - pledge(2) and unveil(2) themselves: there is no OpenBSD machine. The plans are checked as data
   (bsd/sandbox_test.go, and cmd/gifctl/reliability_sandbox_test.go for every command of the CLI),
-  and the OpenBSD code builds and passes go vet for amd64 and arm64.
+  and the OpenBSD code builds and passes go vet for amd64 and arm64. On Linux the tests of the
+  built binary and the simulation run every command under its plan enforced through Landlock and
+  seccomp-bpf (bsd/sandbox_linux.go, seccomp_linux.go), which is close to unveil and pledge but not
+  the same; "Sandbox plans" above leaves each promise and path out in turn.
 - A real netstart, ifconfig and pfctl: stand-in scripts replace them, as they do in the simulation.
 - Power loss: a SIGKILL leaves the page cache intact. hostname.IF is fsynced and its directory too,
   which is what survives a power cut on FFS with softdep or a journal, but no test cuts the power.

@@ -35,6 +35,8 @@ var Units = []Unit{
 		"secrets redacted in every log line, on stderr and on a real syslog socket"},
 	{"./bsd", "^(TestPlanForExact|TestPlanProperties|TestPlanForChecks|TestPlanForErrors|TestPlanValidate)$",
 		"the pledge promises and unveiled paths of every command"},
+	{"./bsd", "^(TestEnforce|TestPledgeSyscallsExist)$",
+		"a plan enforced on Linux: a call outside its promises kills the process by SIGSYS, on every thread; a path outside its unveil list is refused"},
 	{"./internal/broker", "^(TestUpdateEndsAtDeadline|TestUpdateErrorsHideSecrets|TestRedact|TestScrub|TestParseAnswer|TestRecordBackoff)$",
 		"broker: bounded requests, no secret in any error, answers parsed and sanitized, back-off"},
 	{"./internal/restart", "^(TestStaleTempFilesAreRemoved|TestDryRunChangesNothing|TestNoIPv4ChangesNothing|TestOtherBitsAreDropped)$",
