@@ -121,8 +121,8 @@ func (a *app) tunnel(name string) (*config.Tunnel, error) {
 	return t, nil
 }
 
-// sandbox applies the plan of bsd's table (OpenBSD; elsewhere it only
-// checks the plan).
+// sandbox applies the plan of bsd's table (OpenBSD, and Linux when the
+// tests ask; elsewhere it only checks the plan).
 func (a *app) sandbox(command string) error {
 	p := bsd.Paths{}
 	if c := a.conf; c != nil {
