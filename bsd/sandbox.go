@@ -48,7 +48,7 @@ const (
 
 // A need is one kind of thing a command does after Apply and what that
 // takes. Facts from sys/kern/kern_pledge.c, kern_exec.c, kern_unveil.c and
-// pledge(2)/unveil(2), as summarised in FACTS.md.
+// pledge(2)/unveil(2).
 type need struct {
 	promises string
 	unveil   func(p Paths) []UnveilPath

@@ -60,8 +60,8 @@ func TestSecrets(t *testing.T) {
 		want     []string
 	}{
 		{"none", "tunnel gif0 { egress em0 }", nil},
-		{"design small", string(readTestdata(t, "small.conf")), []string{"0123abcd"}},
-		{"design full", string(readTestdata(t, "full.conf")), []string{"KEY", "PASSWORD"}},
+		{"small example", string(readTestdata(t, "small.conf")), []string{"0123abcd"}},
+		{"full example", string(readTestdata(t, "full.conf")), []string{"KEY", "PASSWORD"}},
 		{"user without password", `tunnel gif0 { egress em0; update-url "https://alice@h/" }`, nil},
 		{"escaped password", `tunnel gif0 { egress em0; update-url "https://alice:a%2Fb@h/" }`, []string{"a/b", "a%2Fb"}},
 		{"query password", `tunnel gif0 { egress em0; update-url "https://h/u?username=alice&password=p%40ss&hostname=1" }`, []string{"p%40ss", "p@ss"}},
@@ -91,7 +91,7 @@ func TestKeywords(t *testing.T) {
 	if diff := cmp.Diff(want, Keywords()); diff != "" {
 		t.Errorf("Keywords (-want +got):\n%s", diff)
 	}
-	// DESIGN.md's full example shows every keyword.
+	// The full example (testdata/full.conf) shows every keyword.
 	toks, err := lex("full.conf", readTestdata(t, "full.conf"))
 	if err != nil {
 		t.Fatal(err)

@@ -45,9 +45,9 @@ func readTestdata(t testing.TB, name string) []byte {
 	return data
 }
 
-// TestParseDesignExamples parses the two examples of DESIGN.md, copied
-// into testdata, and prints them back.
-func TestParseDesignExamples(t *testing.T) {
+// TestParseExamples parses the two examples of gifctl.conf(5), kept
+// in testdata, and prints them back.
+func TestParseExamples(t *testing.T) {
 	tests := []struct {
 		file string
 		want *Config

@@ -14,12 +14,12 @@
 // is dropped.
 //
 // The inner address is written in lowercase compressed form, as SixXS
-// asked its users to (seed 000). sixxsd hashes the address text as it
+// asked its users to. sixxsd hashes the address text as it
 // arrives, so what matters is that the hashed and the sent text are the
 // same; Message builds both from one string.
 //
 // No trailing newline: the datagram is exactly the line, as aiccu sends
-// it. The seed's Tcl script writes it with puts, which adds "\n"; both
+// it. heartbeat6.tcl, the Cisco IOS script, writes it with puts, which adds "\n"; both
 // versions of sixxsd's hb.c cut trailing CR and LF before parsing, so either
 // is accepted, and without it the bytes on the wire are the bytes hashed.
 //

@@ -1,6 +1,5 @@
 // Package restart brings a gif(4) tunnel back after the egress interface's
-// IPv4 address changed: the steps of `gifctl restart`, in the order the seed
-// script ran them, each made safe.
+// IPv4 address changed: the steps of `gifctl restart`, each made safe.
 //
 //  1. Read the egress interface's IPv4 address (bsd.ChooseSource's rule when
 //     it has several). No address: stop before anything is changed.
@@ -8,8 +7,8 @@
 //     admin's, and netstart runs it as root. It is written atomically (a temp
 //     file in the same directory, fsync, rename), root:wheel with its mode
 //     capped at 0640, and not at all when nothing changed.
-//  3. Run `sh NETSTART IF` when the file or the kernel's endpoints differ
-//     from what they should be, then read the endpoints back: netstart exits
+//  3. Run `sh NETSTART IF` when the file changed or the kernel's tunnel is
+//     not consistent (bsd.Consistent, the rule of check tunnel), then read the endpoints back: netstart exits
 //     0 whatever happened, so its result is checked, not trusted.
 //  4. Reload pf (`pfctl -n -f`, then `pfctl -f`) when pf-conf is set and the
 //     tunnel was restarted: a ruleset that fails the dry run is not loaded.

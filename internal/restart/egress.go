@@ -10,7 +10,7 @@ import (
 // pollInterval is how often RestartEgress looks for the new lease.
 const pollInterval = 250 * time.Millisecond
 
-// RestartEgress is the seed's no_ipv4 state: restart the egress interface
+// RestartEgress is the action of ifstated's no_ipv4 state: restart the egress interface
 // with `sh NETSTART EGRESS`, wait at most wait for it to get an IPv4
 // address (dhcpleased may take a few seconds), then restart the tunnel.
 func (j *Job) RestartEgress(ctx context.Context, wait time.Duration) error {

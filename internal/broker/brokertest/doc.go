@@ -2,7 +2,7 @@
 // update (GET /nic/update?hostname=TUNNELID[&myip=IPV4], Basic auth), for
 // the broker package's tests and the network-namespace simulation.
 //
-// It behaves as FACTS.md says HE does: credentials in Basic auth or in
+// It answers as HE's /nic/update does: credentials in Basic auth or in
 // username=/password=, else "badauth"; an unknown tunnel id is "nohost";
 // myip when given, else the request's source address; "nochg IP" when the
 // tunnel already has the address; "abuse" once a tunnel has had 3 updates

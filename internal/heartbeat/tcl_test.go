@@ -32,12 +32,13 @@ func requireTcllib(t *testing.T) {
 	t.Fatal(why + " (CI is set, so this is a failure)")
 }
 
-// TestSameAsSeedTcl runs the seed's own two lines (testdata/seed000.tcl)
+// TestSameAsHeartbeat6Tcl runs the two lines of Jakob Pfeiffer's
+// heartbeat6.tcl that build the beat (testdata/heartbeat6.tcl)
 // under tclsh, with clock replaced by a fixed time, and compares their
 // $hbhash with Message byte for byte.
-func TestSameAsSeedTcl(t *testing.T) {
+func TestSameAsHeartbeat6Tcl(t *testing.T) {
 	requireTcllib(t)
-	seed, err := os.ReadFile("testdata/seed000.tcl")
+	tcl, err := os.ReadFile("testdata/heartbeat6.tcl")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +61,7 @@ func TestSameAsSeedTcl(t *testing.T) {
 				"set password $env(HB_PASSWORD)\n" +
 				"rename clock {}\n" +
 				"proc clock {args} { return $::env(HB_TIME) }\n" +
-				string(seed) +
+				string(tcl) +
 				"puts -nonewline $hbhash\n"
 			cmd := exec.Command("tclsh")
 			cmd.Stdin = strings.NewReader(script)
@@ -76,9 +77,9 @@ func TestSameAsSeedTcl(t *testing.T) {
 			}
 			got := Message(netip.MustParseAddr(tt.localv6), Sender, time.Unix(tt.unix, 0), tt.password)
 			if diff := cmp.Diff(string(out), got); diff != "" {
-				t.Errorf("Message differs from the seed's $hbhash (-seed +Message):\n%s", diff)
+				t.Errorf("Message differs from heartbeat6.tcl's $hbhash (-tcl +Message):\n%s", diff)
 			}
-			// The seed sends it with puts, which adds a newline; the PoP
+			// heartbeat6.tcl sends it with puts, which adds a newline; the PoP
 			// cuts it, so both datagrams are the same beat.
 			for _, datagram := range []string{got, string(out) + "\n"} {
 				if _, err := Verify([]byte(datagram), netip.MustParseAddr("192.0.2.1"), time.Unix(tt.unix, 0), tt.password); err != nil {
