@@ -3,6 +3,9 @@ package broker
 import (
 	"net/url"
 	"strings"
+
+	"github.com/gifctl/gifctl/bsd"
+	"github.com/gifctl/gifctl/internal/config"
 )
 
 // mask stands for a secret in a printed URL.
@@ -38,17 +41,6 @@ func Redact(u *url.URL) string {
 	return s
 }
 
-// secretParam says whether a query parameter's value is a secret.
-func secretParam(name string) bool {
-	name = strings.ToLower(name)
-	for _, word := range []string{"pass", "key", "token", "secret"} {
-		if strings.Contains(name, word) {
-			return true
-		}
-	}
-	return false
-}
-
 // redactQuery masks the secret values of a raw query, keeping the order
 // and the encoding of everything else.
 func redactQuery(raw string) string {
@@ -61,50 +53,14 @@ func redactQuery(raw string) string {
 		if n, err := url.QueryUnescape(name); err == nil {
 			name = n
 		}
-		if hasValue && secretParam(name) {
+		if hasValue && config.SecretParam(name) {
 			parts[i] = p[:strings.Index(p, "=")+1] + mask
 		}
 	}
 	return strings.Join(parts, "&")
 }
 
-// secrets lists the secret strings of u, raw and decoded, so messages can be
-// scrubbed of them whatever put them there.
-func secrets(u *url.URL) []string {
-	var out []string
-	add := func(s string) {
-		if len(s) >= 3 { // a shorter "secret" would mask innocent text
-			out = append(out, s)
-		}
-	}
-	if u == nil {
-		return nil
-	}
-	if pw, ok := u.User.Password(); ok {
-		add(pw)
-		add(url.PathEscape(pw))
-		add(url.QueryEscape(pw))
-	}
-	for _, p := range strings.Split(u.RawQuery, "&") {
-		name, value, ok := strings.Cut(p, "=")
-		if n, err := url.QueryUnescape(name); err == nil {
-			name = n
-		}
-		if !ok || !secretParam(name) {
-			continue
-		}
-		add(value)
-		if v, err := url.QueryUnescape(value); err == nil {
-			add(v)
-		}
-	}
-	return out
-}
-
-// scrub replaces every secret of u in s by the mask.
+// scrub masks every secret of u in s.
 func scrub(s string, u *url.URL) string {
-	for _, secret := range secrets(u) {
-		s = strings.ReplaceAll(s, secret, mask)
-	}
-	return s
+	return bsd.NewRedactor(config.URLSecrets(u)...).Redact(s)
 }

@@ -1,6 +1,7 @@
 package broker
 
 import (
+	"encoding/base64"
 	"net/url"
 	"strings"
 	"testing"
@@ -35,9 +36,10 @@ func TestRedact(t *testing.T) {
 
 func TestScrub(t *testing.T) {
 	u, _ := url.Parse("https://alice:p%40ss%2Fword@h/x?password=hunter%202&hostname=1")
-	msg := "p@ss/word p%40ss%2Fword hunter 2 hunter%202 hostname=1"
+	basic := base64.StdEncoding.EncodeToString([]byte("alice:p@ss/word"))
+	msg := "p@ss/word p%40ss%2Fword hunter 2 hunter%202 hostname=1 Authorization: Basic " + basic
 	got := scrub(msg, u)
-	for _, secret := range []string{"p@ss/word", "p%40ss", "hunter 2", "hunter%202"} {
+	for _, secret := range []string{"p@ss/word", "p%40ss", "hunter 2", "hunter%202", basic} {
 		if strings.Contains(got, secret) {
 			t.Errorf("scrub left %q in %q", secret, got)
 		}

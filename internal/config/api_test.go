@@ -1,6 +1,7 @@
 package config
 
 import (
+	"encoding/base64"
 	"strings"
 	"testing"
 
@@ -54,20 +55,24 @@ func TestHostnameFile(t *testing.T) {
 	}
 }
 
+// b64 is the Basic credentials of user:key, as they go on the wire.
+func b64(userKey string) string { return base64.StdEncoding.EncodeToString([]byte(userKey)) }
+
 func TestSecrets(t *testing.T) {
 	tests := []struct {
 		name, in string
 		want     []string
 	}{
 		{"none", "tunnel gif0 { egress em0 }", nil},
-		{"small example", string(readTestdata(t, "small.conf")), []string{"0123abcd"}},
-		{"full example", string(readTestdata(t, "full.conf")), []string{"KEY", "PASSWORD"}},
+		{"small example", string(readTestdata(t, "small.conf")), []string{"0123abcd", b64("alice:0123abcd")}},
+		{"full example", string(readTestdata(t, "full.conf")), []string{"KEY", "PASSWORD", b64("USER:KEY")}},
 		{"user without password", `tunnel gif0 { egress em0; update-url "https://alice@h/" }`, nil},
-		{"escaped password", `tunnel gif0 { egress em0; update-url "https://alice:a%2Fb@h/" }`, []string{"a/b", "a%2Fb"}},
+		{"escaped password", `tunnel gif0 { egress em0; update-url "https://alice:a%2Fb@h/" }`, []string{b64("alice:a/b"), "a%2Fb", "a/b"}},
 		{"query password", `tunnel gif0 { egress em0; update-url "https://h/u?username=alice&password=p%40ss&hostname=1" }`, []string{"p%40ss", "p@ss"}},
-		{"query password both", `tunnel gif0 { egress em0; update-url "https://bob:k1@h/u?Password=k2" }`, []string{"k1", "k2"}},
+		{"query password both", `tunnel gif0 { egress em0; update-url "https://bob:k1@h/u?Password=k2" }`, []string{b64("bob:k1"), "k1", "k2"}},
 		{"several tunnels", "tunnel gif0 { egress em0; heartbeat hb0 }\ntunnel gif1 { egress em1; heartbeat hb1; update-url https://u:hb0@h/ }",
-			[]string{"hb0", "hb1"}},
+			[]string{b64("u:hb0"), "hb0", "hb1"}},
+		{"secret query names", `tunnel gif0 { egress em0; update-url "https://h/ipv4_end.php?pass=p1x&apikey=k3y&tid=9" }`, []string{"k3y", "p1x"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,9 +1,11 @@
 package config
 
 import (
+	"encoding/base64"
 	"fmt"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -36,42 +38,62 @@ func (t *Tunnel) HostnameFile(c *Config) string {
 	return filepath.Join(c.HostnameDir, "hostname."+t.Name)
 }
 
-// Secrets returns every secret string in the configuration: the update
-// URLs' passwords, as written and as decoded, the values of their
-// password= query parameters, likewise, and the heartbeat passwords. Tests
-// and loggers check that none of them appears in their output.
+// Secrets returns every secret of the configuration: those of the update
+// URLs (URLSecrets) and the heartbeat passwords. The logger masks them, in
+// these forms and percent-encoded (bsd.Redactor), and tests check that none
+// of them appears in their output.
 func (c *Config) Secrets() []string {
 	var out []string
-	add := func(s string) {
-		for _, o := range out {
-			if o == s {
-				return
-			}
-		}
-		if s != "" {
-			out = append(out, s)
-		}
-	}
 	for _, t := range c.Tunnels {
-		if u := t.UpdateURL; u != nil {
-			if pw, ok := u.User.Password(); ok {
-				add(pw)
-				// And as the URL spells it, percent-escapes and all.
-				_, raw, _ := strings.Cut(u.User.String(), ":")
-				add(raw)
-			}
-			for _, kv := range strings.Split(u.RawQuery, "&") {
-				k, raw, _ := strings.Cut(kv, "=")
-				if dk, err := url.QueryUnescape(k); err != nil || !strings.EqualFold(dk, "password") {
-					continue
-				}
-				add(raw)
-				if v, err := url.QueryUnescape(raw); err == nil {
-					add(v)
-				}
-			}
+		out = append(out, URLSecrets(t.UpdateURL)...)
+		if t.Heartbeat != "" {
+			out = append(out, t.Heartbeat)
 		}
-		add(t.Heartbeat)
 	}
-	return out
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// URLSecrets returns the secrets of an update URL: the key of USER:KEY@
+// and the values of query parameters whose name says secret (SecretParam),
+// each as written and decoded, and the Basic credentials base64(USER:KEY)
+// that carry the key in the Authorization header.
+func URLSecrets(u *url.URL) []string {
+	if u == nil {
+		return nil
+	}
+	var out []string
+	add := func(raw string, unescape func(string) (string, error)) {
+		out = append(out, raw)
+		if v, err := unescape(raw); err == nil {
+			out = append(out, v)
+		}
+	}
+	if key, ok := u.User.Password(); ok {
+		_, raw, _ := strings.Cut(u.User.String(), ":") // as the URL spells it
+		add(raw, url.PathUnescape)
+		out = append(out, key, base64.StdEncoding.EncodeToString([]byte(u.User.Username()+":"+key)))
+	}
+	for _, kv := range strings.Split(u.RawQuery, "&") {
+		k, raw, ok := strings.Cut(kv, "=")
+		if dk, err := url.QueryUnescape(k); err == nil {
+			k = dk
+		}
+		if ok && SecretParam(k) {
+			add(raw, url.QueryUnescape)
+		}
+	}
+	out = slices.DeleteFunc(out, func(s string) bool { return s == "" })
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// SecretParam says whether the value of query parameter name is a secret:
+// password=, pass=, key=, and any name containing "pass", "key", "token"
+// or "secret", such as apikey= of HE's legacy endpoint.
+func SecretParam(name string) bool {
+	name = strings.ToLower(name)
+	return slices.ContainsFunc([]string{"pass", "key", "token", "secret"}, func(w string) bool {
+		return strings.Contains(name, w)
+	})
 }
