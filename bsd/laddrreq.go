@@ -72,30 +72,6 @@ func newLaddrreq(ifname string) (*laddrreq, error) {
 	return &r, nil
 }
 
-// name returns iflr_name up to its NUL.
-func (r *laddrreq) name() string {
-	b := r[laddrreqNameOff : laddrreqNameOff+ifNameSize]
-	for i, c := range b {
-		if c == 0 {
-			return string(b[:i])
-		}
-	}
-	return string(b)
-}
-
-// setEndpoints fills addr and dstaddr as ifconfig's settunnel does for
-// SIOCSLIFPHYADDR. gifctl never sets endpoints itself (netstart does); this
-// exists so the tests can build what the kernel would hand back.
-func (r *laddrreq) setEndpoints(src, dst netip.Addr) error {
-	if err := putSockaddr(r[laddrreqAddrOff:laddrreqDstaddrOff], src); err != nil {
-		return fmt.Errorf("source: %w", err)
-	}
-	if err := putSockaddr(r[laddrreqDstaddrOff:laddrreqSize], dst); err != nil {
-		return fmt.Errorf("destination: %w", err)
-	}
-	return nil
-}
-
 // endpoints decodes addr and dstaddr after SIOCGLIFPHYADDR.
 func (r *laddrreq) endpoints() (src, dst netip.Addr, err error) {
 	src, err = parseSockaddr(r[laddrreqAddrOff:laddrreqDstaddrOff])
@@ -110,38 +86,6 @@ func (r *laddrreq) endpoints() (src, dst netip.Addr, err error) {
 		return netip.Addr{}, netip.Addr{}, errors.New("tunnel source and destination of different families")
 	}
 	return src, dst, nil
-}
-
-// putSockaddr writes a as a BSD sockaddr_in or sockaddr_in6 (with sa_len)
-// at the start of b, port 0.
-func putSockaddr(b []byte, a netip.Addr) error {
-	clear(b)
-	switch {
-	case a.Is4():
-		if len(b) < sockaddrInLen {
-			return errors.New("short sockaddr buffer")
-		}
-		b[0], b[1] = sockaddrInLen, bsdAFInet
-		v := a.As4()
-		copy(b[4:8], v[:])
-	case a.Is6():
-		if len(b) < sockaddrIn6Len {
-			return errors.New("short sockaddr buffer")
-		}
-		b[0], b[1] = sockaddrIn6Len, bsdAFInet6
-		v := a.As16()
-		copy(b[sockaddrIn6Addr:sockaddrIn6Addr+16], v[:])
-		if z := a.Zone(); z != "" {
-			id, err := strconv.ParseUint(z, 10, 32)
-			if err != nil {
-				return fmt.Errorf("zone %q is not a numeric scope id", z)
-			}
-			binary.NativeEndian.PutUint32(b[sockaddrIn6Zone:], uint32(id))
-		}
-	default:
-		return errors.New("invalid address")
-	}
-	return nil
 }
 
 // parseSockaddr reads the sockaddr_in or sockaddr_in6 at the start of b, as

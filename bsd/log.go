@@ -13,12 +13,12 @@ import (
 	"unicode/utf8"
 )
 
-// Prog is the name in front of every stderr line and the syslog tag.
-const Prog = "gifctl"
+// prog is the name in front of every stderr line and the syslog tag.
+const prog = "gifctl"
 
-// Syslogger is the part of *syslog.Writer the Logger uses: one method per
+// syslogger is the part of *syslog.Writer the Logger uses: one method per
 // severity, each sending one message.
-type Syslogger interface {
+type syslogger interface {
 	Err(m string) error
 	Warning(m string) error
 	Info(m string) error
@@ -32,7 +32,7 @@ type Syslogger interface {
 // through the Redactor first. A Logger is safe for concurrent use.
 type Logger struct {
 	Stderr  io.Writer // every level; nil discards
-	Syslog  Syslogger // nil: stderr only
+	Syslog  syslogger // nil: stderr only
 	Verbose bool      // Debugf writes only when set
 
 	mu       sync.Mutex
@@ -59,7 +59,7 @@ func (l *Logger) openSyslog(network, raddr string) error {
 	// The first timestamp loads the local time zone from /etc/localtime;
 	// do it now, while every file is still visible.
 	_, _ = time.Now().Zone()
-	w, err := syslog.Dial(network, raddr, syslog.LOG_DAEMON|syslog.LOG_INFO, Prog)
+	w, err := syslog.Dial(network, raddr, syslog.LOG_DAEMON|syslog.LOG_INFO, prog)
 	if err != nil {
 		return fmt.Errorf("syslog: %w", err)
 	}
@@ -120,10 +120,10 @@ func (l *Logger) log(sev severity, format string, args ...any) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	msg := strings.TrimRight(fmt.Sprintf(format, args...), "\n")
-	msg = ClipLongWords(l.redactor.Redact(msg)) // redact first: a clipped secret would not match
+	msg = clipLongWords(l.redactor.Redact(msg)) // redact first: a clipped secret would not match
 	if l.Stderr != nil {
 		// A failing stderr (closed by the caller) must not stop syslog.
-		_, _ = io.WriteString(l.Stderr, Prog+": "+msg+"\n")
+		_, _ = io.WriteString(l.Stderr, prog+": "+msg+"\n")
 	}
 	if l.Syslog == nil {
 		return
@@ -148,17 +148,17 @@ func (l *Logger) log(sev severity, format string, args ...any) {
 	}
 }
 
-// MaxWord is the longest word a log line keeps whole. Paths and values
+// maxWord is the longest word a log line keeps whole. Paths and values
 // are shorter (gifctl.conf refuses values over 1024 bytes, and PATH_MAX
 // is 1024); a longer word is input echoed back, such as a mistyped
 // argument, and a screenful of it hides the message.
-const MaxWord = 256
+const maxWord = 256
 
-// ClipLongWords shortens each whitespace-separated word of s longer than
-// MaxWord to its start and end around "...[N bytes]...", cutting at
+// clipLongWords shortens each whitespace-separated word of s longer than
+// maxWord to its start and end around "...[N bytes]...", cutting at
 // UTF-8 boundaries.
-func ClipLongWords(s string) string {
-	if len(s) <= MaxWord {
+func clipLongWords(s string) string {
+	if len(s) <= maxWord {
 		return s
 	}
 	var b strings.Builder
@@ -168,7 +168,7 @@ func ClipLongWords(s string) string {
 			end = len(s)
 		}
 		word := s[:end]
-		if len(word) > MaxWord {
+		if len(word) > maxWord {
 			head, tail := runeStart(word, 48), runeStart(word, len(word)-16)
 			fmt.Fprintf(&b, "%s...[%d bytes]...%s", word[:head], len(word), word[tail:])
 		} else {

@@ -193,18 +193,18 @@ func TestClipLongWords(t *testing.T) {
 	long := strings.Repeat("a", 3000)
 	for _, tc := range []struct{ in, want string }{
 		{"short line", "short line"},
-		{"bad value " + strings.Repeat("b", MaxWord), "bad value " + strings.Repeat("b", MaxWord)},
+		{"bad value " + strings.Repeat("b", maxWord), "bad value " + strings.Repeat("b", maxWord)},
 		{`got "` + long + `" here`, `got "` + strings.Repeat("a", 47) + `...[3002 bytes]...` + strings.Repeat("a", 15) + `" here`},
 		{long + "\n" + long, strings.Repeat("a", 48) + "...[3000 bytes]..." + strings.Repeat("a", 16) + "\n" + strings.Repeat("a", 48) + "...[3000 bytes]..." + strings.Repeat("a", 16)},
 		// A cut inside a UTF-8 sequence moves back to its start.
 		{strings.Repeat("é", 200), strings.Repeat("é", 24) + "...[400 bytes]..." + strings.Repeat("é", 8)},
 	} {
-		got := ClipLongWords(tc.in)
+		got := clipLongWords(tc.in)
 		if got != tc.want {
-			t.Errorf("ClipLongWords(%.40q...) = %q, want %q", tc.in, got, tc.want)
+			t.Errorf("clipLongWords(%.40q...) = %q, want %q", tc.in, got, tc.want)
 		}
 		if !utf8.ValidString(got) {
-			t.Errorf("ClipLongWords(%.40q...) is not UTF-8", tc.in)
+			t.Errorf("clipLongWords(%.40q...) is not UTF-8", tc.in)
 		}
 	}
 }

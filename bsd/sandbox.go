@@ -3,6 +3,7 @@ package bsd
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -148,20 +149,13 @@ var commands = map[string][]need{
 	"restart-egress": {needStdio, needStateWrite, needHostnameIf, needExec, needIfaddrs, needHTTPS, needSyslog},
 }
 
-// Commands returns the command names PlanFor knows, sorted.
-func Commands() []string {
-	names := make([]string, 0, len(commands))
-	for n := range commands {
-		names = append(names, n)
-	}
-	slices.Sort(names)
-	return names
-}
+// Commands are the command names PlanFor knows, sorted.
+var Commands = slices.Sorted(maps.Keys(commands))
 
 // promiseOrder is the order promises are written in, that of pledge(2).
 var promiseOrder = []string{"stdio", "rpath", "wpath", "cpath", "fattr", "chown", "flock", "unix", "inet", "dns", "route", "proc", "exec"}
 
-// PlanFor returns the plan of command (one of Commands()) for paths p. It
+// PlanFor returns the plan of command (one of Commands) for paths p. It
 // fails for an unknown command and for a path the command needs that is
 // not absolute. Netstart and PfConf are never unveiled: the programs gifctl
 // starts read them, and those start unrestricted (see needExec).

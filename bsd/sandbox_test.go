@@ -49,7 +49,7 @@ func TestPlanForExact(t *testing.T) {
 		"restart":        {Promises: "stdio rpath wpath cpath fattr chown unix inet dns proc exec", Unveil: restartUnveil},
 		"restart-egress": {Promises: "stdio rpath wpath cpath fattr chown unix inet dns proc exec", Unveil: restartUnveil},
 	}
-	if diff := cmp.Diff(Commands(), sortedKeys(want)); diff != "" {
+	if diff := cmp.Diff(Commands, sortedKeys(want)); diff != "" {
 		t.Fatalf("commands (-table +test):\n%s", diff)
 	}
 	for cmd, w := range want {
@@ -81,7 +81,7 @@ func TestPlanProperties(t *testing.T) {
 	execCommands := []string{"restart", "restart-egress"}
 
 	for _, paths := range []Paths{stockPaths, noPf, moved} {
-		for _, cmd := range Commands() {
+		for _, cmd := range Commands {
 			plan, err := PlanFor(cmd, paths)
 			if err != nil {
 				t.Fatalf("%s: %v", cmd, err)

@@ -96,7 +96,7 @@ func TestReliabilitySandboxCoversCommands(t *testing.T) {
 			"granted its promises and unveiled paths (getcwd, state files, HTTPS and its CA file, sh/ifconfig/pfctl x, hostname-dir rwc)")
 	an := loadPackage(t)
 	paths := configPaths(t)
-	known := bsd.Commands()
+	known := bsd.Commands
 
 	parser, err := kong.New(&CLI{}, kong.Name("gifctl"), kong.Exit(func(int) {}))
 	if err != nil {

@@ -8,9 +8,9 @@ import (
 	"strings"
 )
 
-// MaxAnswer is the longest body accepted as an answer. A dyndns2 answer is
+// maxAnswer is the longest body accepted as an answer. A dyndns2 answer is
 // one short line; anything longer is an error page or worse.
-const MaxAnswer = 4096
+const maxAnswer = 4096
 
 // maxShown bounds how much of a broker's answer reaches a message or the
 // state file.
@@ -29,7 +29,7 @@ type Answer struct {
 	// the body), sanitized: printable ASCII, one line, at most about 80
 	// characters.
 	Text string
-	// MyIP is the myip value Client.Update sent; invalid when it left
+	// MyIP is the myip value client.Update sent; invalid when it left
 	// myip out (a private or CGNAT address: the broker takes the
 	// request's source address instead).
 	MyIP netip.Addr
@@ -86,15 +86,15 @@ var legacyHints = []struct{ substr, hint string }{
 	{"RFC1918", "the broker refuses private addresses"},
 }
 
-// ParseAnswer reads a broker's answer body. It fails for every answer but
+// parseAnswer reads a broker's answer body. It fails for every answer but
 // "good IP", "nochg IP" and the legacy "+OK: ..." (and its "already
 // associated" -ERROR); the Answer is filled in either way, so the caller can
 // record what the broker said. Only the first line counts: one update names
 // one tunnel.
-func ParseAnswer(body []byte) (Answer, error) {
-	if len(body) > MaxAnswer {
-		return Answer{Text: Sanitize(body)},
-			fmt.Errorf("broker answered with more than %d bytes, not a dyndns2 answer: %s", MaxAnswer, quote(Sanitize(body)))
+func parseAnswer(body []byte) (Answer, error) {
+	if len(body) > maxAnswer {
+		return Answer{Text: sanitize(body)},
+			fmt.Errorf("broker answered with more than %d bytes, not a dyndns2 answer: %s", maxAnswer, quote(sanitize(body)))
 	}
 	line, _, _ := bytes.Cut(bytes.TrimLeft(body, " \t\r\n"), []byte("\n"))
 	line = bytes.TrimRight(line, " \t\r")
@@ -105,7 +105,7 @@ func ParseAnswer(body []byte) (Answer, error) {
 		return a, a.err()
 	}
 	code, rest, _ := bytes.Cut(line, []byte(" "))
-	a := Answer{Code: string(code), Text: Sanitize(bytes.TrimSpace(rest))}
+	a := Answer{Code: string(code), Text: sanitize(bytes.TrimSpace(rest))}
 	switch a.Code {
 	case "good", "nochg":
 		if len(rest) == 0 {
@@ -113,15 +113,15 @@ func ParseAnswer(body []byte) (Answer, error) {
 		}
 		addr, err := netip.ParseAddr(string(bytes.TrimSpace(rest)))
 		if err != nil {
-			return Answer{Text: Sanitize(line)},
-				fmt.Errorf("broker answered %s: not a dyndns2 answer", quote(Sanitize(line)))
+			return Answer{Text: sanitize(line)},
+				fmt.Errorf("broker answered %s: not a dyndns2 answer", quote(sanitize(line)))
 		}
 		a.Addr = addr.Unmap()
 		return a, nil
 	}
 	if _, known := explain[a.Code]; !known {
-		return Answer{Text: Sanitize(line)},
-			fmt.Errorf("broker answered %s: not a dyndns2 answer", quote(Sanitize(line)))
+		return Answer{Text: sanitize(line)},
+			fmt.Errorf("broker answered %s: not a dyndns2 answer", quote(sanitize(line)))
 	}
 	return a, a.err()
 }
@@ -135,7 +135,7 @@ func parseLegacy(line []byte) (Answer, bool) {
 			continue
 		}
 		rest = bytes.TrimSpace(bytes.TrimPrefix(rest, []byte(":")))
-		a := Answer{Code: code, Text: Sanitize(rest)}
+		a := Answer{Code: code, Text: sanitize(rest)}
 		if code == "+OK" {
 			if i := bytes.LastIndexByte(rest, ' '); i >= 0 {
 				if addr, err := netip.ParseAddr(string(rest[i+1:])); err == nil {
@@ -168,14 +168,14 @@ func (a Answer) err() error {
 	return fmt.Errorf("broker answered %s: %s", quote(a.String()), why)
 }
 
-// Sanitize makes a broker's words safe for a log line or the state file:
+// sanitize makes a broker's words safe for a log line or the state file:
 // printable ASCII only (tabs and line ends become spaces, other bytes '?'),
 // cut to about 80 characters with "..." when longer.
-func Sanitize(b []byte) string {
+func sanitize(b []byte) string {
 	return sanitizeN(b, maxShown)
 }
 
-// sanitizeN is Sanitize keeping n bytes.
+// sanitizeN is sanitize keeping n bytes.
 func sanitizeN(b []byte, n int) string {
 	var sb strings.Builder
 	for i, c := range b {

@@ -60,7 +60,7 @@ func TestParseAnswer(t *testing.T) {
 		{strings.Repeat("y", 200), Answer{Text: strings.Repeat("y", 80) + "..."},
 			`broker answered "` + strings.Repeat("y", 80) + `...": not a dyndns2 answer`},
 	} {
-		got, err := ParseAnswer([]byte(tc.body))
+		got, err := parseAnswer([]byte(tc.body))
 		if tc.body == "abuse\rFAKE LOG LINE" {
 			// A code with a control character is no known code.
 			if err == nil || strings.ContainsAny(err.Error(), "\r\n") || got.OK() {
@@ -69,17 +69,17 @@ func TestParseAnswer(t *testing.T) {
 			continue
 		}
 		if diff := cmp.Diff(tc.want, got, addrComparer); diff != "" {
-			t.Errorf("ParseAnswer(%q) (-want +got):\n%s", tc.body, diff)
+			t.Errorf("parseAnswer(%q) (-want +got):\n%s", tc.body, diff)
 		}
 		gotErr := ""
 		if err != nil {
 			gotErr = err.Error()
 		}
 		if gotErr != tc.wantErr {
-			t.Errorf("ParseAnswer(%q) error:\n got %s\nwant %s", tc.body, gotErr, tc.wantErr)
+			t.Errorf("parseAnswer(%q) error:\n got %s\nwant %s", tc.body, gotErr, tc.wantErr)
 		}
 		if (err == nil) != got.OK() {
-			t.Errorf("ParseAnswer(%q): OK() = %v with error %v", tc.body, got.OK(), err)
+			t.Errorf("parseAnswer(%q): OK() = %v with error %v", tc.body, got.OK(), err)
 		}
 	}
 }
@@ -100,7 +100,7 @@ func TestAnswerString(t *testing.T) {
 	}
 }
 
-// maxErrLen bounds the text of any ParseAnswer error.
+// maxErrLen bounds the text of any parseAnswer error.
 const maxErrLen = 300
 
 func FuzzParseAnswer(f *testing.F) {
@@ -108,7 +108,7 @@ func FuzzParseAnswer(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		a, err := ParseAnswer(body)
+		a, err := parseAnswer(body)
 		if (err == nil) != a.OK() {
 			t.Fatalf("OK() = %v, error %v", a.OK(), err)
 		}
@@ -144,7 +144,7 @@ func BenchmarkParseAnswer(b *testing.B) {
 	}
 	for b.Loop() {
 		for _, body := range bodies {
-			ParseAnswer(body)
+			parseAnswer(body)
 		}
 	}
 }

@@ -20,7 +20,7 @@ func BenchmarkAnswers(b *testing.B) {
 			b.ReportAllocs()
 			b.SetBytes(int64(len(body)))
 			for b.Loop() {
-				ParseAnswer(body)
+				parseAnswer(body)
 			}
 		})
 	}

@@ -30,7 +30,7 @@ const (
 	updateTimeout = 30 * time.Second
 )
 
-// Client sends updates to a broker over HTTPS. It verifies the broker's
+// client sends updates to a broker over HTTPS. It verifies the broker's
 // certificate against the PEM bundle caFile, or the system's roots when
 // caFile is "", read when the first update goes out: reading and parsing
 // a bundle of some 150 certificates costs milliseconds and a megabyte,
@@ -38,17 +38,17 @@ const (
 // read comes after the sandbox, so the plans unveil the bundle "r".
 // Proxies in the environment are ignored: the update goes straight to the
 // broker.
-type Client struct {
+type client struct {
 	caFile string
 	http   *http.Client // made by the first Update
 }
 
-// NewClient returns a client for the CA bundle caFile ("" for the
+// newClient returns a client for the CA bundle caFile ("" for the
 // system's roots). It reads nothing yet.
-func NewClient(caFile string) *Client { return &Client{caFile: caFile} }
+func newClient(caFile string) *client { return &client{caFile: caFile} }
 
 // connect reads the CA bundle and makes the HTTPS client.
-func (c *Client) connect() error {
+func (c *client) connect() error {
 	var roots *x509.CertPool
 	if c.caFile == "" {
 		pool, err := x509.SystemCertPool()
@@ -94,7 +94,7 @@ func (c *Client) connect() error {
 //
 // The answer is parsed from the body whatever the HTTP status. Errors name
 // the URL only through Redact, and never contain its secrets.
-func (c *Client) Update(ctx context.Context, u *url.URL, addr netip.Addr) (Answer, error) {
+func (c *client) Update(ctx context.Context, u *url.URL, addr netip.Addr) (Answer, error) {
 	if u == nil {
 		return Answer{}, errors.New("no update URL")
 	}
@@ -124,7 +124,7 @@ func (c *Client) Update(ctx context.Context, u *url.URL, addr netip.Addr) (Answe
 		return Answer{MyIP: myip}, c.wrap(u, err)
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, MaxAnswer+1))
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswer+1))
 	if err == nil && ctx.Err() != nil {
 		// The broker may end its answer because we hung up at the
 		// deadline: what came until then is no answer.
@@ -133,7 +133,7 @@ func (c *Client) Update(ctx context.Context, u *url.URL, addr netip.Addr) (Answe
 	if err != nil {
 		return Answer{MyIP: myip}, c.wrap(u, fmt.Errorf("reading the answer: %w", err))
 	}
-	a, err := ParseAnswer(body)
+	a, err := parseAnswer(body)
 	a.MyIP = myip
 	a.Text = scrub(a.Text, u)
 	if err != nil && a.Code == "" && resp.StatusCode != http.StatusOK {
@@ -169,7 +169,7 @@ func requestURL(u *url.URL, addr netip.Addr) (*url.URL, netip.Addr) {
 
 // wrap names the redacted URL in an error from net/http, whose own text
 // carries the URL of the request, and scrubs any secret left.
-func (c *Client) wrap(u *url.URL, err error) error {
+func (c *client) wrap(u *url.URL, err error) error {
 	var uerr *url.Error
 	if errors.As(err, &uerr) {
 		err = uerr.Err

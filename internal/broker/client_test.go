@@ -32,7 +32,7 @@ type testBroker struct {
 	*brokertest.Broker
 	srv    *brokertest.Server
 	caFile string
-	client *Client
+	client *client
 
 	mu  sync.Mutex // the broker's handlers read the clock
 	now time.Time
@@ -69,13 +69,13 @@ func startBroker(t *testing.T, opts brokertest.Options) *testBroker {
 	}
 	t.Cleanup(func() { srv.Close() })
 	tb.srv = srv
-	tb.client = NewClient(tb.caFile)
+	tb.client = newClient(tb.caFile)
 	return tb
 }
 
 // updater is tunnel gif0's updater on the test broker, its state in dir.
 func (tb *testBroker) updater(dir string, force bool) *Updater {
-	return &Updater{Tunnel: "gif0", URL: tb.url(), StateDir: dir, Client: tb.client, Force: force, Now: tb.Now, Log: bsd.NewLogger(nil, false)}
+	return &Updater{tunnel: "gif0", url: tb.url(), stateDir: dir, client: tb.client, Force: force, now: tb.Now, log: bsd.NewLogger(nil, false)}
 }
 
 // url is the update URL an HE user would paste.
@@ -214,7 +214,7 @@ func TestCAFile(t *testing.T) {
 	addr := netip.MustParseAddr("198.51.100.7")
 
 	// The system roots do not know the test CA.
-	system := NewClient("")
+	system := newClient("")
 	_, err := system.Update(context.Background(), tb.url(), addr)
 	if err == nil || !strings.Contains(err.Error(), "certificate") {
 		t.Errorf("without the test CA: %v, want a certificate error", err)
@@ -241,8 +241,8 @@ func TestCAFile(t *testing.T) {
 		junk:                              junk + ": no PEM certificates",
 	} {
 		// Read at the first update, not before.
-		if _, err := NewClient(file).Update(context.Background(), tb.url(), addr); err == nil || !strings.Contains(err.Error(), want) {
-			t.Errorf("NewClient(%s).Update: %v, want %q", file, err, want)
+		if _, err := newClient(file).Update(context.Background(), tb.url(), addr); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("newClient(%s).Update: %v, want %q", file, err, want)
 		}
 	}
 }
@@ -287,7 +287,7 @@ func TestUpdateEndsAtDeadline(t *testing.T) {
 				defer c.Close() // held open, silent, until the test ends
 			}
 		}()
-		client := NewClient("")
+		client := newClient("")
 		ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 		defer cancel()
 		u := &url.URL{Scheme: "https", Host: ln.Addr().String(), Path: "/nic/update", User: url.UserPassword(testUser, testKey)}
@@ -353,9 +353,9 @@ func TestUpdateErrorsHideSecrets(t *testing.T) {
 }
 
 func TestUpdateTimeoutsAreSet(t *testing.T) {
-	c := NewClient("")
+	c := newClient("")
 	if c.http != nil {
-		t.Fatal("NewClient read the CA bundle before the first update")
+		t.Fatal("newClient read the CA bundle before the first update")
 	}
 	if err := c.connect(); err != nil {
 		t.Fatal(err)

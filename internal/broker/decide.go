@@ -35,12 +35,12 @@ var wrongSettings = map[string]bool{
 // timeLayout is how times appear in messages.
 const timeLayout = "2006-01-02 15:04:05"
 
-// Decide says whether to send addr to the broker now, and why. It sends
+// decide says whether to send addr to the broker now, and why. It sends
 // when addr is not the address the broker last accepted, or when force
 // says so; not while backing off after failures, unless force; and never
 // while backing off after "abuse", force or not: HE refuses updates while
 // it blocks the tunnel, and each one prolongs the block.
-func Decide(s State, addr netip.Addr, now time.Time, force bool) (send bool, why string) {
+func decide(s State, addr netip.Addr, now time.Time, force bool) (send bool, why string) {
 	if !addr.IsValid() {
 		return false, "no address to send"
 	}
@@ -119,8 +119,8 @@ func grow(base time.Duration, n int, max time.Duration) time.Duration {
 	return min(d, max)
 }
 
-// BackoffError says that no update was sent because of an earlier failure.
-type BackoffError struct {
+// backoffError says that no update was sent because of an earlier failure.
+type backoffError struct {
 	Tunnel string
 	Until  time.Time
 	// After is the answer that caused it, or "" after errors without one.
@@ -132,7 +132,7 @@ type BackoffError struct {
 }
 
 // Error says until when, and how the admin can end it, where they can.
-func (e *BackoffError) Error() string {
+func (e *backoffError) Error() string {
 	switch {
 	case e.Code == "abuse":
 		return e.held() + "; gifctl update --force cannot override it: the broker refuses updates while it blocks the tunnel"
@@ -143,7 +143,7 @@ func (e *BackoffError) Error() string {
 }
 
 // held is the back-off without the way out.
-func (e *BackoffError) held() string {
+func (e *backoffError) held() string {
 	until := e.Until
 	if e.loc != nil {
 		until = until.In(e.loc)
@@ -155,8 +155,8 @@ func (e *BackoffError) held() string {
 }
 
 // backoff describes s's back-off in now's time zone.
-func (s State) backoff(now time.Time) *BackoffError {
-	e := &BackoffError{Tunnel: s.Tunnel, Until: s.BackoffUntil, Failures: s.Failures, Code: s.Code, loc: now.Location()}
+func (s State) backoff(now time.Time) *backoffError {
+	e := &backoffError{Tunnel: s.Tunnel, Until: s.BackoffUntil, Failures: s.Failures, Code: s.Code, loc: now.Location()}
 	if s.Code != "" {
 		e.After = s.Answer
 	}

@@ -59,9 +59,9 @@ func TestDecide(t *testing.T) {
 			want{false, `backing off until 2026-11-23 22:10:00 after "badauth"; correct the update-url (a changed one ends the back-off) or override it with gifctl update --force gif0`}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			send, why := Decide(tc.s, tc.addr, tc.now, tc.force)
+			send, why := decide(tc.s, tc.addr, tc.now, tc.force)
 			if diff := cmp.Diff(tc.want, want{send, why}); diff != "" {
-				t.Errorf("Decide (-want +got):\n%s", diff)
+				t.Errorf("decide (-want +got):\n%s", diff)
 			}
 		})
 	}
@@ -126,8 +126,8 @@ func TestRecordBackoff(t *testing.T) {
 			now := t0
 			for i, st := range tc.steps {
 				now = now.Add(st.after)
-				if send, why := Decide(s, netip.MustParseAddr("192.0.2.1"), now, false); !send && st.answer.Code != "abuse" {
-					t.Fatalf("step %d: Decide would not send: %s", i, why)
+				if send, why := decide(s, netip.MustParseAddr("192.0.2.1"), now, false); !send && st.answer.Code != "abuse" {
+					t.Fatalf("step %d: decide would not send: %s", i, why)
 				}
 				s.Record(st.answer, st.err, addr, now)
 				var until time.Time
@@ -153,9 +153,9 @@ func TestRecordSuccess(t *testing.T) {
 	if diff := cmp.Diff(want, s, addrComparer); diff != "" {
 		t.Errorf("after good (-want +got):\n%s", diff)
 	}
-	// Behind NAT the local address is what Decide compares: no second update.
-	if send, why := Decide(s, local, t0.Add(time.Hour), false); send {
-		t.Errorf("Decide sends the same local address again: %s", why)
+	// Behind NAT the local address is what decide compares: no second update.
+	if send, why := decide(s, local, t0.Add(time.Hour), false); send {
+		t.Errorf("decide sends the same local address again: %s", why)
 	}
 	// A failure with an answer keeps what the broker has ...
 	s.Record(Answer{Code: "911"}, errors.New("911"), netip.MustParseAddr("10.0.0.3"), t0)

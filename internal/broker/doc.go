@@ -13,7 +13,7 @@
 // Per tunnel, the state file STATEDIR/IF.broker.json remembers the last
 // address the broker accepted and the last answer, so that the same address
 // is never sent twice (HE calls repeated updates abuse) and failures back
-// off: Decide says whether to send, Record updates the state from an
+// off: decide says whether to send, Record updates the state from an
 // answer, and Run does the whole round (load, decide, update, record, save)
 // for the restart and update commands. Run takes no lock: gifctl holds its
 // own around the whole command.

@@ -15,7 +15,7 @@ import (
 
 // result is what one broker round did.
 type result struct {
-	// Sent says whether an update went out; Why is Decide's reason.
+	// Sent says whether an update went out; Why is decide's reason.
 	Sent bool
 	Why  string
 	// Answer is the broker's answer when Sent.
@@ -33,7 +33,7 @@ type Updater struct {
 	Tunnel   string   // the gif interface; names the state file
 	URL      *url.URL // the update URL, credentials included
 	StateDir string
-	Client   *Client
+	Client   *client
 	Force    bool // send even what the broker already accepted
 	Now      func() time.Time
 	Log      *bsd.Logger
@@ -44,7 +44,7 @@ func For(c *config.Config, t *config.Tunnel, log *bsd.Logger) *Updater {
 	if t.UpdateURL == nil {
 		return nil
 	}
-	return &Updater{Tunnel: t.Name, URL: t.UpdateURL, StateDir: c.StateDir, Client: NewClient(c.CAFile), Now: time.Now, Log: log}
+	return &Updater{Tunnel: t.Name, URL: t.UpdateURL, StateDir: c.StateDir, Client: newClient(c.CAFile), Now: time.Now, Log: log}
 }
 
 // Pending says whether Update would send addr now, and why, without
@@ -55,7 +55,7 @@ func (u *Updater) Pending(addr netip.Addr) (send bool, why string, err error) {
 		return false, "", err
 	}
 	changed := s.settingsChanged(URLHash(u.URL))
-	send, why = Decide(s, addr, u.Now(), u.Force)
+	send, why = decide(s, addr, u.Now(), u.Force)
 	if changed != "" {
 		why = changed + "; " + why
 	}
@@ -87,7 +87,7 @@ func (u *Updater) Update(ctx context.Context, addr netip.Addr) error {
 // the answer and save the state.
 //
 // The error is nil when the broker has addr (now or already) and when
-// nothing needed sending; a *BackoffError when an earlier failure holds the
+// nothing needed sending; a *backoffError when an earlier failure holds the
 // update back; otherwise the failure, followed by the back-off it started.
 func (u *Updater) run(ctx context.Context, addr netip.Addr) (result, error) {
 	s, err := LoadState(u.StateDir, u.Tunnel)
@@ -100,7 +100,7 @@ func (u *Updater) run(ctx context.Context, addr netip.Addr) (result, error) {
 		r.Notes = append(r.Notes, n)
 	}
 	t := u.Now()
-	send, why := Decide(s, addr, t, u.Force)
+	send, why := decide(s, addr, t, u.Force)
 	r.Why, r.State = why, s
 	if !send {
 		if len(r.Notes) > 0 { // the back-off ended: say so once

@@ -68,7 +68,7 @@ func TestRun(t *testing.T) {
 	n := requests()
 	tb.Sleep(5 * time.Minute)
 	r, err = send(a1, true)
-	var backoff *BackoffError
+	var backoff *backoffError
 	if !errors.As(err, &backoff) || r.Sent || requests() != n {
 		t.Fatalf("forced during abuse back-off: %+v, %v", r, err)
 	}

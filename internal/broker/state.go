@@ -20,7 +20,7 @@ import (
 type State struct {
 	Tunnel string `json:"tunnel"`
 	// Address is the local address the broker last accepted an update
-	// for; Decide compares the egress address with it.
+	// for; decide compares the egress address with it.
 	Address netip.Addr `json:"address,omitzero"`
 	// BrokerAddress is the address the broker said it has. Behind NAT
 	// (myip left out) it is the public address, not Address.
@@ -43,8 +43,8 @@ type State struct {
 	URLHash string `json:"url_hash,omitzero"`
 }
 
-// StatePath is the state file of tunnel name in dir.
-func StatePath(dir, name string) (string, error) {
+// statePath is the state file of tunnel name in dir.
+func statePath(dir, name string) (string, error) {
 	if !config.IsIfName(name) { // keeps the file inside the state directory
 		return "", fmt.Errorf("%q: not an interface name", name)
 	}
@@ -55,7 +55,7 @@ func StatePath(dir, name string) (string, error) {
 // tunnel never updated: a zero State. A file that does not parse is an
 // error naming it; remove it to start afresh.
 func LoadState(dir, name string) (State, error) {
-	path, err := StatePath(dir, name)
+	path, err := statePath(dir, name)
 	if err != nil {
 		return State{}, err
 	}
@@ -79,7 +79,7 @@ func LoadState(dir, name string) (State, error) {
 // Save writes s to its file in dir atomically (a reader sees the old file
 // or the new one, whole), mode 0600.
 func (s State) Save(dir string) error {
-	path, err := StatePath(dir, s.Tunnel)
+	path, err := statePath(dir, s.Tunnel)
 	if err != nil {
 		return err
 	}

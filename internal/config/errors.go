@@ -2,18 +2,18 @@ package config
 
 import "fmt"
 
-// ParseError is a mistake in a gifctl.conf, at a line. Its text is
+// parseError is a mistake in a gifctl.conf, at a line. Its text is
 // "NAME:LINE: message", the form OpenBSD's parsers use, so an editor can
 // jump to it. Messages never carry a secret from the file: the parts of
 // the text they quote are keywords, names, addresses and paths, always
 // through %q so that no control character reaches a terminal or syslog.
-type ParseError struct {
+type parseError struct {
 	File string // the name given to Parse
 	Line int    // 1-based
 	Msg  string
 }
 
-func (e *ParseError) Error() string {
+func (e *parseError) Error() string {
 	return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
 }
 

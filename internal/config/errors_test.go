@@ -186,9 +186,9 @@ func TestParseErrors(t *testing.T) {
 			if diff := cmp.Diff(tt.want, err.Error()); diff != "" {
 				t.Errorf("error (-want +got):\n%s", diff)
 			}
-			var pe *ParseError
+			var pe *parseError
 			if !errors.As(err, &pe) || pe.File != "t.conf" {
-				t.Errorf("error %#v is not a *ParseError for t.conf", err)
+				t.Errorf("error %#v is not a *parseError for t.conf", err)
 			}
 			if strings.Contains(err.Error(), "secret") {
 				t.Errorf("error quotes a secret: %q", err)

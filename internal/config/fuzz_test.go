@@ -46,9 +46,9 @@ func checkErrorForm(t *testing.T, data []byte, err error) {
 	if lines := strings.Count(string(data), "\n") + 1; line < 1 || line > lines {
 		t.Fatalf("error %q names line %d of a file of %d lines", msg, line, lines)
 	}
-	var pe *ParseError
+	var pe *parseError
 	if !errors.As(err, &pe) {
-		t.Fatalf("error %q is a %T, not a *ParseError", msg, err)
+		t.Fatalf("error %q is a %T, not a *parseError", msg, err)
 	}
 	if !utf8.ValidString(msg) {
 		t.Fatalf("error %q is not valid UTF-8", msg)

@@ -69,10 +69,10 @@ func lex(name string, data []byte) ([]token, error) {
 				j++
 			}
 			if j == len(data) || data[j] == '\n' {
-				return nil, &ParseError{name, line, "unterminated quoted string"}
+				return nil, &parseError{name, line, "unterminated quoted string"}
 			}
 			if j-i-1 > maxValue {
-				return nil, &ParseError{name, line, fmt.Sprintf("value longer than %d bytes", maxValue)}
+				return nil, &parseError{name, line, fmt.Sprintf("value longer than %d bytes", maxValue)}
 			}
 			toks = append(toks, token{tokString, string(data[i+1 : j]), line})
 			i = j + 1
@@ -82,12 +82,12 @@ func lex(name string, data []byte) ([]token, error) {
 				if data[j] == '\'' {
 					// Single quotes quote in pf.conf; here they would
 					// silently become part of a value (a password).
-					return nil, &ParseError{name, line, `single quote outside double quotes; quote with "`}
+					return nil, &parseError{name, line, `single quote outside double quotes; quote with "`}
 				}
 				j++
 			}
 			if j-i > maxValue {
-				return nil, &ParseError{name, line, fmt.Sprintf("value longer than %d bytes", maxValue)}
+				return nil, &parseError{name, line, fmt.Sprintf("value longer than %d bytes", maxValue)}
 			}
 			toks = append(toks, token{tokWord, string(data[i:j]), line})
 			i = j

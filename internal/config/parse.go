@@ -7,7 +7,7 @@ import (
 )
 
 // Parse reads a gifctl.conf(5). name is the file's name for messages; an
-// error is a *ParseError reading "NAME:LINE: message", the first mistake
+// error is a *parseError reading "NAME:LINE: message", the first mistake
 // in the file.
 func Parse(name string, data []byte) (*Config, error) {
 	toks, err := lex(name, data)
@@ -19,12 +19,12 @@ func Parse(name string, data []byte) (*Config, error) {
 		toks: toks,
 		cfg: &Config{
 			File:        name,
-			HostnameDir: DefaultHostnameDir,
-			StateDir:    DefaultStateDir,
-			Netstart:    DefaultNetstart,
-			Pfctl:       DefaultPfctl,
-			Ifconfig:    DefaultIfconfig,
-			CAFile:      DefaultCAFile,
+			HostnameDir: defaultHostnameDir,
+			StateDir:    defaultStateDir,
+			Netstart:    defaultNetstart,
+			Pfctl:       defaultPfctl,
+			Ifconfig:    defaultIfconfig,
+			CAFile:      defaultCAFile,
 		},
 		setLines: make(map[string]int),
 	}
@@ -53,16 +53,16 @@ func (p *parser) next() token {
 }
 
 func (p *parser) errorf(line int, format string, args ...any) error {
-	return &ParseError{p.name, line, fmt.Sprintf(format, args...)}
+	return &parseError{p.name, line, fmt.Sprintf(format, args...)}
 }
 
 // at puts a value checker's error at a line.
 func (p *parser) at(line int, err error) error {
-	var pe *ParseError
+	var pe *parseError
 	if err == nil || errors.As(err, &pe) {
 		return err
 	}
-	return &ParseError{p.name, line, err.Error()}
+	return &parseError{p.name, line, err.Error()}
 }
 
 // file is the top level: set statements and check and tunnel blocks.

@@ -26,12 +26,12 @@ var addr = netip.MustParseAddr
 func defaults(tunnels ...*Tunnel) *Config {
 	return &Config{
 		File:        "t.conf",
-		HostnameDir: DefaultHostnameDir,
-		StateDir:    DefaultStateDir,
-		Netstart:    DefaultNetstart,
-		Pfctl:       DefaultPfctl,
-		Ifconfig:    DefaultIfconfig,
-		CAFile:      DefaultCAFile,
+		HostnameDir: defaultHostnameDir,
+		StateDir:    defaultStateDir,
+		Netstart:    defaultNetstart,
+		Pfctl:       defaultPfctl,
+		Ifconfig:    defaultIfconfig,
+		CAFile:      defaultCAFile,
 		Tunnels:     tunnels,
 	}
 }

@@ -8,15 +8,13 @@ import (
 
 // Defaults for the set options, the paths of a stock OpenBSD system.
 const (
-	DefaultHostnameDir  = "/etc"
-	DefaultStateDir     = "/var/db/gifctl"
-	DefaultNetstart     = "/etc/netstart"
-	DefaultPfctl        = "/sbin/pfctl"
-	DefaultIfconfig     = "/sbin/ifconfig"
-	DefaultCAFile       = "/etc/ssl/cert.pem"
+	defaultHostnameDir  = "/etc"
+	defaultStateDir     = "/var/db/gifctl"
+	defaultNetstart     = "/etc/netstart"
+	defaultPfctl        = "/sbin/pfctl"
+	defaultIfconfig     = "/sbin/ifconfig"
+	defaultCAFile       = "/etc/ssl/cert.pem"
 	DefaultCheckTimeout = time.Second
-	// HeartbeatPort is the UDP port of a SixXS PoP's heartbeat listener.
-	HeartbeatPort = 3740
 )
 
 // Config is a parsed gifctl.conf(5). Every value is typed; nothing in it is

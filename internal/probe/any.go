@@ -26,7 +26,7 @@ var payload = []byte("gifctl check....")
 
 // Any sends an echo request to every target at once, repeats the round
 // every Interval, and returns at the first valid reply. When ctx ends
-// first it returns a *NoReplyError (errors.Is ErrNoReply); failed sends
+// first it returns a *noReplyError (errors.Is ErrNoReply); failed sends
 // only make that error say why. Other errors are programming or usage
 // errors: targets empty or of the wrong family, the Prober closed.
 //
@@ -70,7 +70,7 @@ func (p *Prober) Any(ctx context.Context, targets []netip.Addr) (Reply, error) {
 	buf := make([]byte, 1500)
 	for {
 		if ctx.Err() != nil {
-			return Reply{}, &NoReplyError{
+			return Reply{}, &noReplyError{
 				Targets: targets,
 				Waited:  time.Since(start),
 				Rounds:  rounds,
@@ -157,7 +157,7 @@ func (p *Prober) interval() time.Duration {
 	if p.Interval > 0 {
 		return p.Interval
 	}
-	return DefaultInterval
+	return defaultInterval
 }
 
 // sleep waits until t or until ctx ends.

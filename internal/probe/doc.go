@@ -50,7 +50,7 @@
 // same deadline. A failed send (ENETUNREACH, ENETDOWN, EHOSTUNREACH, a
 // link going down in the middle of a check) means "no reply from there",
 // not a broken check: Any keeps trying until the deadline and reports the
-// last send error inside the NoReplyError, for gifctl -v.
+// last send error inside the noReplyError, for gifctl -v.
 //
 // ICMPv4 checksums are computed here; ICMPv6 checksums are left to the
 // kernel, which computes them for raw ICMPv6 sockets (RFC 3542 section

@@ -11,9 +11,9 @@ import (
 // context ended: the check is false (gifctl check exits 1).
 var ErrNoReply = errors.New("no reply")
 
-// NoReplyError is the error Any returns when no target answered. It
+// noReplyError is the error Any returns when no target answered. It
 // matches ErrNoReply, and SendErr when that is set.
-type NoReplyError struct {
+type noReplyError struct {
 	Targets []netip.Addr
 	Waited  time.Duration // from the first send to giving up
 	Rounds  int           // rounds of echo requests sent
@@ -23,7 +23,7 @@ type NoReplyError struct {
 	SendErr error
 }
 
-func (e *NoReplyError) Error() string {
+func (e *noReplyError) Error() string {
 	var b strings.Builder
 	b.WriteString("no reply from ")
 	for i, a := range e.Targets {
@@ -42,7 +42,7 @@ func (e *NoReplyError) Error() string {
 }
 
 // Unwrap lets errors.Is find ErrNoReply and the send error.
-func (e *NoReplyError) Unwrap() []error {
+func (e *noReplyError) Unwrap() []error {
 	if e.SendErr == nil {
 		return []error{ErrNoReply}
 	}

@@ -110,7 +110,7 @@ func TestAnyRefusesBadTargets(t *testing.T) {
 }
 
 func TestNoReplyError(t *testing.T) {
-	e := &NoReplyError{
+	e := &noReplyError{
 		Targets: []netip.Addr{netip.MustParseAddr("198.18.1.2"), netip.MustParseAddr("198.18.2.2")},
 		Waited:  1000400 * time.Microsecond,
 		Rounds:  5,

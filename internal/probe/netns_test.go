@@ -110,13 +110,13 @@ func anyWithin(t *testing.T, p *Prober, timeout time.Duration, targets ...netip.
 	return r, err, time.Since(start)
 }
 
-// wantNoReply checks that err is a NoReplyError that came at the deadline,
+// wantNoReply checks that err is a noReplyError that came at the deadline,
 // not before it and not noticeably after it.
-func wantNoReply(t *testing.T, err error, took, timeout time.Duration) *NoReplyError {
+func wantNoReply(t *testing.T, err error, took, timeout time.Duration) *noReplyError {
 	t.Helper()
-	var nr *NoReplyError
+	var nr *noReplyError
 	if !errors.Is(err, ErrNoReply) || !errors.As(err, &nr) {
-		t.Fatalf("error = %v, want a NoReplyError", err)
+		t.Fatalf("error = %v, want a noReplyError", err)
 	}
 	if took < timeout-10*time.Millisecond || took > timeout+slack {
 		t.Errorf("returned after %v, want the deadline %v (at most %v late)", took, timeout, slack)
@@ -161,7 +161,7 @@ func TestSilent(t *testing.T) {
 			_, err, took := anyWithin(t, p, timeout, labAddrs[fam].silent)
 			nr := wantNoReply(t, err, took, timeout)
 			if nr.Rounds < 2 {
-				t.Errorf("%d rounds in %v, want a resend every %v", nr.Rounds, timeout, DefaultInterval)
+				t.Errorf("%d rounds in %v, want a resend every %v", nr.Rounds, timeout, defaultInterval)
 			}
 			if nr.SendErr != nil {
 				t.Errorf("send error %v on a working link", nr.SendErr)

@@ -31,9 +31,9 @@ func (f Family) String() string {
 	return fmt.Sprintf("family(%d)", int(f))
 }
 
-// DefaultInterval is how often Any sends a new round of echo requests
+// defaultInterval is how often Any sends a new round of echo requests
 // while it waits: a lost request or reply costs this much, not the check.
-const DefaultInterval = 200 * time.Millisecond
+const defaultInterval = 200 * time.Millisecond
 
 // ErrNoSource matches the error of Open when the source address is not
 // configured on any interface (for IPv6: the tunnel is down or gone).
@@ -43,12 +43,11 @@ var ErrNoSource = errors.New("no such local address")
 // pledge; use it from one goroutine at a time.
 type Prober struct {
 	family Family
-	source netip.Addr
 	conn   *icmp.PacketConn
 	id     uint16
 	seq    uint16 // last sequence number sent, carried across Any calls
 
-	// Interval between rounds; DefaultInterval when zero.
+	// Interval between rounds; defaultInterval when zero.
 	Interval time.Duration
 }
 
@@ -90,7 +89,6 @@ func Open(family Family, source netip.Addr) (*Prober, error) {
 	}
 	return &Prober{
 		family: family,
-		source: source,
 		conn:   conn,
 		// Random per run: several checks may run at once (ipv4 and ipv6,
 		// other tunnels, ping(8)), and a raw socket sees all their replies.
@@ -100,12 +98,6 @@ func Open(family Family, source netip.Addr) (*Prober, error) {
 
 // Close closes the socket.
 func (p *Prober) Close() error { return p.conn.Close() }
-
-// Family is the family p was opened for.
-func (p *Prober) Family() Family { return p.family }
-
-// Source is the address p is bound to, invalid when it is not.
-func (p *Prober) Source() netip.Addr { return p.source }
 
 // fit returns a in the form the family's sockets take (IPv4-mapped IPv6
 // addresses unmapped for IPv4) and whether it belongs to the family.

@@ -60,9 +60,9 @@ func Write(path string, data []byte, mode fs.FileMode) error {
 	return nil
 }
 
-// IsTemp reports whether name is a temporary file renameio creates for a
+// isTemp reports whether name is a temporary file renameio creates for a
 // target named base: "." + base + a decimal int64, which may be negative.
-func IsTemp(name, base string) bool {
+func isTemp(name, base string) bool {
 	digits, ok := strings.CutPrefix(name, "."+base)
 	if !ok {
 		return false
@@ -95,7 +95,7 @@ func RemoveStale(path string, cutoff time.Time) []string {
 	}
 	var removed []string
 	for _, e := range entries {
-		if !e.Type().IsRegular() || !IsTemp(e.Name(), base) {
+		if !e.Type().IsRegular() || !isTemp(e.Name(), base) {
 			continue
 		}
 		if !cutoff.IsZero() {

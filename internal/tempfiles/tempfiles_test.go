@@ -24,13 +24,13 @@ func TestIsTemp(t *testing.T) {
 		{".hostname.gif0-", false},                    // a sign alone
 		{".hostname.gif012345678901234567890", false}, // longer than an int64
 	} {
-		if got := IsTemp(tc.name, "hostname.gif0"); got != tc.want {
-			t.Errorf("IsTemp(%q) = %v, want %v", tc.name, got, tc.want)
+		if got := isTemp(tc.name, "hostname.gif0"); got != tc.want {
+			t.Errorf("isTemp(%q) = %v, want %v", tc.name, got, tc.want)
 		}
 	}
 }
 
-// The names IsTemp recognises are the ones renameio makes: a pending
+// The names isTemp recognises are the ones renameio makes: a pending
 // file that is never committed is found.
 func TestIsTempMatchesRenameio(t *testing.T) {
 	dir := t.TempDir()
@@ -40,7 +40,7 @@ func TestIsTempMatchesRenameio(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !IsTemp(filepath.Base(f.Name()), "gif0.broker.json") {
+		if !isTemp(filepath.Base(f.Name()), "gif0.broker.json") {
 			t.Errorf("renameio's %s is not recognised", f.Name())
 		}
 		f.Close() // no Cleanup: the file stays, as after a kill

@@ -5,8 +5,8 @@ import (
 	"strings"
 )
 
-// MaxLines bounds the LCS table; larger inputs are shown as one hunk.
-const MaxLines = 2000
+// maxLines bounds the LCS table; larger inputs are shown as one hunk.
+const maxLines = 2000
 
 // context is the number of unchanged lines shown around a change, as diff -u.
 const context = 3
@@ -48,7 +48,7 @@ func splitLines(s string) []string {
 }
 
 func edits(a, b []string) []op {
-	if len(a) > MaxLines || len(b) > MaxLines {
+	if len(a) > maxLines || len(b) > maxLines {
 		ops := make([]op, 0, len(a)+len(b))
 		for _, l := range a {
 			ops = append(ops, op{'-', l})
