@@ -135,3 +135,26 @@ var cgnat = netip.MustParsePrefix("100.64.0.0/10")
 func IsCGNAT(a netip.Addr) bool {
 	return cgnat.Contains(a.Unmap())
 }
+
+// notPublic are the IPv4 ranges a broker cannot reach: sending one as myip
+// would point the tunnel nowhere. The documentation ranges (192.0.2.0/24,
+// 198.51.100.0/24, 203.0.113.0/24) are deliberately missing: tests and the
+// simulation use them as public addresses.
+var notPublic = []netip.Prefix{
+	netip.MustParsePrefix("0.0.0.0/8"),      // "this network"
+	netip.MustParsePrefix("10.0.0.0/8"),     // RFC 1918
+	cgnat,                                   // RFC 6598
+	netip.MustParsePrefix("127.0.0.0/8"),    // loopback
+	netip.MustParsePrefix("169.254.0.0/16"), // link-local
+	netip.MustParsePrefix("172.16.0.0/12"),  // RFC 1918
+	netip.MustParsePrefix("192.168.0.0/16"), // RFC 1918
+	netip.MustParsePrefix("224.0.0.0/4"),    // multicast
+	netip.MustParsePrefix("240.0.0.0/4"),    // reserved, and broadcast
+}
+
+// IsPublicIPv4 says whether addr is an IPv4 address a broker can reach,
+// and so may be sent as myip.
+func IsPublicIPv4(addr netip.Addr) bool {
+	addr = addr.Unmap()
+	return addr.Is4() && !slices.ContainsFunc(notPublic, func(p netip.Prefix) bool { return p.Contains(addr) })
+}

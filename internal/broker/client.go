@@ -14,6 +14,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/gifctl/gifctl/bsd"
 )
 
 // Version is gifctl's version, named in the User-Agent; cmd/gifctl sets it.
@@ -159,7 +161,7 @@ func requestURL(u *url.URL, addr netip.Addr) (*url.URL, netip.Addr) {
 		}
 	}
 	var myip netip.Addr
-	if isPublicIPv4(addr) {
+	if bsd.IsPublicIPv4(addr) {
 		myip = addr.Unmap()
 		kept = append(kept, "myip="+myip.String())
 	}

@@ -139,7 +139,7 @@ func notPublicWhy(addr netip.Addr) string {
 	switch {
 	case addr.IsPrivate():
 		return "a private address"
-	case netip.MustParsePrefix("100.64.0.0/10").Contains(addr.Unmap()):
+	case bsd.IsCGNAT(addr):
 		return "a CGNAT address (6in4 works only if the ISP passes protocol 41)"
 	case !addr.Unmap().Is4():
 		return "not an IPv4 address"

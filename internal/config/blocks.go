@@ -2,6 +2,7 @@ package config
 
 import (
 	"net/netip"
+	"slices"
 	"time"
 )
 
@@ -98,7 +99,7 @@ func (p *parser) tunnel(kw token) error {
 	t := &Tunnel{Name: name, Line: kw.line}
 	seen := make(map[string]int)
 	err = p.block(what, kw.line, func(k token, vs []token) error {
-		if !tunnelKeyword(k.text) {
+		if !slices.Contains(tunnelKeywords, k.text) {
 			return p.unknown(k, what)
 		}
 		if err := p.once(seen, k); err != nil {
@@ -114,14 +115,6 @@ func (p *parser) tunnel(kw token) error {
 	}
 	p.cfg.Tunnels = append(p.cfg.Tunnels, t)
 	return nil
-}
-
-func tunnelKeyword(s string) bool {
-	switch s {
-	case "egress", "remote", "inet6", "mtu", "update-url", "heartbeat":
-		return true
-	}
-	return false
 }
 
 func (p *parser) tunnelStatement(t *Tunnel, k token, vs []token) error {

@@ -28,8 +28,6 @@ func Keywords() []string {
 	return all
 }
 
-func topKeyword(s string) bool { return slices.Contains(topKeywords, s) }
-
 // unknown explains a keyword that may not stand where it does: in block
 // (e.g. "tunnel gif0"), or at the top level when block is "".
 func (p *parser) unknown(kw token, block string) error {

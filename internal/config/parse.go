@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -165,23 +166,10 @@ func (p *parser) set(kw token) error {
 // setField is where a set option goes in the Config, nil if unknown.
 func (p *parser) setField(opt string) *string {
 	c := p.cfg
-	switch opt {
-	case "hostname-dir":
-		return &c.HostnameDir
-	case "state-dir":
-		return &c.StateDir
-	case "netstart":
-		return &c.Netstart
-	case "pfctl":
-		return &c.Pfctl
-	case "ifconfig":
-		return &c.Ifconfig
-	case "pf-conf":
-		return &c.PfConf
-	case "ca-file":
-		return &c.CAFile
-	}
-	return nil
+	return map[string]*string{
+		"hostname-dir": &c.HostnameDir, "state-dir": &c.StateDir, "netstart": &c.Netstart,
+		"pfctl": &c.Pfctl, "ifconfig": &c.Ifconfig, "pf-conf": &c.PfConf, "ca-file": &c.CAFile,
+	}[opt]
 }
 
 // header takes the value of a block's header ("tunnel gif0", "check
@@ -231,7 +219,7 @@ func (p *parser) block(what string, open int, stmt func(kw token, vs []token) er
 		case tokEOF:
 			return p.errorf(t.line, "%s: missing \"}\" at end of file (block opened on line %d)", what, open)
 		case tokWord:
-			if topKeyword(t.text) {
+			if slices.Contains(topKeywords, t.text) {
 				return p.errorf(t.line, "%s: missing \"}\" before %q (block opened on line %d)", what, t.text, open)
 			}
 			vs := p.values()
