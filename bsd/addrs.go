@@ -9,12 +9,12 @@ import (
 	"strings"
 )
 
-// errNoInterface is wrapped by IPv4Addrs when the interface does not exist.
-var errNoInterface = errors.New("no such interface")
+// ErrNoInterface is wrapped by IPv4Addrs when the interface does not exist.
+var ErrNoInterface = errors.New("no such interface")
 
-// errNoIPv4 is wrapped by ChooseSource when the interface has no IPv4 address
+// ErrNoIPv4 is wrapped by ChooseSource when the interface has no IPv4 address
 // (a DHCP lease was lost, the cable is out).
-var errNoIPv4 = errors.New("no IPv4 address")
+var ErrNoIPv4 = errors.New("no IPv4 address")
 
 // IPv4Addrs returns the IPv4 addresses of interface ifname in the order the
 // kernel lists them. On OpenBSD that is the sysctl NET_RT_IFLIST that
@@ -39,7 +39,7 @@ func IPv4Addrs(ifname string) ([]netip.Addr, error) {
 		}
 	}
 	if ifi == nil {
-		return nil, fmt.Errorf("%s: %w", ifname, errNoInterface)
+		return nil, fmt.Errorf("%s: %w", ifname, ErrNoInterface)
 	}
 	addrs, err := ifi.Addrs()
 	if err != nil {
@@ -78,7 +78,7 @@ func unwrapOp(err error) error {
 // kernel's tunnel source, then hostname.IF's) that is still among addrs,
 // so a second address appearing never moves a working tunnel; otherwise
 // the first address listed. others are the remaining addresses, in order,
-// for the caller to log. No address at all is an error wrapping errNoIPv4:
+// for the caller to log. No address at all is an error wrapping ErrNoIPv4:
 // "em0: no IPv4 address".
 func ChooseSource(ifname string, addrs []netip.Addr, prefer ...netip.Addr) (chosen netip.Addr, others []netip.Addr, err error) {
 	var v4 []netip.Addr
@@ -88,7 +88,7 @@ func ChooseSource(ifname string, addrs []netip.Addr, prefer ...netip.Addr) (chos
 		}
 	}
 	if len(v4) == 0 {
-		return netip.Addr{}, nil, fmt.Errorf("%s: %w", ifname, errNoIPv4)
+		return netip.Addr{}, nil, fmt.Errorf("%s: %w", ifname, ErrNoIPv4)
 	}
 	pick := 0
 	for _, p := range prefer {
@@ -108,7 +108,7 @@ func ChooseSource(ifname string, addrs []netip.Addr, prefer ...netip.Addr) (chos
 func Consistent(tunnel, egress string, addrs []netip.Addr, src, dst, remote netip.Addr) error {
 	switch {
 	case len(addrs) == 0:
-		return fmt.Errorf("%s: %w", egress, errNoIPv4)
+		return fmt.Errorf("%s: %w", egress, ErrNoIPv4)
 	case !slices.Contains(addrs, src):
 		return fmt.Errorf("%s: tunnel source %s is not %s's address (%s)", tunnel, src, egress, JoinAddrs(addrs))
 	case remote.IsValid() && dst != remote:

@@ -77,12 +77,12 @@ func TestChooseSource(t *testing.T) {
 			name:    "none",
 			addrs:   nil,
 			current: netip.MustParseAddr("192.0.2.10"),
-			wantErr: errNoIPv4,
+			wantErr: ErrNoIPv4,
 		},
 		{
 			name:    "only IPv6",
 			addrs:   addrs("2001:db8::1"),
-			wantErr: errNoIPv4,
+			wantErr: ErrNoIPv4,
 		},
 	}
 	for _, tt := range tests {
@@ -143,8 +143,8 @@ func TestIPv4AddrsLoopback(t *testing.T) {
 
 func TestIPv4AddrsUnknown(t *testing.T) {
 	_, err := IPv4Addrs("nosuch17")
-	if !errors.Is(err, errNoInterface) {
-		t.Fatalf("err = %v, want errNoInterface", err)
+	if !errors.Is(err, ErrNoInterface) {
+		t.Fatalf("err = %v, want ErrNoInterface", err)
 	}
 	if got, want := err.Error(), "nosuch17: no such interface"; got != want {
 		t.Errorf("error = %q, want %q", got, want)

@@ -64,7 +64,7 @@ func TunnelEndpoints(ctx context.Context, ifname, ifconfigPath string) (src, dst
 	case errno == unix.EADDRNOTAVAIL:
 		return netip.Addr{}, netip.Addr{}, fmt.Errorf("%s: %w", ifname, ErrNoTunnel)
 	case errno == unix.ENXIO:
-		return netip.Addr{}, netip.Addr{}, fmt.Errorf("%s: %w", ifname, errNoInterface)
+		return netip.Addr{}, netip.Addr{}, fmt.Errorf("%s: %w", ifname, ErrNoInterface)
 	case errno != 0:
 		return netip.Addr{}, netip.Addr{}, fmt.Errorf("%s: SIOCGLIFPHYADDR: %w", ifname, error(errno))
 	}
