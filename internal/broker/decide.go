@@ -163,10 +163,10 @@ func (s State) backoff(now time.Time) *backoffError {
 	return e
 }
 
-// URLHash stands for an update URL in the state file, which must not hold
+// urlHash stands for an update URL in the state file, which must not hold
 // the URL: it carries the key. It only has to show that the URL changed;
 // whoever can read the state directory can read gifctl.conf too.
-func URLHash(u *url.URL) string {
+func urlHash(u *url.URL) string {
 	sum := sha256.Sum256([]byte("gifctl update-url\n" + u.String()))
 	return hex.EncodeToString(sum[:16])
 }

@@ -30,13 +30,14 @@ type result struct {
 // Updater tells one tunnel's broker the tunnel's address: restart and
 // update make one from the tunnel's update-url with For.
 type Updater struct {
-	Tunnel   string   // the gif interface; names the state file
-	URL      *url.URL // the update URL, credentials included
-	StateDir string
-	Client   *client
-	Force    bool // send even what the broker already accepted
-	Now      func() time.Time
-	Log      *bsd.Logger
+	Force bool // send even what the broker already accepted
+
+	tunnel   string   // the gif interface; names the state file
+	url      *url.URL // the update URL, credentials included
+	stateDir string
+	client   *client
+	now      func() time.Time
+	log      *bsd.Logger
 }
 
 // For returns the updater of tunnel t, nil when it has no update-url.
@@ -44,18 +45,18 @@ func For(c *config.Config, t *config.Tunnel, log *bsd.Logger) *Updater {
 	if t.UpdateURL == nil {
 		return nil
 	}
-	return &Updater{Tunnel: t.Name, URL: t.UpdateURL, StateDir: c.StateDir, Client: newClient(c.CAFile), Now: time.Now, Log: log}
+	return &Updater{tunnel: t.Name, url: t.UpdateURL, stateDir: c.StateDir, client: newClient(c.CAFile), now: time.Now, log: log}
 }
 
 // Pending says whether Update would send addr now, and why, without
 // sending: for -n.
 func (u *Updater) Pending(addr netip.Addr) (send bool, why string, err error) {
-	s, err := LoadState(u.StateDir, u.Tunnel)
+	s, err := LoadState(u.stateDir, u.tunnel)
 	if err != nil {
 		return false, "", err
 	}
-	changed := s.settingsChanged(URLHash(u.URL))
-	send, why = decide(s, addr, u.Now(), u.Force)
+	changed := s.settingsChanged(urlHash(u.url))
+	send, why = decide(s, addr, u.now(), u.Force)
 	if changed != "" {
 		why = changed + "; " + why
 	}
@@ -68,17 +69,17 @@ func (u *Updater) Pending(addr netip.Addr) (send bool, why string, err error) {
 func (u *Updater) Update(ctx context.Context, addr netip.Addr) error {
 	r, err := u.run(ctx, addr)
 	for _, n := range r.Notes {
-		u.Log.Infof("%s: %s", u.Tunnel, n)
+		u.log.Infof("%s: %s", u.tunnel, n)
 	}
 	switch {
 	case err != nil:
 		// Name the step: the broker's own errors name only its URL, and
 		// a deadline reads "context deadline exceeded".
-		return fmt.Errorf("%s: broker update: %w", u.Tunnel, err)
+		return fmt.Errorf("%s: broker update: %w", u.tunnel, err)
 	case r.Sent:
-		u.Log.Infof("%s: broker answered %q", u.Tunnel, strings.TrimSpace(r.Answer.Code+" "+r.Answer.Text))
+		u.log.Infof("%s: broker answered %q", u.tunnel, strings.TrimSpace(r.Answer.Code+" "+r.Answer.Text))
 	default:
-		u.Log.Debugf("%s: no broker update: %s", u.Tunnel, r.Why)
+		u.log.Debugf("%s: no broker update: %s", u.tunnel, r.Why)
 	}
 	return nil
 }
@@ -90,45 +91,45 @@ func (u *Updater) Update(ctx context.Context, addr netip.Addr) error {
 // nothing needed sending; a *backoffError when an earlier failure holds the
 // update back; otherwise the failure, followed by the back-off it started.
 func (u *Updater) run(ctx context.Context, addr netip.Addr) (result, error) {
-	s, err := LoadState(u.StateDir, u.Tunnel)
+	s, err := LoadState(u.stateDir, u.tunnel)
 	if err != nil {
 		return result{}, err
 	}
-	hash := URLHash(u.URL)
+	hash := urlHash(u.url)
 	r := result{}
 	if n := s.settingsChanged(hash); n != "" {
 		r.Notes = append(r.Notes, n)
 	}
-	t := u.Now()
+	t := u.now()
 	send, why := decide(s, addr, t, u.Force)
 	r.Why, r.State = why, s
 	if !send {
 		if len(r.Notes) > 0 { // the back-off ended: say so once
-			if err := s.Save(u.StateDir); err != nil {
+			if err := s.Save(u.stateDir); err != nil {
 				return r, err
 			}
 		}
 		switch {
 		case !addr.IsValid():
-			return r, fmt.Errorf("%s: no address to send to the broker", u.Tunnel)
+			return r, fmt.Errorf("%s: no address to send to the broker", u.tunnel)
 		case t.Before(s.BackoffUntil):
 			return r, s.backoff(t)
 		}
 		return r, nil
 	}
-	a, uerr := u.Client.Update(ctx, u.URL, addr)
+	a, uerr := u.client.Update(ctx, u.url, addr)
 	r.Sent, r.Answer = true, a
 	if addr.IsValid() && !a.MyIP.IsValid() {
 		r.Notes = append(r.Notes, fmt.Sprintf("myip left out: %s is %s; the broker takes the request's source address", addr, notPublicWhy(addr)))
 	}
-	t = u.Now()
+	t = u.now()
 	s.Record(a, uerr, addr, t)
 	s.URLHash = hash
 	r.State = s
 	if uerr != nil && t.Before(s.BackoffUntil) {
 		uerr = fmt.Errorf("%w; %v", uerr, s.backoff(t))
 	}
-	if err := s.Save(u.StateDir); err != nil {
+	if err := s.Save(u.stateDir); err != nil {
 		return r, errors.Join(uerr, err)
 	}
 	return r, uerr

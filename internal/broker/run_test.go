@@ -156,7 +156,7 @@ func TestRunWrongKeyCorrected(t *testing.T) {
 	dir := t.TempDir()
 	addr := netip.MustParseAddr("198.51.100.7")
 	wrong := tb.updater(dir, false)
-	wrong.URL = tb.srv.URL(testUser, "wrongkey", testTunnel)
+	wrong.url = tb.srv.URL(testUser, "wrongkey", testTunnel)
 
 	_, err := wrong.run(context.Background(), addr)
 	if err == nil || !strings.Contains(err.Error(), `after "badauth"; correct the update-url (a changed one ends the back-off) or override it with gifctl update --force gif0`) {
@@ -171,7 +171,7 @@ func TestRunWrongKeyCorrected(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Contains(string(data), "wrongkey") || !strings.Contains(string(data), URLHash(wrong.URL)) {
+	if strings.Contains(string(data), "wrongkey") || !strings.Contains(string(data), urlHash(wrong.url)) {
 		t.Errorf("state file:\n%s", data)
 	}
 

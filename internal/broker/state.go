@@ -38,7 +38,7 @@ type State struct {
 	Abuses   int `json:"abuses,omitzero"`
 	// BackoffUntil is when the next update may go out after failures.
 	BackoffUntil time.Time `json:"backoff_until,omitzero"`
-	// URLHash is URLHash of the update URL of the last attempt: a back-off
+	// URLHash is urlHash of the update URL of the last attempt: a back-off
 	// after wrong settings ends when the URL changes.
 	URLHash string `json:"url_hash,omitzero"`
 }
