@@ -164,7 +164,7 @@ func (w *world) dropped(item string, args ...string) result {
 }
 
 func TestReliabilityEnforcedPlans(t *testing.T) {
-	for _, name := range bsd.Commands() {
+	for _, name := range bsd.Commands {
 		run, ok := planRuns[name]
 		if !ok {
 			t.Errorf("plan %s: no run in planRuns uses it", name)
