@@ -212,15 +212,21 @@ func Enforce(dir, prog string, env []string, command func(args []string) *exec.C
 // libraries are where a dynamic Linux program's loader and libraries are.
 const libraries = "/lib:/lib64:/usr/lib:/usr/lib64:/etc/ld.so.cache"
 
+// Shell is the wrapped stand-ins' interpreter. OpenBSD's ifconfig and
+// pfctl are binaries: a plan that runs one of them but not /bin/sh (as
+// doctor's runs pfctl) unveils no interpreter, and the world lets its
+// scripts start all the same.
+const Shell = "/bin/sh"
+
 // SandboxEnv is the environment that makes gifctl enforce its plans (see
 // package bsd) in a world whose stand-ins in dir are wrapped for prog. It
 // names what a client needs to start under gifctl's sandbox: the loader
-// and libraries of /bin/sh and prog, prog, and dir/netstart, which gifctl
-// runs as `/bin/sh NETSTART` and sh reads. The wrapped ifconfig and pfctl
-// are executed by name, so their plan's x lets sh read them.
+// and libraries of Shell and prog, Shell, prog, and dir/netstart, which
+// gifctl runs as `/bin/sh NETSTART` and sh reads. The wrapped ifconfig
+// and pfctl are executed by name, so their plan's x lets sh read them.
 func SandboxEnv(dir, prog string) []string {
 	return []string{"GIFCTL_SANDBOX=enforce",
-		"GIFCTL_SANDBOX_EXEC=" + strings.Join([]string{libraries, prog, filepath.Join(dir, "netstart")}, ":")}
+		"GIFCTL_SANDBOX_EXEC=" + strings.Join([]string{libraries, Shell, prog, filepath.Join(dir, "netstart")}, ":")}
 }
 
 // quote quotes s for sh: single quotes, each ' written as '\”.
