@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -64,7 +65,7 @@ func (a *app) runCommand(cmd command) error {
 		c, err := config.Load(a.cli.Config)
 		if err != nil {
 			// Exit 2: ifstated's log shows a broken file, not a dead tunnel.
-			return usageError(err)
+			return usageError(withNextStep(a.cli.Config, err))
 		}
 		a.conf = c
 		a.log.AddSecrets(c.Secrets()...)
@@ -176,9 +177,29 @@ func (a *app) requireRoot() error {
 		if err == nil || errors.Is(err, unix.ENOENT) {
 			continue // a missing state-dir is created under the same rule
 		}
-		return usageError(fmt.Errorf("need root privileges: %s: %w", dir, err))
+		return usageError(fmt.Errorf("need root privileges: %s: %w; %s", dir, err, asRoot))
 	}
 	return nil
+}
+
+// asRoot is the next step when the privileges are missing.
+const asRoot = "run gifctl as root, with doas(1)"
+
+// exampleConf is where make install and the port put the sample
+// gifctl.conf.
+const exampleConf = "/usr/local/share/examples/gifctl/gifctl.conf"
+
+// withNextStep adds to an error reading the configuration what an admin
+// does next: a missing file is installed from the example; one that
+// cannot be read is read as root.
+func withNextStep(path string, err error) error {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return fmt.Errorf("%w; start from the example: install -m 600 %s %s", err, exampleConf, path)
+	case errors.Is(err, fs.ErrPermission) && os.Geteuid() != 0:
+		return fmt.Errorf("%w; %s", err, asRoot)
+	}
+	return err
 }
 
 // record keeps a check's answer for status. A result that cannot be

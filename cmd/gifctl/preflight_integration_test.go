@@ -78,3 +78,13 @@ func TestInet6AsTheBrokerShowsIt(t *testing.T) {
 		t.Errorf("hostname.gif0:\n%s", got)
 	}
 }
+
+// TestNextStep: the errors a new admin meets first say what to do next.
+func TestNextStep(t *testing.T) {
+	w := newWorld(t, "198.51.100.7")
+	missing := filepath.Join(w.dir, "missing.conf")
+	r := w.gifctl(nil, "-c", missing, "-n")
+	if want := missing + ": no such file or directory; start from the example: install -m 600 /usr/local/share/examples/gifctl/gifctl.conf " + missing; r.code != 2 || !strings.Contains(r.stderr, want) {
+		t.Errorf("missing configuration: exit %d, stderr:\n%s\nwant %q", r.code, r.stderr, want)
+	}
+}
