@@ -14,8 +14,8 @@ import (
 // pingArgs are the arguments of check ipv4 and check ipv6, and what
 // prepare leaves for work.
 type pingArgs struct {
-	Timeout time.Duration `help:"Wait this long for a reply (default: the check block's timeout, or 1s)."`
-	Targets []string      `arg:"" optional:"" name:"TARGET" help:"Addresses to ping, all at once (default: the check block's targets)."`
+	Timeout duration `placeholder:"DURATION" help:"Wait this long for a reply (default: the check block's timeout, or 1s)."`
+	Targets []string `arg:"" optional:"" name:"TARGET" help:"Addresses to ping, all at once (default: the check block's targets)."`
 
 	family  probe.Family
 	targets []netip.Addr
@@ -119,7 +119,7 @@ func (p *pingArgs) resolve(family probe.Family, block *config.Check) ([]netip.Ad
 		timeout, targets = block.Timeout, block.Targets
 	}
 	if p.Timeout > 0 {
-		timeout = p.Timeout
+		timeout = time.Duration(p.Timeout)
 	}
 	if len(p.Targets) > 0 {
 		targets = nil

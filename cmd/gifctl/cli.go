@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
+	"time"
 
 	"github.com/alecthomas/kong"
 )
@@ -37,6 +39,24 @@ type CLI struct {
 	Ifstated  IfstatedCmd  `cmd:"" help:"Print an ifstated.conf(5) that drives gifctl."`
 
 	ConfigTest ConfigTestCmd `cmd:"" hidden:"" default:"1"`
+}
+
+// duration is a flag's duration, written as gifctl.conf writes a timeout:
+// a bare number is seconds ("5"); "500ms" and "1m30s" have their units.
+type duration time.Duration
+
+// UnmarshalText is how kong reads the flag.
+func (d *duration) UnmarshalText(b []byte) error {
+	s := string(b)
+	if s != "" && strings.Trim(s, "0123456789") == "" {
+		s += "s"
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil || v <= 0 {
+		return fmt.Errorf("%q: want seconds, or a number with a unit, as 500ms or 1m30s", b)
+	}
+	*d = duration(v)
+	return nil
 }
 
 // ConfigTestCmd runs when no command is given: with -n it checks the

@@ -88,3 +88,16 @@ func TestNextStep(t *testing.T) {
 		t.Errorf("missing configuration: exit %d, stderr:\n%s\nwant %q", r.code, r.stderr, want)
 	}
 }
+
+// TestDurationAsInTheFile: a duration on the command line is written as a
+// timeout in gifctl.conf, a number of seconds, or with a unit.
+func TestDurationAsInTheFile(t *testing.T) {
+	w := newWorld(t, "198.51.100.7")
+	for _, d := range []string{"5", "1500ms", "1m30s"} {
+		w.mustRun("restart", "-n", "--timeout", d, "gif0")
+	}
+	r := w.gifctl(nil, "update", "--timeout", "5x", "gif0")
+	if want := `--timeout: "5x": want seconds, or a number with a unit, as 500ms or 1m30s`; r.code != 2 || !strings.Contains(r.stderr, want) {
+		t.Errorf("exit %d, stderr:\n%s\nwant %q", r.code, r.stderr, want)
+	}
+}

@@ -10,10 +10,10 @@ import (
 // RestartCmd is `gifctl restart [-n] [--egress] [IF]`, ifstated's action
 // when the tunnel is down.
 type RestartCmd struct {
-	Egress  bool          `help:"First restart the egress interface (sh netstart EGRESS) and wait for an IPv4 address: for when IPv4 itself is down."`
-	Timeout time.Duration `default:"30s" help:"Give up after this long, killing whatever still runs; ifstated blocks while a restart runs."`
-	Wait    time.Duration `default:"15s" help:"With --egress, how long to wait for an IPv4 address."`
-	Tunnel  string        `arg:"" optional:"" name:"IF" help:"The tunnel to restart; needed only when the configuration has several."`
+	Egress  bool     `help:"First restart the egress interface (sh netstart EGRESS) and wait for an IPv4 address: for when IPv4 itself is down."`
+	Timeout duration `default:"30s" placeholder:"DURATION" help:"Give up after this long, killing whatever still runs; ifstated blocks while a restart runs."`
+	Wait    duration `default:"15s" placeholder:"DURATION" help:"With --egress, how long to wait for an IPv4 address."`
+	Tunnel  string   `arg:"" optional:"" name:"IF" help:"The tunnel to restart; needed only when the configuration has several."`
 
 	job *restart.Job
 }
@@ -37,7 +37,7 @@ func (r *RestartCmd) needs() needs {
 	if r.Egress {
 		plan = "restart-egress"
 	}
-	return needs{config: true, root: true, lock: true, timeout: r.Timeout, plan: plan}
+	return needs{config: true, root: true, lock: true, timeout: time.Duration(r.Timeout), plan: plan}
 }
 
 // prepare reads the kernel's tunnel: an ioctl pledge forbids.
@@ -54,7 +54,7 @@ func (r *RestartCmd) prepare(ctx context.Context, a *app) error {
 // work restarts the tunnel.
 func (r *RestartCmd) work(ctx context.Context, a *app) error {
 	if r.Egress {
-		return r.job.RestartEgress(ctx, r.Wait)
+		return r.job.RestartEgress(ctx, time.Duration(r.Wait))
 	}
 	return r.job.Restart(ctx)
 }

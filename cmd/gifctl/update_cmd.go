@@ -12,9 +12,9 @@ import (
 
 // UpdateCmd is `gifctl update [--force] [IF]`: the broker update alone.
 type UpdateCmd struct {
-	Force   bool          `help:"Send the address even if the broker already accepted it. An abuse back-off still holds: the broker would refuse anyway."`
-	Timeout time.Duration `default:"30s" help:"Give up after this long."`
-	Tunnel  string        `arg:"" optional:"" name:"IF" help:"The tunnel whose broker to update; needed only when the configuration has several."`
+	Force   bool     `help:"Send the address even if the broker already accepted it. An abuse back-off still holds: the broker would refuse anyway."`
+	Timeout duration `default:"30s" placeholder:"DURATION" help:"Give up after this long."`
+	Tunnel  string   `arg:"" optional:"" name:"IF" help:"The tunnel whose broker to update; needed only when the configuration has several."`
 
 	addr   netip.Addr
 	broker *broker.Updater
@@ -35,7 +35,7 @@ Examples:
 }
 
 func (u *UpdateCmd) needs() needs {
-	return needs{config: true, root: true, lock: true, timeout: u.Timeout, plan: "update"}
+	return needs{config: true, root: true, lock: true, timeout: time.Duration(u.Timeout), plan: "update"}
 }
 
 // prepare picks the address the tunnel uses, by restart's rule: the
