@@ -4,7 +4,7 @@
 //
 // # The generated file
 //
-// Render's file uses only these gifctl commands, with -c FILE after gifctl
+// Render's file uses only these gifctl commands, with -f FILE after gifctl
 // when the configuration is not /etc/gifctl.conf:
 //
 //	check tunnel IF                      every 5 s, local, no packets

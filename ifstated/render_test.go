@@ -89,7 +89,7 @@ func TestRenderParses(t *testing.T) {
 			}
 			gifctl := tc.o.gifctl()
 			if tc.o.ConfigPath != "" {
-				gifctl += " -c " + tc.o.ConfigPath
+				gifctl += " -f " + tc.o.ConfigPath
 			}
 			all := slices.Clone(f.Global)
 			for _, s := range f.States {
@@ -134,7 +134,7 @@ func TestRenderIntervals(t *testing.T) {
 	actions(f.States[0].Body, func(a *ifstatedsim.Action) {
 		exprs(a.Cond, func(e *ifstatedsim.Expr) {
 			if e.Op == ifstatedsim.External {
-				every[strings.TrimPrefix(e.Command, "/opt/gifctl/bin/gifctl -c /etc/gifctl-he.conf ")] = e.Every
+				every[strings.TrimPrefix(e.Command, "/opt/gifctl/bin/gifctl -f /etc/gifctl-he.conf ")] = e.Every
 			}
 		})
 	})

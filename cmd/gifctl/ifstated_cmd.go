@@ -27,7 +27,7 @@ failed restart every minute, and the heartbeat where one is configured.
 
 func (i *IfstatedCmd) needs() needs { return needs{config: true, plan: "ifstated"} }
 
-// prepare makes -c absolute: with a relative path Abs calls getcwd(2),
+// prepare makes -f absolute: with a relative path Abs calls getcwd(2),
 // which pledge allows only with rpath or wpath, and "stdio" has neither.
 func (i *IfstatedCmd) prepare(ctx context.Context, a *app) (err error) {
 	if i.configPath, err = filepath.Abs(a.cli.Config); err != nil {

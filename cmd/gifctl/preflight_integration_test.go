@@ -87,6 +87,11 @@ func TestNextStep(t *testing.T) {
 	if want := missing + ": no such file or directory; start from the example: install -m 600 /usr/local/share/examples/gifctl/gifctl.conf " + missing; r.code != 2 || !strings.Contains(r.stderr, want) {
 		t.Errorf("missing configuration: exit %d, stderr:\n%s\nwant %q", r.code, r.stderr, want)
 	}
+	// -f names the file, as for ifstated and pfctl; -c, as before.
+	if r := w.gifctl(nil, "-f", missing, "-n"); r.code != 2 || !strings.Contains(r.stderr, missing) {
+		t.Errorf("-f: exit %d, stderr:\n%s", r.code, r.stderr)
+	}
+	w.mustRun("-f", w.conf, "-n")
 }
 
 // TestDurationAsInTheFile: a duration on the command line is written as a

@@ -21,9 +21,12 @@ import (
 // read with go/ast: main packages cannot be imported. TestCLIModelIsKongs
 // checks the reading against the program's own --help.
 
-// cliFlag is a flag: its long name and its one-letter short name, if any.
+// cliFlag is a flag: its long name and its one-letter short name, if any,
+// and the other one-letter names kong takes for it (tag aliases), which
+// --help does not show.
 type cliFlag struct {
 	Long, Short string
+	Aliases     []string
 }
 
 // cliCommand is a command that runs (a leaf of kong's tree).
@@ -43,7 +46,7 @@ type cliModel struct {
 // "--config", to its long name.
 func (m cliModel) flagName(form string) (string, bool) {
 	for _, f := range m.Global {
-		if form == "--"+f.Long || f.Short != "" && form == "-"+f.Short {
+		if form == "--"+f.Long || f.Short != "" && form == "-"+f.Short || slices.Contains(f.Aliases, strings.TrimPrefix(form, "-")) {
 			return f.Long, true
 		}
 	}
@@ -203,7 +206,11 @@ func (b *cliBuilder) field(n *node, field string, typ ast.Expr, tag reflect.Stru
 		}
 		n.args = append(n.args, name)
 	default:
-		n.flags = append(n.flags, cliFlag{Long: name, Short: tag.Get("short")})
+		var aliases []string
+		if a := tag.Get("aliases"); a != "" {
+			aliases = strings.Split(a, ",")
+		}
+		n.flags = append(n.flags, cliFlag{Long: name, Short: tag.Get("short"), Aliases: aliases})
 		if id, ok := typ.(*ast.Ident); !ok || id.Name != "bool" {
 			// kong.VersionFlag is a bool flag of kong's own.
 			if sel, ok := typ.(*ast.SelectorExpr); !ok || sel.Sel.Name != "VersionFlag" {
@@ -525,6 +532,9 @@ func TestManPageOptionsAndCommands(t *testing.T) {
 			want[f.Long] = append(want[f.Long], "-"+f.Short)
 		}
 		want[f.Long] = append(want[f.Long], "--"+f.Long)
+		for _, a := range f.Aliases {
+			want[f.Long] = append(want[f.Long], "-"+a)
+		}
 	}
 	if diff := cmp.Diff(want, forms); diff != "" {
 		t.Errorf("gifctl.8: options list: in cmd/gifctl (-) and the page (+):\n%s", diff)

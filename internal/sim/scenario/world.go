@@ -224,7 +224,7 @@ func (w *World) startPoP(ctx context.Context) error {
 // Gifctl is the command line that runs gifctl with the World's
 // configuration and args, as the generated ifstated.conf spells it.
 func (w *World) Gifctl(args string) string {
-	return w.opts.Gifctl + " -c " + w.Conf + " " + args
+	return w.opts.Gifctl + " -f " + w.Conf + " " + args
 }
 
 // Admin runs gifctl args in the router as the admin would, by hand.
