@@ -80,7 +80,7 @@ func (p *pingArgs) open(a *app, family probe.Family, block *config.Check, source
 		return nil
 	}
 	if err != nil {
-		return usageError(fmt.Errorf("%s: %w", family, err))
+		return usageError(err) // probe's errors name the family
 	}
 	return nil
 }
@@ -89,7 +89,7 @@ func (p *pingArgs) open(a *app, family probe.Family, block *config.Check, source
 func (p *pingArgs) work(ctx context.Context, a *app) error {
 	name := p.family.String()
 	if p.gone != nil {
-		a.log.Debugf("%s: %v", name, p.gone)
+		a.log.Debugf("%v", p.gone)
 		a.record(name, false, p.gone.Error())
 		return checkFalse
 	}
@@ -103,7 +103,7 @@ func (p *pingArgs) work(ctx context.Context, a *app) error {
 		a.record(name, false, "no reply")
 		return checkFalse
 	case err != nil:
-		return usageError(fmt.Errorf("%s: %w", name, err))
+		return usageError(err)
 	}
 	a.log.Debugf("%s: reply from %s in %s", name, reply.From, reply.RTT.Round(time.Microsecond))
 	a.record(name, true, "reply from "+reply.From.String())

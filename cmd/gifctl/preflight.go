@@ -13,6 +13,21 @@ import (
 	"github.com/gifctl/gifctl/internal/config"
 )
 
+// hostnameWritable says why a restart could not write a missing
+// hostname.IF from the tunnel block, as restart would (hostnameif.Render);
+// nil when the file exists or can be written.
+func hostnameWritable(c *config.Config, t *config.Tunnel) error {
+	if _, err := os.Stat(t.HostnameFile(c)); !errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	// Any source will do: it is the tunnel block that is checked.
+	spec := hostnameif.Spec{Source: netip.MustParseAddr("192.0.2.1"), Remote: t.Remote, Inet6: t.Inet6, Peer: t.Peer, MTU: t.MTU}
+	if _, err := hostnameif.Render(spec); err != nil {
+		return fmt.Errorf("%s is missing and tunnel %s cannot write it: %w", t.HostnameFile(c), t.Name, err)
+	}
+	return nil
+}
+
 // preflight is what gifctl -n says beyond syntax: what would keep a
 // configuration that parses from working on this router. Each finding is
 // a warning; the configuration is still OK. Notes say how gifctl reads a
@@ -26,12 +41,8 @@ func preflight(c *config.Config) (warn, notes []string) {
 		if _, err := bsd.IPv4Addrs(t.Egress); errors.Is(err, bsd.ErrNoInterface) {
 			warn = append(warn, fmt.Sprintf("%s: egress %s: no such interface; name the one facing the ISP, as ifconfig(8) lists it", t.Name, t.Egress))
 		}
-		if _, err := os.Stat(t.HostnameFile(c)); errors.Is(err, fs.ErrNotExist) {
-			// Any source will do: it is the tunnel block that is checked.
-			spec := hostnameif.Spec{Source: netip.MustParseAddr("192.0.2.1"), Remote: t.Remote, Inet6: t.Inet6, Peer: t.Peer, MTU: t.MTU}
-			if _, err := hostnameif.Render(spec); err != nil {
-				warn = append(warn, fmt.Sprintf("%s is missing and tunnel %s cannot write it: %v", t.HostnameFile(c), t.Name, err))
-			}
+		if err := hostnameWritable(c, t); err != nil {
+			warn = append(warn, err.Error())
 		}
 		if u := t.UpdateURL; u != nil {
 			needCA = true

@@ -106,3 +106,61 @@ func TestDurationAsInTheFile(t *testing.T) {
 		t.Errorf("exit %d, stderr:\n%s\nwant %q", r.code, r.stderr, want)
 	}
 }
+
+// TestStatusSaysWhatRepairs: status offers a restart only when a restart
+// can repair the tunnel, and otherwise says what stops it.
+func TestStatusSaysWhatRepairs(t *testing.T) {
+	w := newWorld(t, "198.51.100.7")
+	if r := w.mustRun("status"); !strings.Contains(r.stdout, "NOT consistent: gifctl restart gif0 repairs it") {
+		t.Errorf("no tunnel yet:\n%s", r.stdout)
+	}
+	w.mustRun("restart", "gif0")
+	if r := w.mustRun("status"); !strings.Contains(r.stdout, "state   consistent") {
+		t.Errorf("after restart:\n%s", r.stdout)
+	}
+	w.ns.IP("addr", "flush", "dev", "em0")
+	if r := w.mustRun("status"); !strings.Contains(r.stdout, "NOT consistent: em0 has no IPv4 address; gifctl restart --egress gif0 restarts it first") {
+		t.Errorf("no IPv4 address:\n%s", r.stdout)
+	}
+	w.writeConf(strings.Replace(w.read("gifctl.conf"), "egress em0", "egress em7", 1))
+	if r := w.mustRun("status"); !strings.Contains(r.stdout, "NOT consistent: em7: no such interface; correct egress in "+w.conf) {
+		t.Errorf("no such egress:\n%s", r.stdout)
+	}
+}
+
+// doubled returns a line that names the same thing twice in a row, as
+// "ipv6: ipv6: source ..." or "egress em0: em0: ...", or "".
+func doubled(text string) string {
+	for _, line := range strings.Split(text, "\n") {
+		parts := strings.Split(line, ": ")
+		for i := 0; i+2 < len(parts); i++ {
+			if w := strings.Fields(parts[i]); len(w) > 0 && w[len(w)-1] == parts[i+1] {
+				return line
+			}
+		}
+	}
+	return ""
+}
+
+// TestNoDoubledPrefix: the messages of failing commands name each thing once.
+func TestNoDoubledPrefix(t *testing.T) {
+	w := newWorld(t, "198.51.100.7")
+	w.writeConf(strings.Replace(w.read("gifctl.conf"), "tunnel gif0 {", "check ipv6 {\n\ttarget 2001:db8::5\n}\ntunnel gif0 {", 1))
+	var out []string
+	for _, args := range [][]string{{"-v", "check", "ipv6"}, {"-v", "check", "tunnel"}, {"status"}} {
+		r := w.gifctl(nil, args...)
+		out = append(out, r.stdout+r.stderr)
+	}
+	w.ns.IP("addr", "flush", "dev", "em0")
+	for _, args := range [][]string{{"-v", "restart", "gif0"}, {"update", "gif0"}, {"-v", "check", "tunnel"}} {
+		r := w.gifctl(nil, args...)
+		out = append(out, r.stdout+r.stderr)
+	}
+	all := strings.Join(out, "")
+	if !strings.Contains(all, "ipv6: source 2001:db8:1::2: no such local address") {
+		t.Errorf("check ipv6 does not say why:\n%s", all)
+	}
+	if line := doubled(all); line != "" {
+		t.Errorf("a thing named twice: %q", line)
+	}
+}

@@ -28,7 +28,8 @@ type StatusCmd struct {
 // Help is the long help of gifctl status --help.
 func (s *StatusCmd) Help() string {
 	return `For each tunnel: the egress interface's IPv4 addresses, the tunnel's
-endpoints as the kernel has them, whether they agree, the broker's last
+endpoints as the kernel has them, whether they agree and, when not, what
+repairs them (a restart, or what must come first); the broker's last
 answer and when, any back-off; then the last answer of each check and
 since when. Nothing secret is shown.
 
@@ -53,6 +54,10 @@ type tunnelStatus struct {
 	Consistent    bool         `json:"consistent"`
 	Broker        *brokerState `json:"broker,omitempty"`
 	BrokerError   string       `json:"broker_error,omitempty"` // the state file cannot be read
+
+	// repair is what to do when the tunnel is not consistent: a restart,
+	// or what must come first.
+	repair string
 }
 
 type brokerState struct {
@@ -99,6 +104,7 @@ func (s *StatusCmd) prepare(ctx context.Context, a *app) error {
 			ts.Remote = addrs.remote
 		}
 		ts.Consistent = tunErr == nil && bsd.Consistent(t.Name, t.Egress, ts.EgressAddrs, src, dst, ts.Remote) == nil
+		ts.repair = repair(a.conf, t, ts)
 		s.report.Tunnels = append(s.report.Tunnels, ts)
 	}
 	return nil
@@ -143,6 +149,23 @@ func (s *StatusCmd) work(ctx context.Context, a *app) error {
 	return nil
 }
 
+// repair says what repairs a tunnel that is not consistent: a restart only
+// when it can succeed, else what stops it.
+func repair(c *config.Config, t *config.Tunnel, ts tunnelStatus) string {
+	switch {
+	case ts.EgressError != "":
+		return ts.EgressError + "; correct egress in " + c.File
+	case len(ts.EgressAddrs) == 0:
+		return t.Egress + " has no IPv4 address; gifctl restart --egress " + t.Name + " restarts it first"
+	case ts.HostnameError != "":
+		return ts.HostnameError
+	}
+	if err := hostnameWritable(c, t); err != nil {
+		return err.Error()
+	}
+	return "gifctl restart " + t.Name + " repairs it"
+}
+
 func printStatus(a *app, r statusReport) {
 	w := tabwriter.NewWriter(a.stdout, 0, 8, 2, ' ', 0)
 	for _, t := range r.Tunnels {
@@ -152,7 +175,7 @@ func printStatus(a *app, r statusReport) {
 			egress = "no IPv4 address"
 		}
 		if t.EgressError != "" {
-			egress = t.EgressError
+			egress = strings.TrimPrefix(t.EgressError, t.Egress+": ")
 		}
 		fmt.Fprintf(w, "  egress\t%s\t%s\n", t.Egress, egress)
 		if t.HostnameError != "" {
@@ -165,7 +188,7 @@ func printStatus(a *app, r statusReport) {
 		}
 		state := "consistent"
 		if !t.Consistent {
-			state = "NOT consistent: gifctl restart " + t.Name + " repairs it"
+			state = "NOT consistent: " + t.repair
 		}
 		fmt.Fprintf(w, "  state\t%s\n", state)
 		if t.BrokerError != "" {

@@ -282,7 +282,7 @@ func (j *Job) netstart(ctx context.Context, ifname string) error {
 func (j *Job) verify(ctx context.Context, p *plan) error {
 	src, dst, err := j.Sys.Endpoints(ctx, j.Tunnel.Name)
 	if err != nil {
-		return fmt.Errorf("%s: reading the tunnel back: %w", j.Tunnel.Name, err)
+		return fmt.Errorf("%w (reading the tunnel back after netstart)", err)
 	}
 	if src != p.source || dst != p.dest {
 		return fmt.Errorf("%s: tunnel is %s --> %s after netstart, want %s --> %s", j.Tunnel.Name, src, dst, p.source, p.dest)
