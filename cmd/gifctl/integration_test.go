@@ -496,7 +496,7 @@ func TestIfstatedOutput(t *testing.T) {
 	if err != nil {
 		t.Fatalf("gifctl ifstated output does not parse: %v\n%s", err, r.stdout)
 	}
-	if f.InitState != "auto" || !strings.Contains(r.stdout, `"/usr/local/sbin/gifctl -c `+w.conf+` restart gif0"`) {
+	if f.InitState != "auto" || !strings.Contains(r.stdout, `"/usr/local/sbin/gifctl -f `+w.conf+` restart gif0"`) {
 		t.Errorf("unexpected ifstated.conf:\n%s", r.stdout)
 	}
 	if r := w.gifctl(nil, "ifstated", "--gifctl=gifctl"); r.code != 2 {

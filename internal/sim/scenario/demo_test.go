@@ -65,7 +65,7 @@ func TestDemo(t *testing.T) {
 	}
 	for _, want := range []string{
 		"isp      renumbers the router",
-		"ifstated running $SIM/bin/gifctl -c $SIM/gifctl.conf restart gif0",
+		"ifstated running $SIM/bin/gifctl -f $SIM/gifctl.conf restart gif0",
 		"router   gifctl: $SIM/etc/hostname.gif0: tunnel source set to 198.18.2.2",
 		`pop      broker: GET /nic/update?hostname=123456&myip=198.18.2.2 from 198.18.2.2: 200 "good 198.18.2.2"`,
 		"ping     2001:db8:ffff::1 answers through the tunnel",
