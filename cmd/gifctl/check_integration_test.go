@@ -131,3 +131,33 @@ func TestCheckTunnel(t *testing.T) {
 	w.mustRun("restart")
 	w.mustRun("check", "tunnel")
 }
+
+// A result that cannot be recorded is a warning, in syslog and on stderr,
+// and the check answers as it would have.
+func TestCheckResultNotRecorded(t *testing.T) {
+	w := newWorld(t, "198.51.100.7")
+	w.mustRun("restart")
+	// A non-empty directory where the result goes: no rename replaces it.
+	if err := os.MkdirAll(filepath.Join(w.dir, "state/check.tunnel.gif0"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	w.write("state/check.tunnel.gif0/x", "", 0o600)
+	if r := w.gifctl(nil, "check", "tunnel"); r.code != 0 || !strings.Contains(r.stderr, "check tunnel gif0: result not recorded") {
+		t.Errorf("check tunnel with its result unrecordable: exit %d, %q; want 0 and a warning", r.code, r.stderr)
+	}
+}
+
+// A hostname.IF that cannot be read is reported as such, not as an inner
+// address nobody gave.
+func TestCheckIPv6UnreadableHostnameIF(t *testing.T) {
+	w := newWorld(t, "198.51.100.7")
+	conf, _ := os.ReadFile(w.conf)
+	w.writeConf(strings.Replace(string(conf), "\tinet6 2001:db8:1::2 peer 2001:db8:1::1\n", "", 1))
+	if err := os.MkdirAll(filepath.Join(w.dir, "etc/hostname.gif0"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	r := w.gifctl(nil, "check", "ipv6", "--timeout=1s", "2001:db8:2::2")
+	if r.code == 0 || !strings.Contains(r.stderr, "hostname.gif0: is a directory") || strings.Contains(r.stderr, "inner address unknown") {
+		t.Errorf("check ipv6 with hostname.gif0 unreadable: exit %d, %q; want it named", r.code, r.stderr)
+	}
+}
