@@ -27,7 +27,7 @@ Examples:
 // it shows what would be done, and in both cases nothing is changed.
 type CLI struct {
 	Config   string           `short:"f" aliases:"c" default:"/etc/gifctl.conf" placeholder:"FILE" help:"Read the configuration from FILE; -c FILE is the same."`
-	Verbose  bool             `short:"v" help:"Say more: why a check is false, each step of a restart."`
+	Verbose  bool             `short:"v" help:"Say more: why a check is false; what each step of a restart did, or why it was skipped."`
 	NoAction bool             `short:"n" name:"noaction" help:"Change nothing. Alone, check the configuration, warn of what would keep it from working here, and print \"configuration OK\"; with restart, print the diff of hostname.IF and the commands it would run; with update and heartbeat, print what would be sent; checks answer without recording their result."`
 	Version  kong.VersionFlag `help:"Print the version and exit."`
 

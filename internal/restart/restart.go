@@ -107,7 +107,9 @@ func (j *Job) Restart(ctx context.Context) error {
 	// so no other gifctl is writing one now.
 	tempfiles.RemoveStale(p.path, time.Time{})
 	var failed []error
-	if !bytes.Equal(p.old, p.new) {
+	if bytes.Equal(p.old, p.new) {
+		j.Log.Debugf("%s: unchanged", p.path)
+	} else {
 		if err := tempfiles.Write(p.path, p.new, p.mode); err != nil {
 			return err // nothing else makes sense with the file unwritten
 		}
@@ -128,12 +130,18 @@ func (j *Job) Restart(ctx context.Context) error {
 			if err := j.reloadPF(ctx); err != nil {
 				failed = append(failed, err)
 			}
+		} else {
+			j.Log.Debugf("pf: left alone: no pf-conf in %s", j.Config.File)
 		}
+	} else {
+		j.Log.Debugf("%s: no netstart, no pf reload: the kernel's tunnel agrees with %s", j.Tunnel.Name, filepath.Base(p.path))
 	}
 	if b := broker.For(j.Config, j.Tunnel, j.Log); b != nil {
 		if err := b.Update(ctx, p.source); err != nil {
 			failed = append(failed, err)
 		}
+	} else {
+		j.Log.Debugf("%s: no broker told: no update-url in %s", j.Tunnel.Name, j.Config.File)
 	}
 	if len(failed) == 0 && !p.netstart && bytes.Equal(p.old, p.new) {
 		j.Log.Infof("%s: nothing to do: tunnel %s --> %s", j.Tunnel.Name, p.source, p.dest)
@@ -188,6 +196,7 @@ func (j *Job) plan(ctx context.Context) (*plan, error) {
 		j.Log.Warnf("%s: %s is a carrier-grade NAT address: 6in4 works only if the ISP passes protocol 41", t.Egress, src)
 	}
 	p.source = src
+	j.Log.Debugf("%s: source %s, from %s's IPv4 addresses", t.Name, src, t.Egress)
 
 	if file == nil {
 		p.new, err = hostnameif.Render(hostnameif.Spec{
@@ -271,7 +280,9 @@ func (j *Job) pfArgv() [][]string {
 // netstart runs `sh NETSTART IF` and logs what it printed: its warnings
 // (an insecure hostname.if, a missing file) are the admin's only clue.
 func (j *Job) netstart(ctx context.Context, ifname string) error {
-	out, err := j.Sys.Run(ctx, j.netstartArgv(ifname))
+	argv := j.netstartArgv(ifname)
+	j.Log.Debugf("running %s", strings.Join(argv, " "))
+	out, err := j.Sys.Run(ctx, argv)
 	for _, line := range outputLines(out) {
 		j.Log.Infof("netstart %s: %s", ifname, line)
 	}
@@ -295,6 +306,7 @@ func (j *Job) verify(ctx context.Context, p *plan) error {
 // ruleset never replaces the one in force.
 func (j *Job) reloadPF(ctx context.Context) error {
 	argv := j.pfArgv()
+	j.Log.Debugf("running %s", strings.Join(argv[0], " "))
 	if out, err := j.Sys.Run(ctx, argv[0]); err != nil {
 		return fmt.Errorf("%s: not loaded: %w%s", j.Config.PfConf, err, indent(out))
 	}

@@ -164,3 +164,35 @@ func TestNoDoubledPrefix(t *testing.T) {
 		t.Errorf("a thing named twice: %q", line)
 	}
 }
+
+// TestVerboseRestartSteps: restart -v says what it did at each step that
+// gifctl(8) lists, and why it skipped the others.
+func TestVerboseRestartSteps(t *testing.T) {
+	w := newWorld(t, "198.51.100.7")
+	steps := func(args []string, want ...string) {
+		t.Helper()
+		r := w.gifctl(nil, args...)
+		stderr := strings.ReplaceAll(r.stderr, w.dir, "DIR")
+		for _, s := range want {
+			if !strings.Contains(stderr, s) {
+				t.Errorf("gifctl %s: no %q in:\n%s", strings.Join(args, " "), s, stderr)
+			}
+		}
+	}
+	steps([]string{"-v", "restart", "gif0"},
+		"gif0: source 198.51.100.7, from em0's IPv4 addresses",
+		"DIR/etc/hostname.gif0: written from DIR/gifctl.conf",
+		"running /bin/sh DIR/netstart gif0",
+		"gif0: tunnel 198.51.100.7 --> 216.66.80.26",
+		"running DIR/pfctl -n -f DIR/etc/pf.conf",
+		"DIR/etc/pf.conf: loaded",
+		`gif0: broker answered "good 198.51.100.7"`)
+	steps([]string{"-v", "restart", "gif0"},
+		"gif0: source 198.51.100.7, from em0's IPv4 addresses",
+		"DIR/etc/hostname.gif0: unchanged",
+		"gif0: no netstart, no pf reload: the kernel's tunnel agrees with hostname.gif0",
+		"gif0: no broker update: the broker already has 198.51.100.7")
+	if r := w.mustRun("restart", "gif0"); strings.Contains(r.stderr, "unchanged") {
+		t.Errorf("without -v:\n%s", r.stderr)
+	}
+}
