@@ -152,8 +152,10 @@ Examples:
 // Help is the long help of gifctl check ipv6 --help.
 func (c *checkIPv6Cmd) Help() string {
 	return `As check ipv4, over ICMPv6, sent from the tunnel's inner address: native
-IPv6 on another interface cannot hide a dead tunnel. When the inner
-address is not configured (the tunnel is down) the answer is false.
+IPv6 on another interface cannot hide a dead tunnel. The inner address is
+the tunnel block's inet6, else hostname.IF's; when neither gives one, the
+exit status is 2. When it is on no interface (the tunnel is down), the
+answer is false at once.
 
 Examples:
   gifctl check ipv6

@@ -13,7 +13,7 @@ import (
 // UpdateCmd is `gifctl update [--force] [IF]`: the broker update alone.
 type UpdateCmd struct {
 	Force   bool     `help:"Send the address even if the broker already accepted it. An abuse back-off still holds: the broker would refuse anyway."`
-	Timeout duration `default:"30s" placeholder:"DURATION" help:"Give up after this long."`
+	Timeout duration `default:"30s" placeholder:"DURATION" help:"Give up after this long (${default})."`
 	Tunnel  string   `arg:"" optional:"" name:"IF" help:"The tunnel whose broker to update; needed only when the configuration has several."`
 
 	addr   netip.Addr

@@ -27,13 +27,15 @@ import (
 type cliFlag struct {
 	Long, Short string
 	Aliases     []string
+	Default     string // the default tag: --help and the page must agree
 }
 
 // cliCommand is a command that runs (a leaf of kong's tree).
 type cliCommand struct {
-	Path  string   // "check tunnel"
-	Flags []string // long names of its own flags, sorted
-	Args  []string // positional arguments in order: "IF", "TARGET..."
+	Path     string            // "check tunnel"
+	Flags    []string          // long names of its own flags, sorted
+	Args     []string          // positional arguments in order: "IF", "TARGET..."
+	Defaults map[string]string // long name to default, for flags that have one
 }
 
 type cliModel struct {
@@ -191,9 +193,12 @@ func (b *cliBuilder) field(n *node, field string, typ ast.Expr, tag reflect.Stru
 			}
 			return
 		}
-		c := &cliCommand{Path: child.path, Args: child.args, Flags: []string{}}
+		c := &cliCommand{Path: child.path, Args: child.args, Flags: []string{}, Defaults: map[string]string{}}
 		for _, f := range child.flags {
 			c.Flags = append(c.Flags, f.Long)
+			if f.Default != "" {
+				c.Defaults[f.Long] = f.Default
+			}
 		}
 		slices.Sort(c.Flags)
 		b.model.Commands[c.Path] = c
@@ -210,7 +215,7 @@ func (b *cliBuilder) field(n *node, field string, typ ast.Expr, tag reflect.Stru
 		if a := tag.Get("aliases"); a != "" {
 			aliases = strings.Split(a, ",")
 		}
-		n.flags = append(n.flags, cliFlag{Long: name, Short: tag.Get("short"), Aliases: aliases})
+		n.flags = append(n.flags, cliFlag{Long: name, Short: tag.Get("short"), Aliases: aliases, Default: tag.Get("default")})
 		if id, ok := typ.(*ast.Ident); !ok || id.Name != "bool" {
 			// kong.VersionFlag is a bool flag of kong's own.
 			if sel, ok := typ.(*ast.SelectorExpr); !ok || sel.Sel.Name != "VersionFlag" {
@@ -565,6 +570,13 @@ func TestManPageOptionsAndCommands(t *testing.T) {
 			for _, sub := range nl.items {
 				if sc := sub.headCalls(); len(sc) > 0 && sc[0].name == "Fl" {
 					described = append(described, flagForms(sc[0].args)...)
+					for _, f := range flagForms(sc[0].args) {
+						long, _ := m.flagName(f)
+						says := regexp.MustCompile(` default (is (Pa )?)?` + regexp.QuoteMeta(c.Defaults[long]) + `[ .,:;]`)
+						if d := c.Defaults[long]; d != "" && !says.MatchString(bodyText(sub)) {
+							t.Errorf("gifctl.8:%d: %s %s: the default is %s; the page should say \"the default %s\"", sub.line, path, f, d, d)
+						}
+					}
 				}
 			}
 		}
