@@ -22,45 +22,59 @@ var ErrNoIPv4 = errors.New("no IPv4 address")
 // sysctl needs one of the promises inet, route or dns (kern_pledge.c,
 // pledge_sysctl, "getifaddrs()").
 func IPv4Addrs(ifname string) ([]netip.Addr, error) {
+	l, err := ReadLink(ifname)
+	return l.IPv4(), err
+}
+
+// Link is what the kernel says of an interface: whether it is up, its MTU
+// and its addresses (IPv4 and IPv6, in kernel order).
+type Link struct {
+	Up    bool
+	MTU   int
+	Addrs []netip.Addr
+}
+
+// IPv4 returns the link's IPv4 addresses.
+func (l Link) IPv4() []netip.Addr {
+	var v4 []netip.Addr
+	for _, a := range l.Addrs {
+		if a.Is4() {
+			v4 = append(v4, a)
+		}
+	}
+	return v4
+}
+
+// ReadLink reads interface ifname as IPv4Addrs does; a missing interface
+// is an error wrapping ErrNoInterface.
+func ReadLink(ifname string) (Link, error) {
 	if err := checkPledged("read "+ifname+"'s addresses", "inet", "route", "dns"); err != nil {
-		return nil, err
+		return Link{}, err
 	}
 	// net.InterfaceByName hides "not found" behind an unexported error;
 	// looking the name up ourselves keeps the two cases apart.
 	ifs, err := net.Interfaces()
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", ifname, unwrapOp(err))
+		return Link{}, fmt.Errorf("%s: %w", ifname, unwrapOp(err))
 	}
-	var ifi *net.Interface
-	for i := range ifs {
-		if ifs[i].Name == ifname {
-			ifi = &ifs[i]
-			break
-		}
+	i := slices.IndexFunc(ifs, func(ifi net.Interface) bool { return ifi.Name == ifname })
+	if i < 0 {
+		return Link{}, fmt.Errorf("%s: %w", ifname, ErrNoInterface)
 	}
-	if ifi == nil {
-		return nil, fmt.Errorf("%s: %w", ifname, ErrNoInterface)
-	}
-	addrs, err := ifi.Addrs()
+	l := Link{Up: ifs[i].Flags&net.FlagUp != 0, MTU: ifs[i].MTU}
+	addrs, err := ifs[i].Addrs()
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", ifname, unwrapOp(err))
+		return Link{}, fmt.Errorf("%s: %w", ifname, unwrapOp(err))
 	}
-	var v4 []netip.Addr
 	for _, a := range addrs {
-		ipn, ok := a.(*net.IPNet)
-		if !ok {
-			continue
-		}
-		ip, ok := netip.AddrFromSlice(ipn.IP)
-		if !ok {
-			continue
-		}
-		// Go hands IPv4 addresses out as 16-byte slices on some systems.
-		if ip = ip.Unmap(); ip.Is4() {
-			v4 = append(v4, ip)
+		if ipn, ok := a.(*net.IPNet); ok {
+			// Go hands IPv4 addresses out as 16-byte slices on some systems.
+			if ip, ok := netip.AddrFromSlice(ipn.IP); ok {
+				l.Addrs = append(l.Addrs, ip.Unmap())
+			}
 		}
 	}
-	return v4, nil
+	return l, nil
 }
 
 // unwrapOp drops the "route ip+net:" prefix of a *net.OpError: the callers

@@ -117,6 +117,13 @@ var (
 	// unveil paths out so the child starts afresh"), so sh reads NETSTART,
 	// and pfctl PFCONF, unrestricted. rpath and ld.so for dynamic
 	// binaries, see ldSo.
+	// Running `PFCTL -n -f PFCONF`, which loads nothing, and `PFCTL -s
+	// info` (doctor, whether or not pf-conf is set): as needExec, for
+	// pfctl alone.
+	needPfctl = need{promises: "rpath proc exec", unveil: func(p Paths) []UnveilPath {
+		return []UnveilPath{{p.Pfctl, "x"}, {ldSo, "r"}}
+	}}
+
 	needExec = need{promises: "rpath proc exec", unveil: func(p Paths) []UnveilPath {
 		u := []UnveilPath{{binSh, "x"}, {p.Ifconfig, "x"}, {ldSo, "r"}}
 		if p.PfConf != "" {
@@ -136,6 +143,10 @@ var commands = map[string][]need{
 	"ifstated":   {needStdio},
 	// gifctl status: the state files, printed.
 	"status": {needStdio, needStateRead},
+	// gifctl doctor: hostname.IF, the kernel and the raw sockets were
+	// read and opened before; asks pfctl, reads the state files, probes.
+	// It writes nothing.
+	"doctor": {needStdio, needStateRead, needPfctl, needICMP},
 	// gifctl check tunnel: endpoints and egress addresses were read
 	// before; records its result.
 	"check-tunnel": {needStdio, needStateWrite, needSyslog},

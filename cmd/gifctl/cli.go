@@ -36,6 +36,7 @@ type CLI struct {
 	Update    UpdateCmd    `cmd:"" help:"Tell the broker the current address, without touching the tunnel."`
 	Heartbeat HeartbeatCmd `cmd:"" help:"Send one SixXS-style heartbeat for a tunnel."`
 	Status    StatusCmd    `cmd:"" help:"Show addresses, endpoints, the broker's last answer and the last checks."`
+	Doctor    DoctorCmd    `cmd:"" help:"Say why the tunnel does not work, and how to fix it; changes nothing."`
 	Ifstated  IfstatedCmd  `cmd:"" help:"Print an ifstated.conf(5) that drives gifctl."`
 
 	ConfigTest ConfigTestCmd `cmd:"" hidden:"" default:"1"`

@@ -118,7 +118,7 @@ func (a *app) exitStatus(err error) int {
 }
 
 // globalUsage is the synopsis of gifctl(8).
-const globalUsage = "usage: gifctl [-nv] [-f file] check | restart | update | heartbeat | status | ifstated"
+const globalUsage = "usage: gifctl [-nv] [-f file] check | restart | update | heartbeat | status | doctor | ifstated"
 
 // usageLine is the one line a bad invocation gets, as OpenBSD tools print:
 // the synopsis of the command that was being parsed, or of gifctl.

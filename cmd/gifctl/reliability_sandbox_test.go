@@ -30,6 +30,7 @@ var sandboxOf = map[string][]string{
 	"update":       {"update"},
 	"heartbeat":    {"heartbeat"},
 	"status":       {"status"},
+	"doctor":       {"doctor"},
 	"ifstated":     {"ifstated"},
 	"config-test":  {"configtest"},
 }

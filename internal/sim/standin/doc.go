@@ -22,7 +22,8 @@
 //   - netstart IF plays dhcpleased for the egress interface: when
 //     DIR/lease.IF exists it adds that address (e.g. "198.51.100.77/24");
 //   - pfctl refuses (exit 1, a syntax error) a pf.conf that says BROKEN,
-//     and copies a file it loads (no -n) to DIR/pf.loaded;
+//     and copies a file it loads (no -n) to DIR/pf.loaded; pfctl -s info
+//     says pf is enabled, or disabled when DIR/pf.disabled exists;
 //   - DIR/netstart.hang, DIR/ifconfig.hang and DIR/pfctl.hang (pfctl -n
 //     only) make a script wait forever, DIR/netstart.sleep for its seconds;
 //     the waits run as a child whose pid goes into DIR/pids with the

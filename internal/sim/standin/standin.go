@@ -41,7 +41,11 @@ printf '\tindex 5 priority 0 llprio 3\n\tgroups: gif\n'
 printf '\ttunnel: inet %s --> %s ttl 64 nodf ecn\n' "$src" "$dst"
 printf '\tinet6 2001:db8:1::2 --> 2001:db8:1::1 prefixlen 128\n'`
 
-const pfctl = `if [ -f DIR/pfctl.hang ] && [ "$1" = -n ]; then sleep 3600 & echo "$$ $!" >> DIR/pids; wait; fi
+const pfctl = `if [ "$*" = "-s info" ]; then
+	if [ -f DIR/pf.disabled ]; then echo "Status: Disabled"; else echo "Status: Enabled for 0 days 00:00:01"; fi
+	exit 0
+fi
+if [ -f DIR/pfctl.hang ] && [ "$1" = -n ]; then sleep 3600 & echo "$$ $!" >> DIR/pids; wait; fi
 eval f=\${$#}
 if grep -q BROKEN "$f"; then echo "$f:2: syntax error" >&2; exit 1; fi
 case " $* " in

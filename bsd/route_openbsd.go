@@ -1,0 +1,50 @@
+package bsd
+
+import (
+	"fmt"
+	"net"
+
+	"golang.org/x/net/route"
+	"golang.org/x/sys/unix"
+)
+
+// DefaultRoute6Via says whether the kernel has an IPv6 default route out of
+// interface ifname: a dump of the routing table (sysctl NET_RT_DUMP, as
+// route(8) show does), looking for destination :: with an empty or zero
+// netmask whose interface is ifname. Call it before a Plan is applied.
+func DefaultRoute6Via(ifname string) (bool, error) {
+	ifi, err := net.InterfaceByName(ifname)
+	if err != nil {
+		return false, fmt.Errorf("%s: %w", ifname, ErrNoInterface)
+	}
+	b, err := route.FetchRIB(unix.AF_INET6, route.RIBTypeRoute, 0)
+	if err != nil {
+		return false, err
+	}
+	msgs, err := route.ParseRIB(route.RIBTypeRoute, b)
+	if err != nil {
+		return false, err
+	}
+	for _, m := range msgs {
+		rm, ok := m.(*route.RouteMessage)
+		if !ok || rm.Flags&unix.RTF_UP == 0 || rm.Index != ifi.Index || len(rm.Addrs) <= unix.RTAX_NETMASK {
+			continue
+		}
+		if zeroAddr(rm.Addrs[unix.RTAX_DST]) && zeroAddr(rm.Addrs[unix.RTAX_NETMASK]) {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// zeroAddr is an absent address or ::, as the default route's destination
+// and netmask are.
+func zeroAddr(a route.Addr) bool {
+	switch a := a.(type) {
+	case nil:
+		return true
+	case *route.Inet6Addr:
+		return a.IP == [16]byte{}
+	}
+	return false
+}

@@ -1,0 +1,68 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+
+	"github.com/gifctl/gifctl/internal/doctor"
+)
+
+// DoctorCmd is `gifctl doctor [--json] [IF]`.
+type DoctorCmd struct {
+	JSON   bool   `name:"json" help:"Print the findings as JSON."`
+	Tunnel string `arg:"" optional:"" name:"IF" help:"Diagnose only this tunnel."`
+
+	g *doctor.Gatherer
+}
+
+// Help is the long help of gifctl doctor --help.
+func (d *DoctorCmd) Help() string {
+	return `Say why a tunnel does not work: the configuration, hostname.IF, the
+kernel's interfaces, endpoints, addresses and MTUs, pf, the broker's
+last answers, and echo requests through the tunnel. One line per
+finding (ok, skip, WARN, FAIL) with its fix. It changes nothing. Run it
+as root: without, it says what it could not check. Exit 1 when
+something needs fixing.
+
+Examples:
+  gifctl doctor
+  gifctl doctor --json gif0`
+}
+
+func (d *DoctorCmd) needs() needs { return needs{config: true, plan: "doctor"} }
+
+// prepare reads hostname.IF and the kernel and opens the raw sockets of
+// the probes.
+func (d *DoctorCmd) prepare(ctx context.Context, a *app) error {
+	tunnels, err := a.tunnels(d.Tunnel)
+	if err != nil {
+		return err
+	}
+	d.g = doctor.Open(ctx, a.conf, tunnels)
+	return nil
+}
+
+// work asks pfctl, reads the broker state, probes, and prints the
+// findings.
+func (d *DoctorCmd) work(ctx context.Context, a *app) error {
+	defer d.g.Close()
+	findings := []doctor.Finding{doctor.Config(a.conf.File)}
+	for _, f := range d.g.Finish(ctx) {
+		findings = append(findings, doctor.Judge(f, a.now())...)
+	}
+	if d.JSON {
+		enc := json.NewEncoder(a.stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(struct {
+			Findings []doctor.Finding `json:"findings"`
+		}{findings}); err != nil {
+			return err
+		}
+	} else {
+		doctor.Write(a.stdout, findings)
+	}
+	if doctor.Failed(findings) {
+		return checkFalse
+	}
+	return nil
+}

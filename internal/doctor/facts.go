@@ -1,0 +1,77 @@
+package doctor
+
+import (
+	"io/fs"
+	"net/netip"
+
+	"github.com/gifctl/gifctl/bsd"
+	"github.com/gifctl/gifctl/internal/broker"
+)
+
+// Facts is what doctor knows of one tunnel. Gather fills it; Judge only
+// reads it, so tests build it by hand.
+type Facts struct {
+	Tunnel string // the gif interface
+	Egress string
+	// Remote, Inner and Peer are the tunnel block's, else hostname.IF's.
+	Remote, Inner, Peer netip.Addr
+	ConfInner, ConfPeer netip.Addr // the tunnel block's inet6 ... peer, if any
+	UpdateHost          string     // the update-url's host; "" without one
+	Heartbeat           bool
+	Root                bool // raw sockets and /dev/pf need it
+
+	Hostname Hostname
+	Kernel   Kernel
+	PF       PF
+	Broker   *Broker // nil without an update-url
+	Peer6    Probe   // ICMPv6 echo to Peer from Inner, through the tunnel
+	Targets6 Probe   // ICMPv6 echo to the check ipv6 targets from Inner
+	Remote4  Probe   // ICMP echo to Remote
+}
+
+// Hostname is hostname.IF as netstart and gifctl read it.
+type Hostname struct {
+	Path     string
+	Err      error // it could not be read (fs.ErrNotExist: missing)
+	UID, GID int
+	Mode     fs.FileMode
+	// Source and Dest are the tunnel line netstart leaves in force.
+	Source, Dest netip.Addr
+	Inner, Peer  netip.Addr
+	Route        bool     // a ! line adds the IPv6 default route
+	CRLF         []int    // lines ending in CR LF
+	Differs      []string // lines netstart reads otherwise than gifctl
+}
+
+// Kernel is what the kernel says now.
+type Kernel struct {
+	Egress       bsd.Link
+	EgressErr    error
+	Gif          bsd.Link
+	GifErr       error
+	Source, Dest netip.Addr // the gif's tunnel endpoints
+	EndpointsErr error
+	Route        bool // an IPv6 default route out of the gif
+	RouteErr     error
+}
+
+// PF is pfctl's view: whether pf-conf parses and pf is enabled.
+type PF struct {
+	Conf    string // pf-conf; "" when gifctl leaves pf alone
+	ConfErr error  // from pfctl -n -f
+	Enabled bool
+	InfoErr error // pfctl -s info could not tell
+}
+
+// Broker is the state gifctl keeps of the broker's answers.
+type Broker struct {
+	State broker.State
+	Err   error
+}
+
+// Probe is one bounded round of echo requests.
+type Probe struct {
+	Targets []netip.Addr
+	Skipped string // why it was not sent; "" when it was
+	Err     error  // nil: a reply came
+}

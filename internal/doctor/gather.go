@@ -1,0 +1,194 @@
+package doctor
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io/fs"
+	"net/netip"
+	"os"
+	"slices"
+	"syscall"
+	"time"
+
+	"github.com/gifctl/gifctl/bsd"
+	"github.com/gifctl/gifctl/hostnameif"
+	"github.com/gifctl/gifctl/internal/broker"
+	"github.com/gifctl/gifctl/internal/config"
+	"github.com/gifctl/gifctl/internal/probe"
+)
+
+// runTimeout bounds each command doctor runs (ifconfig, pfctl).
+const runTimeout = 5 * time.Second
+
+// Gatherer reads the facts of some tunnels in the order a sandboxed
+// program must: Open does the kernel reads and opens the raw sockets,
+// before pledge; Finish runs pfctl, reads the broker state and probes.
+type Gatherer struct {
+	c     *config.Config
+	tuns  []*config.Tunnel
+	facts []*Facts
+	v4    *probe.Prober
+	v6    []*probe.Prober // per tunnel, bound to its inner address; nil when not opened
+}
+
+// Open reads hostname.IF and the kernel for each tunnel and opens the
+// probes' sockets.
+func Open(ctx context.Context, c *config.Config, tunnels []*config.Tunnel) *Gatherer {
+	g := &Gatherer{c: c, tuns: tunnels, v6: make([]*probe.Prober, len(tunnels))}
+	root := os.Geteuid() == 0
+	var err, v4Err error
+	g.v4, v4Err = probe.Open(probe.IPv4, netip.Addr{})
+	for i, t := range tunnels {
+		f := &Facts{Tunnel: t.Name, Egress: t.Egress, Remote: t.Remote, ConfInner: t.Inet6, ConfPeer: t.Peer,
+			Heartbeat: t.Heartbeat != "", Root: root}
+		if t.UpdateURL != nil {
+			f.UpdateHost = t.UpdateURL.Hostname()
+			f.Broker = &Broker{}
+		}
+		f.Hostname = readHostname(t.HostnameFile(c), t.Name)
+		f.Inner, f.Peer = t.Inet6, t.Peer
+		if !f.Inner.IsValid() {
+			f.Inner, f.Peer = f.Hostname.Inner, f.Hostname.Peer
+		}
+		if !f.Remote.IsValid() {
+			f.Remote = f.Hostname.Dest
+		}
+		k := &f.Kernel
+		k.Egress, k.EgressErr = bsd.ReadLink(t.Egress)
+		k.Gif, k.GifErr = bsd.ReadLink(t.Name)
+		if k.GifErr == nil {
+			ctx, cancel := context.WithTimeout(ctx, runTimeout)
+			k.Source, k.Dest, k.EndpointsErr = bsd.TunnelEndpoints(ctx, t.Name, c.Ifconfig)
+			cancel()
+			k.Route, k.RouteErr = bsd.DefaultRoute6Via(t.Name)
+		}
+		f.Peer6.Targets = addrs(f.Peer)
+		if c.IPv6 != nil {
+			f.Targets6.Targets = c.IPv6.Targets
+		}
+		f.Remote4.Targets = addrs(f.Remote)
+		f.Remote4.Err = v4Err
+		if !f.Inner.IsValid() {
+			f.Peer6.Skipped, f.Targets6.Skipped = "the inner address is unknown", "the inner address is unknown"
+		} else if g.v6[i], err = probe.Open(probe.IPv6, f.Inner); err != nil {
+			f.Peer6.Err, f.Targets6.Err = err, err
+		}
+		g.facts = append(g.facts, f)
+	}
+	return g
+}
+
+func addrs(a netip.Addr) []netip.Addr {
+	if a.IsValid() {
+		return []netip.Addr{a}
+	}
+	return nil
+}
+
+// Finish gathers the rest and returns the facts, one per tunnel.
+func (g *Gatherer) Finish(ctx context.Context) []*Facts {
+	pf := readPF(ctx, g.c.Pfctl, g.c.PfConf)
+	timeout := func(c *config.Check) time.Duration {
+		if c != nil {
+			return c.Timeout
+		}
+		return config.DefaultCheckTimeout
+	}
+	for i, f := range g.facts {
+		f.PF = pf
+		if f.Broker != nil {
+			f.Broker.State, f.Broker.Err = broker.LoadState(g.c.StateDir, f.Tunnel)
+		}
+		f.Peer6.Err, f.Peer6.Skipped = echo(ctx, g.v6[i], f.Peer6, timeout(g.c.IPv6))
+		f.Targets6.Err, f.Targets6.Skipped = echo(ctx, g.v6[i], f.Targets6, timeout(g.c.IPv6))
+		f.Remote4.Err, f.Remote4.Skipped = echo(ctx, g.v4, f.Remote4, timeout(g.c.IPv4))
+	}
+	return g.facts
+}
+
+// Close closes the probes' sockets.
+func (g *Gatherer) Close() {
+	for _, p := range append(g.v6, g.v4) {
+		if p != nil {
+			p.Close()
+		}
+	}
+}
+
+// echo sends one bounded probe and says what came of it: an error, or why
+// it was not sent.
+func echo(ctx context.Context, p *probe.Prober, pr Probe, timeout time.Duration) (error, string) {
+	switch {
+	case pr.Skipped != "":
+		return nil, pr.Skipped
+	case errors.Is(pr.Err, fs.ErrPermission), errors.Is(pr.Err, syscall.EPERM):
+		return nil, "raw sockets need root"
+	case pr.Err != nil:
+		return pr.Err, ""
+	case len(pr.Targets) == 0:
+		return nil, "no target"
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	_, err := p.Any(ctx, pr.Targets)
+	return err, ""
+}
+
+// readHostname reads hostname.IF, its owner and mode, as netstart reads
+// it when it sets up interface ifname.
+func readHostname(path, ifname string) Hostname {
+	h := Hostname{Path: path}
+	fi, err := os.Stat(path)
+	if err != nil {
+		h.Err = err
+		return h
+	}
+	h.Mode = fi.Mode()
+	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+		h.UID, h.GID = int(st.Uid), int(st.Gid)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		h.Err = err
+		return h
+	}
+	f := hostnameif.Parse(data)
+	h.Source, h.Dest, _ = f.Tunnel(ifname)
+	h.Inner, h.Peer, _ = f.Inet6(ifname)
+	_, line := f.DefaultRoute(ifname)
+	h.Route = line > 0
+	for i, l := range bytes.Split(data, []byte("\n")) {
+		if bytes.HasSuffix(l, []byte("\r")) {
+			h.CRLF = append(h.CRLF, i+1)
+		}
+	}
+	for _, d := range f.Divergences(ifname) {
+		if !slices.Contains(h.CRLF, d.Line) { // hostname.crlf says it, with its fix
+			h.Differs = append(h.Differs, d.String())
+		}
+	}
+	return h
+}
+
+// readPF asks pfctl whether conf, when set, parses (pfctl -n -f, which
+// loads nothing) and whether pf is enabled (the Status line of pfctl -s
+// info, sbin/pfctl/pfctl_parser.c print_status).
+func readPF(ctx context.Context, pfctl, conf string) PF {
+	p := PF{Conf: conf}
+	ctx, cancel := context.WithTimeout(ctx, runTimeout)
+	defer cancel()
+	if conf != "" {
+		_, p.ConfErr = bsd.Run(ctx, []string{pfctl, "-n", "-f", conf})
+	}
+	out, err := bsd.Run(ctx, []string{pfctl, "-s", "info"})
+	switch {
+	case err != nil:
+		p.InfoErr = err
+	case bytes.HasPrefix(out, []byte("Status: Enabled")):
+		p.Enabled = true
+	case !bytes.HasPrefix(out, []byte("Status: Disabled")):
+		p.InfoErr = errors.New(pfctl + " -s info: no Status line")
+	}
+	return p
+}

@@ -1,0 +1,371 @@
+package doctor
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/netip"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/gifctl/gifctl/bsd"
+	"github.com/gifctl/gifctl/internal/broker"
+)
+
+// heHost is Hurricane Electric's update endpoint. Its IPv4-only name makes
+// the request leave over IPv4, so that behind NAT (myip left out) HE takes
+// the IPv4 address it sees.
+const heHost = "ipv4.tunnelbroker.net"
+
+// hePinger is the address HE pings a new endpoint from before it accepts
+// it (HE forum topic 1994: "IP is not ICMP pingable" otherwise).
+const hePinger = "66.220.2.74"
+
+// ipv4Header is what 6in4 adds to each packet: the gif's MTU plus this must
+// fit the egress's (sys/net/if_gif.c 1.141).
+const ipv4Header = 20
+
+// judge collects the findings of one tunnel.
+type judge struct {
+	f   *Facts
+	now time.Time
+	out []Finding
+}
+
+func (j *judge) add(id string, l Level, msg, fix string) {
+	j.out = append(j.out, Finding{ID: id, Tunnel: j.f.Tunnel, Level: l, Message: msg, Fix: fix})
+}
+
+// Judge turns one tunnel's facts into findings, in the order an admin
+// would go through them: configuration, file, kernel, pf, broker, packets.
+func Judge(f *Facts, now time.Time) []Finding {
+	j := &judge{f: f, now: now}
+	for _, check := range []func(){
+		j.updateURL, j.hostnameFile, j.egress, j.gifLink, j.endpoints, j.inner, j.mtu,
+		j.defaultRoute, j.pf, j.broker, j.reach,
+	} {
+		check()
+	}
+	return j.out
+}
+
+// Config is the finding on the configuration file that config.Load read:
+// it parses, and only root may read or change it (one that does not is a
+// usage error of every command, doctor's too).
+func Config(file string) Finding {
+	return Finding{ID: "config", Level: OK, Message: file + " parses; others may neither read nor change it"}
+}
+
+// restart is the fix of everything gifctl restart repairs.
+func (j *judge) restart() string { return "gifctl restart " + j.f.Tunnel }
+
+func (j *judge) updateURL() {
+	f := j.f
+	switch h := f.UpdateHost; {
+	case h == "" && f.Heartbeat:
+		j.add("config.update-url", OK, "no update-url: the PoP learns the address from heartbeats", "")
+	case h == "":
+		j.add("config.update-url", Warn, "no update-url: gifctl does not tell the broker when the address changes",
+			"add update-url with the tunnel page's Example Update URL to the tunnel block")
+	case h != heHost && (h == "tunnelbroker.net" || strings.HasSuffix(h, ".tunnelbroker.net")):
+		j.add("config.update-url", Warn, "update-url goes to https://"+h+", not "+heHost+": over IPv6 the broker would see the wrong address",
+			"use https://"+heHost+"/nic/update?hostname=TUNNELID")
+	default:
+		j.add("config.update-url", OK, "update-url goes to https://"+h, "")
+	}
+}
+
+func (j *judge) hostnameFile() {
+	h := &j.f.Hostname
+	switch {
+	case errors.Is(h.Err, fs.ErrNotExist):
+		j.add("hostname.file", Fail, h.Path+" does not exist: nothing sets the tunnel up at boot",
+			j.restart()+" writes it (the tunnel block needs remote and inet6 ... peer)")
+		return
+	case errors.Is(h.Err, fs.ErrPermission):
+		j.add("hostname.file", Skip, "cannot read "+h.Path, "run gifctl doctor as root")
+		return
+	case h.Err != nil:
+		j.add("hostname.file", Fail, h.Err.Error(), "")
+		return
+	}
+	var wrong, fix []string
+	if h.UID != 0 || h.GID != 0 {
+		wrong = append(wrong, fmt.Sprintf("owned by %d:%d, not root:wheel", h.UID, h.GID))
+		fix = append(fix, "chown root:wheel "+h.Path)
+	}
+	if h.Mode.Perm()&^0o640 != 0 {
+		wrong = append(wrong, fmt.Sprintf("mode %04o, more than 0640", h.Mode.Perm()))
+		fix = append(fix, "chmod 640 "+h.Path)
+	}
+	if wrong != nil {
+		j.add("hostname.perms", Fail, h.Path+" is "+strings.Join(wrong, " and ")+": every line of it runs as root, and netstart warns",
+			strings.Join(fix, "; "))
+	} else {
+		j.add("hostname.perms", OK, h.Path+" is root:wheel, mode "+fmt.Sprintf("%04o", h.Mode.Perm()), "")
+	}
+
+	k := &j.f.Kernel
+	switch err := bsd.Consistent(j.f.Tunnel, j.f.Egress, k.Egress.IPv4(), h.Source, h.Dest, j.f.Remote); {
+	case !h.Source.IsValid():
+		j.add("hostname.tunnel", Fail, h.Path+" has no tunnel line that netstart can use", j.restart()+" adds it")
+	case k.EgressErr == nil && err != nil:
+		j.add("hostname.tunnel", Fail, h.Path+": "+err.Error(), j.restart())
+	default:
+		j.add("hostname.tunnel", OK, fmt.Sprintf("%s: tunnel %s %s", h.Path, h.Source, h.Dest), "")
+	}
+
+	f := j.f
+	switch {
+	case !h.Inner.IsValid():
+		fix := "add the lines \"inet6 ADDR 128\" and \"dest PEER\": the Client and Server IPv6 addresses of the tunnel page"
+		if f.ConfInner.IsValid() {
+			fix = fmt.Sprintf("add the lines \"inet6 %s 128\" and \"dest %s\"", f.ConfInner, f.ConfPeer)
+		}
+		j.add("hostname.inet6", Fail, h.Path+" sets no inner address (inet6 ADDR 128, then dest PEER)", fix)
+	case f.ConfInner.IsValid() && (f.ConfInner != h.Inner || f.ConfPeer != h.Peer):
+		j.add("hostname.inet6", Fail, fmt.Sprintf("%s sets inet6 %s dest %s, but the tunnel block says inet6 %s peer %s",
+			h.Path, h.Inner, h.Peer, f.ConfInner, f.ConfPeer), "make them agree")
+	default:
+		j.add("hostname.inet6", OK, fmt.Sprintf("%s: inet6 %s dest %s", h.Path, h.Inner, h.Peer), "")
+	}
+
+	if len(h.CRLF) > 0 {
+		j.add("hostname.crlf", Fail, fmt.Sprintf("%s: line %s ends in CR LF: netstart passes the CR on to ifconfig, which refuses the line",
+			h.Path, strings.Trim(fmt.Sprint(h.CRLF), "[]")), "perl -pi -e 's/\\r$//' "+h.Path)
+	}
+	if len(h.Differs) > 0 {
+		j.add("hostname.netstart", Fail, h.Path+": netstart reads it otherwise than gifctl: "+strings.Join(h.Differs, "; "),
+			"rewrite those lines as hostname.if(5) shows")
+	}
+}
+
+func (j *judge) egress() {
+	k, e := &j.f.Kernel, j.f.Egress
+	if k.EgressErr != nil {
+		j.add("egress.addr", Fail, k.EgressErr.Error(), "check the egress line of the tunnel block")
+		return
+	}
+	src, _, err := bsd.ChooseSource(e, k.Egress.IPv4(), k.Source)
+	switch {
+	case err != nil:
+		j.add("egress.addr", Fail, err.Error()+": no tunnel source", "sh /etc/netstart "+e+", or wait for the DHCP lease or PPPoE session")
+	case bsd.IsCGNAT(src):
+		j.add("egress.addr", Warn, fmt.Sprintf("%s's address %s is the ISP's carrier-grade NAT (100.64.0.0/10): 6in4 works only if the ISP passes protocol 41, which it rarely does", e, src),
+			"ask the ISP for a public IPv4 address")
+	case !bsd.IsPublicIPv4(src):
+		j.add("egress.addr", Warn, fmt.Sprintf("%s's address %s is private: the router is behind NAT, the broker sees the NAT's address (gifctl leaves myip out)", e, src),
+			"the NAT must forward protocol 41 to this router, and the broker's client IPv4 must be the NAT's")
+	default:
+		j.add("egress.addr", OK, fmt.Sprintf("%s has %s", e, bsd.JoinAddrs(k.Egress.IPv4())), "")
+	}
+}
+
+func (j *judge) gifLink() {
+	k, t := &j.f.Kernel, j.f.Tunnel
+	switch {
+	case errors.Is(k.GifErr, bsd.ErrNoInterface):
+		j.add("gif.link", Fail, t+" does not exist", "sh /etc/netstart "+t)
+	case k.GifErr != nil:
+		j.add("gif.link", Fail, k.GifErr.Error(), "")
+	case !k.Gif.Up:
+		j.add("gif.link", Fail, t+" is down", "ifconfig "+t+" up")
+	default:
+		j.add("gif.link", OK, t+" exists and is up", "")
+	}
+}
+
+func (j *judge) endpoints() {
+	k, f := &j.f.Kernel, j.f
+	switch consistent := bsd.Consistent(f.Tunnel, f.Egress, k.Egress.IPv4(), k.Source, k.Dest, f.Remote); {
+	case k.GifErr != nil:
+		return // gif.link said it
+	case k.EndpointsErr != nil:
+		j.add("gif.endpoints", Fail, k.EndpointsErr.Error(), j.restart())
+	case consistent != nil:
+		j.add("gif.endpoints", Fail, consistent.Error(), j.restart())
+	default:
+		j.add("gif.endpoints", OK, fmt.Sprintf("%s: tunnel %s --> %s", f.Tunnel, k.Source, k.Dest), "")
+	}
+}
+
+func (j *judge) inner() {
+	k, f := &j.f.Kernel, j.f
+	switch {
+	case k.GifErr != nil, !f.Inner.IsValid():
+		return // gif.link or hostname.inet6 said it
+	case !slices.Contains(k.Gif.Addrs, f.Inner):
+		j.add("gif.inet6", Fail, fmt.Sprintf("%s does not have its inner address %s", f.Tunnel, f.Inner), "sh /etc/netstart "+f.Tunnel)
+	default:
+		j.add("gif.inet6", OK, fmt.Sprintf("%s has %s", f.Tunnel, f.Inner), "")
+	}
+}
+
+func (j *judge) mtu() {
+	k, f := &j.f.Kernel, j.f
+	if k.GifErr != nil || k.EgressErr != nil {
+		return
+	}
+	gif, egress := k.Gif.MTU, k.Egress.MTU
+	if gif+ipv4Header <= egress {
+		j.add("gif.mtu", OK, fmt.Sprintf("%s mtu %d + %d fits %s mtu %d", f.Tunnel, gif, ipv4Header, f.Egress, egress), "")
+		return
+	}
+	want := egress - ipv4Header
+	why := ""
+	if egress == 1492 {
+		why = " (PPPoE)"
+	}
+	j.add("gif.mtu", Fail, fmt.Sprintf("%s mtu %d + %d bytes of IPv4 header is more than %s mtu %d%s: large packets are lost",
+		f.Tunnel, gif, ipv4Header, f.Egress, egress, why),
+		fmt.Sprintf("add \"mtu %d\" to %s, run ifconfig %s mtu %d, and set MTU %d at the broker too", want, j.f.Hostname.Path, f.Tunnel, want, want))
+}
+
+func (j *judge) defaultRoute() {
+	h, k, f := &j.f.Hostname, &j.f.Kernel, j.f
+	peer := "PEER"
+	if f.Peer.IsValid() {
+		peer = f.Peer.String()
+	}
+	line := "!route -qn add -inet6 default " + peer
+	switch {
+	case h.Route:
+		j.add("route.default", OK, h.Path+" adds the IPv6 default route", "")
+	case k.Route && h.Err != nil:
+		j.add("route.default", OK, "the IPv6 default route goes through "+f.Tunnel, "")
+	case k.Route:
+		j.add("route.default", Warn, "the IPv6 default route goes through "+f.Tunnel+", but "+h.Path+" does not add it: it is gone after a reboot",
+			"add the line \""+line+"\" to "+h.Path)
+	case k.RouteErr != nil:
+		j.add("route.default", Warn, h.Path+" does not add an IPv6 default route, and the kernel's cannot be read: "+k.RouteErr.Error(),
+			"add the line \""+line+"\" to "+h.Path)
+	default:
+		msg := "no IPv6 default route through " + f.Tunnel
+		if h.Err == nil {
+			msg += ", and " + h.Path + " adds none"
+		}
+		j.add("route.default", Fail, msg,
+			"add the line \""+line+"\" to "+h.Path+" and run "+strings.TrimPrefix(line, "!"))
+	}
+}
+
+func (j *judge) pf() {
+	p, f := &j.f.PF, j.f
+	switch {
+	case p.Conf == "":
+		j.add("pf.conf", OK, "pf-conf is not set: gifctl does not reload pf", "")
+	case p.ConfErr != nil && !f.Root:
+		j.add("pf.conf", Skip, "cannot tell whether "+p.Conf+" parses: "+p.ConfErr.Error(), "run gifctl doctor as root")
+	case p.ConfErr != nil:
+		j.add("pf.conf", Fail, p.ConfErr.Error(), "fix "+p.Conf+": pfctl -n -f "+p.Conf+" names the lines")
+	default:
+		j.add("pf.conf", OK, p.Conf+" parses", "")
+	}
+	switch {
+	case p.InfoErr != nil && !f.Root:
+		j.add("pf.enabled", Skip, "cannot tell whether pf is enabled: "+p.InfoErr.Error(), "run gifctl doctor as root")
+	case p.InfoErr != nil:
+		j.add("pf.enabled", Warn, "cannot tell whether pf is enabled: "+p.InfoErr.Error(), "")
+	case !p.Enabled:
+		j.add("pf.enabled", Warn, "pf is disabled: nothing is filtered, and pf.conf is not in force", "pfctl -e")
+	default:
+		j.add("pf.enabled", OK, "pf is enabled", "")
+	}
+	remote := "REMOTE"
+	if f.Remote.IsValid() {
+		remote = f.Remote.String()
+	}
+	j.add("pf.rules", Skip, "not checked, gifctl has no rule tester: that pf passes protocol 41 from "+remote+
+		" and ICMP echo from "+hePinger+", the address HE pings a new endpoint from before it accepts it",
+		fmt.Sprintf("pf.conf needs rules such as \"pass in on %s inet proto ipv6 from %s\" and \"pass in on %s inet proto icmp from %s icmp-type echoreq\"",
+			f.Egress, remote, f.Egress, hePinger))
+}
+
+// answerFixes are the fixes of the broker answers that name one.
+var answerFixes = map[string]string{
+	"badauth": "check the user name and the key in update-url: the key is the tunnel's Update Key, on its Advanced tab",
+	"abuse":   "wait: the broker blocks updates for a while, and each one sent meanwhile prolongs the block",
+	"nohost":  "check hostname= in update-url: it is the tunnel's ID",
+	"!yours":  "check hostname= in update-url: the tunnel's ID, of the account in the URL",
+	"badip":   "the broker refuses this address: it must be public and answer HE's ping",
+}
+
+func (j *judge) broker() {
+	b, f := j.f.Broker, j.f
+	if b == nil {
+		return
+	}
+	s := &b.State
+	when := s.When.In(j.now.Location()).Format(time.DateTime)
+	switch {
+	case errors.Is(b.Err, fs.ErrPermission):
+		j.add("broker.answer", Skip, "cannot read the broker state: "+b.Err.Error(), "run gifctl doctor as root")
+		return
+	case b.Err != nil:
+		j.add("broker.answer", Fail, b.Err.Error(), "")
+		return
+	case s.When.IsZero():
+		j.add("broker.answer", OK, "no update sent yet", "")
+	case broker.Answer{Code: s.Code, Text: s.Answer}.OK():
+		j.add("broker.answer", OK, fmt.Sprintf("the broker answered %q at %s", s.Answer, when), "")
+	case s.Code == "":
+		j.add("broker.answer", Warn, fmt.Sprintf("the last update at %s failed: %s", when, s.Answer), "gifctl update "+f.Tunnel+" once the broker can be reached")
+	default:
+		fix := answerFixes[s.Code]
+		if fix == "" {
+			fix = "see the broker answers in gifctl(8)"
+		}
+		j.add("broker.answer", Fail, fmt.Sprintf("the broker answered %q at %s", s.Answer, when), fix)
+	}
+	if j.now.Before(s.BackoffUntil) {
+		j.add("broker.backoff", Fail, "gifctl sends no update until "+s.BackoffUntil.In(j.now.Location()).Format(time.DateTime),
+			"fix the cause above; gifctl tries again after that")
+	}
+	k := &f.Kernel
+	src, _, err := bsd.ChooseSource(f.Egress, k.Egress.IPv4(), k.Source)
+	if k.EgressErr != nil || err != nil {
+		return // egress.addr said it
+	}
+	// Address is what the broker last accepted from gifctl; after an
+	// answerless failure it is forgotten, as the broker may have taken it.
+	switch {
+	case !s.Address.IsValid() && s.When.IsZero():
+		j.add("broker.address", Warn, "gifctl has not told the broker any address yet", "gifctl update "+f.Tunnel)
+	case src != s.Address:
+		j.add("broker.address", Fail, fmt.Sprintf("the broker last accepted %s from gifctl, not %s", addrOrNone(s.Address), src), "gifctl update "+f.Tunnel)
+	default:
+		j.add("broker.address", OK, "the broker has "+src.String(), "")
+	}
+}
+
+func addrOrNone(a netip.Addr) string {
+	if a.IsValid() {
+		return a.String()
+	}
+	return "no address"
+}
+
+func (j *judge) reach() {
+	f := j.f
+	probe := func(id string, p Probe, l Level, what, fix string) {
+		switch {
+		case p.Skipped != "":
+			j.add(id, Skip, what+": not sent: "+p.Skipped, "")
+		case p.Err != nil:
+			j.add(id, l, what+": "+p.Err.Error(), fix)
+		default:
+			j.add(id, OK, what+": a reply", "")
+		}
+	}
+	probe("reach.peer", f.Peer6, Fail, "echo to the tunnel's peer "+bsd.JoinAddrs(f.Peer6.Targets)+" from "+f.Inner.String(),
+		"the tunnel carries nothing: fix what failed above; if nothing did, the broker may not have this address yet, or something drops protocol 41 from "+f.Remote.String())
+	t6 := f.Targets6
+	if f.Peer6.Err != nil && t6.Skipped == "" {
+		t6.Skipped = "the peer does not answer"
+	}
+	probe("reach.ipv6", t6, Fail, "echo to "+bsd.JoinAddrs(t6.Targets)+" from "+f.Inner.String(),
+		"the peer answers but beyond it nothing does: check the default route and the broker's side")
+	probe("reach.remote", f.Remote4, Warn, "echo to the remote "+bsd.JoinAddrs(f.Remote4.Targets),
+		"the IPv4 path to the broker's end is down, or ICMP is filtered on the way: traceroute "+f.Remote.String())
+}
