@@ -12,7 +12,8 @@ type DoctorCmd struct {
 	JSON   bool   `name:"json" help:"Print the findings as JSON."`
 	Tunnel string `arg:"" optional:"" name:"IF" help:"Diagnose only this tunnel."`
 
-	g *doctor.Gatherer
+	g        *doctor.Gatherer
+	warnings []string // what gifctl -n warns of
 }
 
 // Help is the long help of gifctl doctor --help.
@@ -31,13 +32,14 @@ Examples:
 
 func (d *DoctorCmd) needs() needs { return needs{config: true, plan: "doctor"} }
 
-// prepare reads hostname.IF and the kernel and opens the raw sockets of
-// the probes.
+// prepare reads what gifctl -n warns of, hostname.IF and the kernel, and
+// opens the raw sockets of the probes.
 func (d *DoctorCmd) prepare(ctx context.Context, a *app) error {
 	tunnels, err := a.tunnels(d.Tunnel)
 	if err != nil {
 		return err
 	}
+	d.warnings, _ = preflight(a.conf)
 	d.g = doctor.Open(ctx, a.conf, tunnels)
 	return nil
 }
@@ -47,6 +49,9 @@ func (d *DoctorCmd) prepare(ctx context.Context, a *app) error {
 func (d *DoctorCmd) work(ctx context.Context, a *app) error {
 	defer d.g.Close()
 	findings := []doctor.Finding{doctor.Config(a.conf.File)}
+	for _, w := range d.warnings {
+		findings = append(findings, doctor.Finding{ID: "config.preflight", Level: doctor.Warn, Message: w})
+	}
 	for _, f := range d.g.Finish(ctx) {
 		findings = append(findings, doctor.Judge(f, a.now())...)
 	}
