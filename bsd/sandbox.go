@@ -109,6 +109,13 @@ var (
 		return []UnveilPath{{p.HostnameDir, "rwc"}}
 	}}
 
+	// Running `PFCTL -n -f PFCONF`, which loads nothing, and `PFCTL -s
+	// info` (doctor, whether or not pf-conf is set): fork, setpgid and
+	// kill(-pgid) (proc), execve (exec) of pfctl unveiled x, as needExec.
+	needPfctl = need{promises: "rpath proc exec", unveil: func(p Paths) []UnveilPath {
+		return []UnveilPath{{p.Pfctl, "x"}, {ldSo, "r"}}
+	}}
+
 	// Running `/bin/sh NETSTART IF`, `IFCONFIG IF` and, when pf-conf is
 	// set, `PFCTL -n -f PFCONF` and `PFCTL -f PFCONF`: fork and
 	// setpgid and kill(-pgid) (proc), execve (exec) of each binary
@@ -117,13 +124,6 @@ var (
 	// unveil paths out so the child starts afresh"), so sh reads NETSTART,
 	// and pfctl PFCONF, unrestricted. rpath and ld.so for dynamic
 	// binaries, see ldSo.
-	// Running `PFCTL -n -f PFCONF`, which loads nothing, and `PFCTL -s
-	// info` (doctor, whether or not pf-conf is set): as needExec, for
-	// pfctl alone.
-	needPfctl = need{promises: "rpath proc exec", unveil: func(p Paths) []UnveilPath {
-		return []UnveilPath{{p.Pfctl, "x"}, {ldSo, "r"}}
-	}}
-
 	needExec = need{promises: "rpath proc exec", unveil: func(p Paths) []UnveilPath {
 		u := []UnveilPath{{binSh, "x"}, {p.Ifconfig, "x"}, {ldSo, "r"}}
 		if p.PfConf != "" {
@@ -146,7 +146,7 @@ var commands = map[string][]need{
 	// gifctl doctor: hostname.IF, the kernel and the raw sockets were
 	// read and opened before; asks pfctl, reads the state files, probes.
 	// It writes nothing.
-	"doctor": {needStdio, needStateRead, needPfctl, needICMP},
+	"doctor": {needStdio, needStateRead, needPfctl, needICMP, needSyslog},
 	// gifctl check tunnel: endpoints and egress addresses were read
 	// before; records its result.
 	"check-tunnel": {needStdio, needStateWrite, needSyslog},

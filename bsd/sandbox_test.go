@@ -38,9 +38,11 @@ func TestPlanForExact(t *testing.T) {
 		stateRWC,
 	}
 	want := map[string]Plan{
-		"configtest":     {Promises: "stdio"},
-		"ifstated":       {Promises: "stdio"},
-		"status":         {Promises: "stdio rpath", Unveil: []UnveilPath{{"/var/db/gifctl", "r"}}},
+		"configtest": {Promises: "stdio"},
+		"ifstated":   {Promises: "stdio"},
+		"status":     {Promises: "stdio rpath", Unveil: []UnveilPath{{"/var/db/gifctl", "r"}}},
+		"doctor": {Promises: "stdio rpath unix inet proc exec", Unveil: []UnveilPath{
+			devLogW, {"/sbin/pfctl", "x"}, {"/usr/libexec/ld.so", "r"}, {"/var/db/gifctl", "r"}}},
 		"check-tunnel":   {Promises: "stdio rpath wpath cpath unix", Unveil: []UnveilPath{devLogW, stateRWC}},
 		"check-ipv4":     {Promises: "stdio rpath wpath cpath unix inet", Unveil: []UnveilPath{devLogW, stateRWC}},
 		"check-ipv6":     {Promises: "stdio rpath wpath cpath unix inet", Unveil: []UnveilPath{devLogW, stateRWC}},
@@ -78,7 +80,7 @@ func TestPlanProperties(t *testing.T) {
 	noPf := stockPaths
 	noPf.PfConf = ""
 	httpsCommands := []string{"restart", "restart-egress", "update"}
-	execCommands := []string{"restart", "restart-egress"}
+	execCommands := []string{"restart", "restart-egress", "doctor"}
 
 	for _, paths := range []Paths{stockPaths, noPf, moved} {
 		for _, cmd := range Commands {
@@ -129,9 +131,10 @@ func TestPlanProperties(t *testing.T) {
 			if ca != slices.Contains(httpsCommands, cmd) || has("dns") != ca {
 				t.Errorf("%s: CA file unveiled %v, dns %v", cmd, ca, has("dns"))
 			}
-			// pfctl only when pf-conf is set, and only executable.
+			// pfctl only when pf-conf is set, or to ask whether pf is
+			// enabled (doctor), and only executable.
 			pm, pfctl := unveiled[paths.Pfctl]
-			if pfctl != (paths.PfConf != "" && has("exec")) || (pfctl && pm != "x") {
+			if pfctl != ((paths.PfConf != "" || cmd == "doctor") && has("exec")) || (pfctl && pm != "x") {
 				t.Errorf("%s: pfctl unveiled %q with pf-conf %q", cmd, pm, paths.PfConf)
 			}
 			// Files the children read are never unveiled: they start
