@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"net/netip"
 	"os"
 	"slices"
+	"strings"
 	"syscall"
 	"time"
 
@@ -132,6 +134,14 @@ func echo(ctx context.Context, p *probe.Prober, pr Probe, timeout time.Duration)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	_, err := p.Any(ctx, pr.Targets)
+	if errors.Is(err, probe.ErrNoReply) {
+		// Without the time it waited, which varies: said as in the plan.
+		msg := fmt.Sprintf("no reply within %v", timeout)
+		if _, send, ok := strings.Cut(err.Error(), "; "); ok {
+			msg += "; " + send
+		}
+		err = errors.New(msg)
+	}
 	return err, ""
 }
 
