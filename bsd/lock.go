@@ -37,9 +37,18 @@ func Lock(ctx context.Context, path string) (*FileLock, error) {
 	if err := checkPledged("lock "+path, "flock"); err != nil {
 		return nil, err
 	}
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	// Not through a symbolic link, and only a regular file: whoever could
+	// plant a link here would have root truncate the file it points to.
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|unix.O_NOFOLLOW|unix.O_NONBLOCK, 0o644)
+	if errors.Is(err, unix.ELOOP) {
+		return nil, fmt.Errorf("%s: a symbolic link; remove it", path)
+	}
 	if err != nil {
 		return nil, err // *PathError: "open PATH: permission denied"
+	}
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+		f.Close()
+		return nil, fmt.Errorf("%s: not a regular file; remove it", path)
 	}
 	start := time.Now()
 	for {

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -183,4 +184,31 @@ func TestLockOtherProcess(t *testing.T) {
 		t.Fatalf("Lock after the holder exited: %v", err)
 	}
 	l.Unlock()
+}
+
+// A link or a FIFO at the lock is refused, and the file a link points to
+// is left alone.
+func TestLockRefusesLinkAndFIFO(t *testing.T) {
+	dir := t.TempDir()
+	victim := filepath.Join(dir, "victim")
+	if err := os.WriteFile(victim, []byte("precious\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "lock")
+	if err := os.Symlink(victim, link); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Lock(context.Background(), link); err == nil || err.Error() != link+": a symbolic link; remove it" {
+		t.Errorf("Lock through a link: %v", err)
+	}
+	if b, _ := os.ReadFile(victim); string(b) != "precious\n" {
+		t.Errorf("victim now %q", b)
+	}
+	fifo := filepath.Join(dir, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Lock(context.Background(), fifo); err == nil || err.Error() != fifo+": not a regular file; remove it" {
+		t.Errorf("Lock on a FIFO: %v", err)
+	}
 }

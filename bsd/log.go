@@ -7,9 +7,11 @@ import (
 	"log/syslog"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -121,6 +123,7 @@ func (l *Logger) log(sev severity, format string, args ...any) {
 	defer l.mu.Unlock()
 	msg := strings.TrimRight(fmt.Sprintf(format, args...), "\n")
 	msg = clipLongWords(l.redactor.Redact(msg)) // redact first: a clipped secret would not match
+	msg = printable(msg)
 	if l.Stderr != nil {
 		// A failing stderr (closed by the caller) must not stop syslog.
 		_, _ = io.WriteString(l.Stderr, prog+": "+msg+"\n")
@@ -146,6 +149,32 @@ func (l *Logger) log(sev severity, format string, args ...any) {
 	default:
 		_ = l.Syslog.Debug(msg)
 	}
+}
+
+// printable makes s one line of printable text, as every log record is:
+// control characters (LF, CR, ESC, BEL, DEL, ...), other unprintable
+// runes and invalid UTF-8 become Go escapes (\n, \x1b, \u0085). Text
+// chosen by others reaches the log (a broker's status line, the names in
+// its certificate that an x509 error lists, file contents), and a raw
+// newline there would forge a record of its own, an ESC rewrite the
+// admin's terminal.
+func printable(s string) string {
+	if !strings.ContainsFunc(s, func(r rune) bool { return !unicode.IsPrint(r) }) {
+		return s
+	}
+	var b strings.Builder
+	for i, r := range s {
+		switch {
+		case r == utf8.RuneError && !strings.HasPrefix(s[i:], "\uFFFD"):
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case unicode.IsPrint(r):
+			b.WriteRune(r)
+		default:
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+		}
+	}
+	return b.String()
 }
 
 // maxWord is the longest word a log line keeps whole. Paths and values

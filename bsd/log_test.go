@@ -219,3 +219,23 @@ func TestLoggerClipsEchoedInput(t *testing.T) {
 		t.Errorf("logged %d bytes: %.300q", len(got), got)
 	}
 }
+
+// Whatever a message quotes, each record is one printable line: a
+// certificate name with a newline cannot forge a record of its own.
+func TestLoggerEscapes(t *testing.T) {
+	var stderr bytes.Buffer
+	sl := &fakeSyslog{}
+	l := &Logger{Stderr: &stderr, Syslog: sl}
+	l.Errorf("x509: certificate is valid for %s, not broker", "evil\ngif0: broker answered \"good 6.6.6.6\"\x1b[2J")
+	l.Errorf("HTTP 502 Bad\x07\rGateway\x7f \xff \u0085 \ufffd tab\tend")
+	want := []string{
+		`err: x509: certificate is valid for evil\ngif0: broker answered "good 6.6.6.6"\x1b[2J, not broker`,
+		`err: HTTP 502 Bad\a\rGateway\x7f \xff \u0085 ` + "\ufffd" + ` tab\tend`,
+	}
+	if diff := cmp.Diff(want, sl.lines); diff != "" {
+		t.Errorf("syslog (-want +got):\n%s", diff)
+	}
+	if lines := strings.Split(strings.TrimSuffix(stderr.String(), "\n"), "\n"); len(lines) != 2 {
+		t.Errorf("stderr has %d lines, want 2:\n%s", len(lines), stderr.String())
+	}
+}

@@ -8,9 +8,11 @@ import (
 	"io/fs"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -25,6 +27,10 @@ var RunEnv = []string{"PATH=/sbin:/usr/sbin:/bin:/usr/bin"}
 // runOutputMax bounds the output Run keeps. netstart on a busy machine can
 // be chatty; the end is where the error is.
 const runOutputMax = 64 << 10
+
+// interrupted is the first terminating signal gifctl got while a command
+// ran, as an error: "gifctl got SIGTERM".
+var interrupted atomic.Pointer[error]
 
 // runWaitDelay bounds how long Run waits, after the command has exited or
 // been killed, for processes that escaped its process group (setsid, a
@@ -66,6 +72,29 @@ func Run(ctx context.Context, argv []string) (out []byte, err error) {
 		return nil, fmt.Errorf("%s: not started: %w", name, err)
 	}
 
+	// SIGTERM, SIGINT or SIGHUP to gifctl (an admin's kill, Ctrl-C, a
+	// closed terminal) end the command's whole group as a deadline does:
+	// a netstart left running would overlap the next restart's. Once one
+	// came, no further command starts; Run's error names the signal, and
+	// the caller ends gifctl with it.
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, unix.SIGTERM, unix.SIGINT, unix.SIGHUP)
+	defer signal.Stop(sigs)
+	go func() {
+		select {
+		case s := <-sigs:
+			err := fmt.Errorf("gifctl got %s", signalName(s.(syscall.Signal)))
+			interrupted.Store(&err)
+			cancel(err)
+		case <-ctx.Done():
+		}
+	}()
+	if err := interrupted.Load(); err != nil {
+		return nil, fmt.Errorf("%s: not started: %w", name, *err)
+	}
+
 	buf := &tailBuffer{max: runOutputMax}
 	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
 	cmd.Env = RunEnv
@@ -85,7 +114,7 @@ func Run(ctx context.Context, argv []string) (out []byte, err error) {
 	start := time.Now()
 	err = cmd.Run()
 	out = buf.Bytes()
-	if ctxErr := ctx.Err(); ctxErr != nil && err != nil {
+	if ctxErr := context.Cause(ctx); ctxErr != nil && err != nil {
 		if errors.Is(ctxErr, context.DeadlineExceeded) {
 			return out, fmt.Errorf("%s: timed out after %v", name, roundElapsed(time.Since(start)))
 		}

@@ -307,3 +307,35 @@ func errString(err error) string {
 	}
 	return err.Error()
 }
+
+// SIGTERM to gifctl while a command runs kills the command's whole group
+// (the script and its background sleep), Run's error names the signal,
+// and no further command starts.
+func TestRunSignalKillsGroup(t *testing.T) {
+	t.Cleanup(func() { interrupted.Store(nil) })
+	pidFile := filepath.Join(t.TempDir(), "pids")
+	script := "sleep 100 & echo $! > " + pidFile + ".tmp; echo $$ >> " + pidFile + ".tmp; mv " + pidFile + ".tmp " + pidFile + "; wait"
+	done := make(chan error, 1)
+	go func() {
+		_, err := Run(context.Background(), []string{"/bin/sh", "-c", script})
+		done <- err
+	}()
+	pids := readPids(t, waitForFile(t, pidFile))
+	t.Cleanup(func() {
+		for _, pid := range pids {
+			unix.Kill(pid, unix.SIGKILL)
+		}
+	})
+	if err := unix.Kill(os.Getpid(), unix.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err == nil || !strings.HasSuffix(err.Error(), ": gifctl got SIGTERM") {
+		t.Errorf("err = %v, want the signal named", err)
+	}
+	for _, pid := range pids {
+		waitDead(t, pid)
+	}
+	if _, err := Run(context.Background(), []string{"/bin/true"}); err == nil || !strings.Contains(err.Error(), "not started: gifctl got SIGTERM") {
+		t.Errorf("a command after the signal: err = %v, want not started", err)
+	}
+}
