@@ -124,9 +124,10 @@ func (p *pingArgs) resolve(family probe.Family, block *config.Check) ([]netip.Ad
 	if len(p.Targets) > 0 {
 		targets = nil
 		for _, s := range p.Targets {
-			addr, err := netip.ParseAddr(s)
-			if err != nil || (family == probe.IPv4) != addr.Is4() || addr.Zone() != "" {
-				return nil, 0, usageError(fmt.Errorf("%s: not an %s address: %q", family, family, s))
+			// The rule of gifctl.conf's targets.
+			addr, err := config.ParseAddr(family.String(), s, family == probe.IPv4)
+			if err != nil {
+				return nil, 0, usageError(err)
 			}
 			targets = append(targets, addr)
 		}

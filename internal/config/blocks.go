@@ -40,7 +40,7 @@ func (p *parser) check(kw token) error {
 				return p.errorf(k.line, "target: missing address")
 			}
 			for _, v := range vs {
-				a, err := parseAddr("target", v.text, want4)
+				a, err := ParseAddr("target", v.text, want4)
 				if err != nil {
 					return p.at(k.line, err)
 				}
@@ -136,7 +136,7 @@ func (p *parser) tunnelStatement(t *Tunnel, k token, vs []token) error {
 		if s, err = p.one(k, vs, "IPv4 address"); err != nil {
 			return err
 		}
-		t.Remote, err = parseAddr("remote", s, true)
+		t.Remote, err = ParseAddr("remote", s, true)
 	case "inet6":
 		return p.inet6(t, k, vs)
 	case "mtu":

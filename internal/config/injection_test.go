@@ -21,7 +21,7 @@ var valueKinds = []struct{ kw, tmpl string }{
 	{"ca-file", `set ca-file "/etc/ssl/cert.pemX"` + "\n" + tunnelLine},
 	{"check", `check "ipv4X" { target 8.8.8.8 }` + "\n" + tunnelLine},
 	{"target", `check ipv4 { target "8.8.8.8X" }` + "\n" + tunnelLine},
-	{"timeout", `check ipv6 { target ::1; timeout "1X" }` + "\n" + tunnelLine},
+	{"timeout", `check ipv6 { target 2001:db8::1; timeout "1X" }` + "\n" + tunnelLine},
 	{"tunnel", `tunnel "gif0X" { egress em0 }` + "\n" + tunnelLine},
 	{"egress", `tunnel gif0 { egress "em0X" }` + "\n" + tunnelLine},
 	{"remote", `tunnel gif0 { egress em0; remote "192.0.2.1X" }` + "\n" + tunnelLine},

@@ -198,9 +198,6 @@ tunnel gif0 { egress em0 }`, withConfig(defaults(gif0(func(t *Tunnel) { t.Line =
 		{"sixteen targets", "check ipv4 {\n" + sixteenLines.String() + "}\ntunnel gif0 { egress em0 }", withConfig(defaults(gif0(func(t *Tunnel) { t.Line = 19 })), func(c *Config) {
 			c.IPv4 = &Check{Targets: sixteen, Timeout: DefaultCheckTimeout, Line: 1}
 		})},
-		{"loopback target", "check ipv6 { target ::1 }\ntunnel gif0 { egress em0 }", withConfig(defaults(gif0(func(t *Tunnel) { t.Line = 2 })), func(c *Config) {
-			c.IPv6 = &Check{Targets: []netip.Addr{addr("::1")}, Timeout: DefaultCheckTimeout, Line: 1}
-		})},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -102,10 +102,12 @@ func parseIfName(kw, s string) (string, error) {
 	return s, nil
 }
 
-// parseAddr checks an address of one family. Zones, IPv4-mapped IPv6,
-// the unspecified address and multicast are refused: none of them can be
-// a tunnel end or a probe target.
-func parseAddr(kw, s string, want4 bool) (netip.Addr, error) {
+// ParseAddr checks an address of one family, from gifctl.conf or the
+// command line. Zones, IPv4-mapped IPv6 and whatever is not global unicast
+// (unspecified, loopback, 0.0.0.0/8, link-local, multicast, broadcast) are
+// refused: none of them can be a tunnel end or a probe target that says
+// anything about the tunnel.
+func ParseAddr(kw, s string, want4 bool) (netip.Addr, error) {
 	if err := checkSafe(kw, s); err != nil {
 		return netip.Addr{}, err
 	}
@@ -122,8 +124,8 @@ func parseAddr(kw, s string, want4 bool) (netip.Addr, error) {
 		return netip.Addr{}, fmt.Errorf("%s: %s is not an IPv4 address", kw, a)
 	case !want4 && !a.Is6():
 		return netip.Addr{}, fmt.Errorf("%s: %s is not an IPv6 address", kw, a)
-	case a.IsUnspecified(), a.IsMulticast(), a == netip.AddrFrom4([4]byte{255, 255, 255, 255}):
-		return netip.Addr{}, fmt.Errorf("%s: %s is not a unicast address", kw, a)
+	case !a.IsGlobalUnicast(), a.Is4() && a.As4()[0] == 0:
+		return netip.Addr{}, fmt.Errorf("%s: %s is not a global unicast address", kw, a)
 	}
 	return a, nil
 }
@@ -131,7 +133,7 @@ func parseAddr(kw, s string, want4 bool) (netip.Addr, error) {
 // parseInner reads an inner address, with or without "/LENGTH".
 func parseInner(kw, s string) (netip.Addr, int, error) {
 	addr, length, hasLen := strings.Cut(s, "/")
-	a, err := parseAddr(kw, addr, false)
+	a, err := ParseAddr(kw, addr, false)
 	if err != nil || !hasLen {
 		return a, 0, err
 	}
