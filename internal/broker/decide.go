@@ -44,8 +44,7 @@ func decide(s State, addr netip.Addr, now time.Time, force bool) (send bool, why
 	if !addr.IsValid() {
 		return false, "no address to send"
 	}
-	if now.Before(s.BackoffUntil) {
-		e := s.backoff(now)
+	if e := s.backoff(now); now.Before(e.Until) {
 		if force && s.Code != "abuse" {
 			return true, "forced, despite " + e.held()
 		}
@@ -128,7 +127,10 @@ type backoffError struct {
 	Failures int
 	// Code is the code of that answer: it decides what ends the back-off.
 	Code string
-	loc  *time.Location
+	// Clamped names the state file when it recorded a back-off beyond
+	// the maximum from now, and Until is that maximum.
+	Clamped string
+	loc     *time.Location
 }
 
 // Error says until when, and how the admin can end it, where they can.
@@ -148,17 +150,30 @@ func (e *backoffError) held() string {
 	if e.loc != nil {
 		until = until.In(e.loc)
 	}
+	msg := fmt.Sprintf("backing off until %s after %s", until.Format(timeLayout), quote(e.After))
 	if e.After == "" {
-		return fmt.Sprintf("backing off until %s after %d failed updates", until.Format(timeLayout), e.Failures)
+		msg = fmt.Sprintf("backing off until %s after %d failed updates", until.Format(timeLayout), e.Failures)
 	}
-	return fmt.Sprintf("backing off until %s after %s", until.Format(timeLayout), quote(e.After))
+	if e.Clamped != "" {
+		msg += fmt.Sprintf(" (%s recorded a later end, beyond the maximum: a clock that was ahead? remove the file to clear it)", e.Clamped)
+	}
+	return msg
 }
 
-// backoff describes s's back-off in now's time zone.
+// backoff describes s's back-off in now's time zone. A back-off recorded
+// further ahead than Record ever sets one (the clock was ahead when it
+// was recorded, or the file is damaged) ends at the maximum from now.
 func (s State) backoff(now time.Time) *backoffError {
 	e := &backoffError{Tunnel: s.Tunnel, Until: s.BackoffUntil, Failures: s.Failures, Code: s.Code, loc: now.Location()}
 	if s.Code != "" {
 		e.After = s.Answer
+	}
+	max := retryBackoffMax
+	if s.Code == "abuse" {
+		max = abuseBackoffMax
+	}
+	if e.Until.After(now.Add(max)) {
+		e.Until, e.Clamped = now.Add(max), s.path
 	}
 	return e
 }

@@ -20,6 +20,10 @@ func TestDecide(t *testing.T) {
 	failing := State{Tunnel: "gif0", Code: "badauth", Answer: "badauth", Failures: 1,
 		BackoffUntil: t0.Add(5 * time.Minute)}
 	noAnswer := State{Tunnel: "gif0", Failures: 3, BackoffUntil: t0.Add(time.Minute)}
+	// Recorded 30 days ahead: by a clock that was ahead, or damaged.
+	ahead := State{Tunnel: "gif0", Code: "abuse", Answer: "abuse", Failures: 1, Abuses: 1,
+		BackoffUntil: t0.Add(30 * 24 * time.Hour), path: "/var/db/gifctl/gif0.broker.json"}
+	aheadNoAnswer := State{Tunnel: "gif0", Failures: 3, BackoffUntil: t0.Add(30 * 24 * time.Hour), path: "/var/db/gifctl/gif0.broker.json"}
 	type want struct {
 		Send bool
 		Why  string
@@ -55,6 +59,10 @@ func TestDecide(t *testing.T) {
 			want{true, `forced, despite backing off until 2026-11-23 21:10:00 after "badauth"`}},
 		{"errors without answer", noAnswer, a, t0, false,
 			want{false, "backing off until 2026-11-23 21:06:00 after 3 failed updates; gifctl update --force gif0 overrides it"}},
+		{"abuse recorded beyond 6 hours", ahead, a, t0, false,
+			want{false, `backing off until 2026-11-24 03:05:00 after "abuse" (/var/db/gifctl/gif0.broker.json recorded a later end, beyond the maximum: a clock that was ahead? remove the file to clear it); gifctl update --force cannot override it: the broker refuses updates while it blocks the tunnel`}},
+		{"failures recorded beyond an hour", aheadNoAnswer, a, t0, false,
+			want{false, `backing off until 2026-11-23 22:05:00 after 3 failed updates (/var/db/gifctl/gif0.broker.json recorded a later end, beyond the maximum: a clock that was ahead? remove the file to clear it); gifctl update --force gif0 overrides it`}},
 		{"time zone of now", failing, a, t0.In(time.FixedZone("CET", 3600)), false,
 			want{false, `backing off until 2026-11-23 22:10:00 after "badauth"; correct the update-url (a changed one ends the back-off) or override it with gifctl update --force gif0`}},
 	} {

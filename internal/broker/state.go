@@ -41,6 +41,8 @@ type State struct {
 	// URLHash is urlHash of the update URL of the last attempt: a back-off
 	// after wrong settings ends when the URL changes.
 	URLHash string `json:"url_hash,omitzero"`
+
+	path string // the file LoadState read, for messages
 }
 
 // statePath is the state file of tunnel name in dir.
@@ -73,6 +75,7 @@ func LoadState(dir, name string) (State, error) {
 	if s.Tunnel != name {
 		return State{}, fmt.Errorf("%s: state of tunnel %q, not %q", path, s.Tunnel, name)
 	}
+	s.path = path
 	return s, nil
 }
 
