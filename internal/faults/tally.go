@@ -25,7 +25,7 @@ type Entry struct {
 }
 
 // Areas are the report's sections, in order.
-var Areas = []string{"fuzzing", "crash safety", "concurrency", "hangs", "secrets", "injection", "sandbox", "sandbox plans"}
+var Areas = []string{"fuzzing", "crash safety", "concurrency", "hangs", "signals", "secrets", "injection", "log lines", "values", "file trust", "broker answers", "sandbox", "sandbox plans"}
 
 // Tally counts the tries of one fault within one test.
 type Tally struct {
