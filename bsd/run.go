@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -27,10 +26,6 @@ var RunEnv = []string{"PATH=/sbin:/usr/sbin:/bin:/usr/bin"}
 // runOutputMax bounds the output Run keeps. netstart on a busy machine can
 // be chatty; the end is where the error is.
 const runOutputMax = 64 << 10
-
-// interrupted is the first terminating signal gifctl got while a command
-// ran, as an error: "gifctl got SIGTERM".
-var interrupted atomic.Pointer[error]
 
 // runWaitDelay bounds how long Run waits, after the command has exited or
 // been killed, for processes that escaped its process group (setsid, a
@@ -68,31 +63,8 @@ func Run(ctx context.Context, argv []string) (out []byte, err error) {
 	if err := checkPledged("run "+argv[0], "proc"); err != nil {
 		return nil, err
 	}
-	if err := ctx.Err(); err != nil {
+	if err := context.Cause(ctx); err != nil {
 		return nil, fmt.Errorf("%s: not started: %w", name, err)
-	}
-
-	// SIGTERM, SIGINT or SIGHUP to gifctl (an admin's kill, Ctrl-C, a
-	// closed terminal) end the command's whole group as a deadline does:
-	// a netstart left running would overlap the next restart's. Once one
-	// came, no further command starts; Run's error names the signal, and
-	// the caller ends gifctl with it.
-	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	sigs := make(chan os.Signal, 1)
-	signal.Notify(sigs, unix.SIGTERM, unix.SIGINT, unix.SIGHUP)
-	defer signal.Stop(sigs)
-	go func() {
-		select {
-		case s := <-sigs:
-			err := fmt.Errorf("gifctl got %s", signalName(s.(syscall.Signal)))
-			interrupted.Store(&err)
-			cancel(err)
-		case <-ctx.Done():
-		}
-	}()
-	if err := interrupted.Load(); err != nil {
-		return nil, fmt.Errorf("%s: not started: %w", name, *err)
 	}
 
 	buf := &tailBuffer{max: runOutputMax}
@@ -144,6 +116,26 @@ func Run(ctx context.Context, argv []string) (out []byte, err error) {
 		}
 		return out, fmt.Errorf("%s: %w", name, err)
 	}
+}
+
+// WithSignals returns ctx, ended with the cause "gifctl got SIGTERM" when
+// gifctl gets SIGTERM, SIGINT or SIGHUP (an admin's kill, Ctrl-C, a closed
+// terminal): a command given it stops as at a deadline. Run kills the
+// process group of what runs (a netstart left running would overlap the
+// next restart's) and starts nothing more; gifctl then exits with the
+// error. stop restores the signals' default action.
+func WithSignals(ctx context.Context) (_ context.Context, stop func()) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, unix.SIGTERM, unix.SIGINT, unix.SIGHUP)
+	go func() {
+		select {
+		case s := <-sigs:
+			cancel(fmt.Errorf("gifctl got %s", signalName(s.(syscall.Signal))))
+		case <-ctx.Done():
+		}
+	}()
+	return ctx, func() { signal.Stop(sigs); cancel(nil) }
 }
 
 // commandName is argv as the error messages show it. `/bin/sh SCRIPT ARGS`

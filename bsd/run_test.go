@@ -312,12 +312,13 @@ func errString(err error) string {
 // (the script and its background sleep), Run's error names the signal,
 // and no further command starts.
 func TestRunSignalKillsGroup(t *testing.T) {
-	t.Cleanup(func() { interrupted.Store(nil) })
+	ctx, stop := WithSignals(context.Background())
+	defer stop()
 	pidFile := filepath.Join(t.TempDir(), "pids")
 	script := "sleep 100 & echo $! > " + pidFile + ".tmp; echo $$ >> " + pidFile + ".tmp; mv " + pidFile + ".tmp " + pidFile + "; wait"
 	done := make(chan error, 1)
 	go func() {
-		_, err := Run(context.Background(), []string{"/bin/sh", "-c", script})
+		_, err := Run(ctx, []string{"/bin/sh", "-c", script})
 		done <- err
 	}()
 	pids := readPids(t, waitForFile(t, pidFile))
@@ -335,7 +336,7 @@ func TestRunSignalKillsGroup(t *testing.T) {
 	for _, pid := range pids {
 		waitDead(t, pid)
 	}
-	if _, err := Run(context.Background(), []string{"/bin/true"}); err == nil || !strings.Contains(err.Error(), "not started: gifctl got SIGTERM") {
+	if _, err := Run(ctx, []string{"/bin/true"}); err == nil || err.Error() != "/bin/true: not started: gifctl got SIGTERM" {
 		t.Errorf("a command after the signal: err = %v, want not started", err)
 	}
 }
