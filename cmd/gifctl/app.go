@@ -55,7 +55,8 @@ type needs struct {
 // (prepare), unveil and pledge (the plan), work.
 func (a *app) runCommand(cmd command) error {
 	n := cmd.needs()
-	ctx := context.Background()
+	ctx, stop := bsd.WithSignals(context.Background())
+	defer stop()
 	if n.timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, n.timeout)
@@ -140,11 +141,11 @@ func (a *app) sandbox(command string) error {
 	// created in it later: make the state directory first, when the plan
 	// lets the command create files there. Not with -n, which creates
 	// nothing anywhere.
+	// One that cannot be made is reported where it is written: a check
+	// still answers.
 	creates := func(u bsd.UnveilPath) bool { return u.Path == p.StateDir && strings.Contains(u.Perms, "c") }
 	if !a.cli.NoAction && slices.ContainsFunc(plan.Unveil, creates) {
-		if err := os.MkdirAll(p.StateDir, 0o700); err != nil {
-			return err
-		}
+		_ = os.MkdirAll(p.StateDir, 0o700)
 	}
 	if err := plan.Apply(); err != nil {
 		return fmt.Errorf("sandbox for %s: %w", command, err)
@@ -156,6 +157,9 @@ func (a *app) sandbox(command string) error {
 // while ctx allows, then says who holds the lock.
 func (a *app) takeLock(ctx context.Context) error {
 	c := a.conf
+	if err := config.CheckStateDir(c.StateDir); err != nil {
+		return usageError(err)
+	}
 	if err := os.MkdirAll(c.StateDir, 0o700); err != nil {
 		return err
 	}
@@ -174,10 +178,13 @@ func (a *app) takeLock(ctx context.Context) error {
 func (a *app) requireRoot() error {
 	for _, dir := range []string{a.conf.HostnameDir, a.conf.StateDir} {
 		err := unix.Access(dir, unix.W_OK)
-		if err == nil || errors.Is(err, unix.ENOENT) {
+		switch {
+		case err == nil || errors.Is(err, unix.ENOENT):
 			continue // a missing state-dir is created under the same rule
+		case errors.Is(err, unix.EACCES) || errors.Is(err, unix.EPERM):
+			return usageError(fmt.Errorf("need root privileges: %s: %w; %s", dir, err, asRoot))
 		}
-		return usageError(fmt.Errorf("need root privileges: %s: %w; %s", dir, err, asRoot))
+		return fmt.Errorf("%s: %w", dir, err) // EROFS: root would not do better
 	}
 	return nil
 }
@@ -210,7 +217,11 @@ func (a *app) record(check string, ok bool, detail string) {
 		return
 	}
 	r := checklog.Result{Check: check, OK: ok, Detail: detail, Since: a.now()}
-	if err := checklog.Record(a.conf.StateDir, r); err != nil {
+	err := config.CheckStateDir(a.conf.StateDir)
+	if err == nil {
+		err = checklog.Record(a.conf.StateDir, r)
+	}
+	if err != nil {
 		a.log.Warnf("check %s: result not recorded: %v", check, err)
 	}
 }

@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"io/fs"
 	"net/netip"
-	"os"
 
+	"github.com/gifctl/gifctl/bsd"
 	"github.com/gifctl/gifctl/hostnameif"
 	"github.com/gifctl/gifctl/internal/config"
 )
@@ -24,7 +24,7 @@ type tunnelAddrs struct {
 // error that says so.
 func readTunnelAddrs(c *config.Config, t *config.Tunnel) (tunnelAddrs, error) {
 	a := tunnelAddrs{inner: t.Inet6, peer: t.Peer, remote: t.Remote}
-	data, err := os.ReadFile(t.HostnameFile(c))
+	data, err := bsd.ReadFile(t.HostnameFile(c), bsd.MaxSmallFile)
 	if errors.Is(err, fs.ErrNotExist) {
 		return a, nil
 	}

@@ -6,10 +6,10 @@ import (
 	"fmt"
 	"io/fs"
 	"net/netip"
-	"os"
 	"path/filepath"
 	"time"
 
+	"github.com/gifctl/gifctl/bsd"
 	"github.com/gifctl/gifctl/internal/config"
 	"github.com/gifctl/gifctl/internal/tempfiles"
 )
@@ -61,7 +61,7 @@ func LoadState(dir, name string) (State, error) {
 	if err != nil {
 		return State{}, err
 	}
-	data, err := os.ReadFile(path)
+	data, err := bsd.ReadFile(path, bsd.MaxSmallFile)
 	if errors.Is(err, fs.ErrNotExist) {
 		return State{Tunnel: name}, nil
 	}

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gifctl/gifctl/bsd"
 	"github.com/gifctl/gifctl/internal/config"
 	"github.com/gifctl/gifctl/internal/tempfiles"
 )
@@ -63,7 +64,7 @@ func Record(dir string, r Result) error {
 
 func read(p string) (Result, error) {
 	var r Result
-	data, err := os.ReadFile(p)
+	data, err := bsd.ReadFile(p, bsd.MaxSmallFile)
 	if err != nil {
 		return r, err
 	}

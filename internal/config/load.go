@@ -6,6 +6,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"syscall"
 )
 
 // maxFileSize bounds what Load reads: a gifctl.conf is a few hundred bytes.
@@ -27,7 +28,8 @@ func Load(path string) (*Config, error) {
 	if err := checkSecrecy(path, fi); err != nil {
 		return nil, err
 	}
-	f, err := os.Open(path)
+	// Not waiting for a writer, should a FIFO have replaced the file.
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return nil, fileErr(path, err)
 	}
@@ -77,8 +79,34 @@ func checkSecrecy(path string, fi fs.FileInfo) error {
 		// Whoever may write it chooses what root runs (set netstart).
 		return fmt.Errorf("%s: writable by its group; run chmod 600 %s", path, path)
 	}
+	return checkOwner(path, fi)
+}
+
+// checkOwner refuses a file or directory owned by another user than root
+// or the one running gifctl.
+func checkOwner(path string, fi fs.FileInfo) error {
 	if uid, ok := fileOwner(fi); ok && uid != 0 && uid != os.Getuid() {
 		return fmt.Errorf("%s: owned by uid %d, not root; run chown root %s", path, uid, path)
 	}
 	return nil
+}
+
+// CheckStateDir refuses a state-dir that another user could write, as
+// Load refuses a gifctl.conf others could read: whoever may write there
+// could plant a link at the lock, which root would truncate, or a record
+// of an update the broker never accepted. A missing one is fine: gifctl
+// makes it, mode 0700.
+func CheckStateDir(path string) error {
+	fi, err := os.Stat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil
+	case err != nil:
+		return fileErr(path, err)
+	case !fi.IsDir():
+		return fmt.Errorf("%s: not a directory", path)
+	case fi.Mode().Perm()&0o022 != 0:
+		return fmt.Errorf("%s: writable by others than its owner; run chmod 700 %s", path, path)
+	}
+	return checkOwner(path, fi)
 }

@@ -152,7 +152,7 @@ func (j *Job) Restart(ctx context.Context) error {
 func (j *Job) plan(ctx context.Context) (*plan, error) {
 	t := j.Tunnel
 	p := &plan{path: t.HostnameFile(j.Config), mode: fileMode}
-	old, err := os.ReadFile(p.path)
+	old, err := bsd.ReadFile(p.path, bsd.MaxSmallFile)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		old = nil
