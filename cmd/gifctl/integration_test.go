@@ -481,7 +481,8 @@ func TestLongInputIsClipped(t *testing.T) {
 		{"check", "tunnel", "gif" + long},
 	} {
 		r := w.gifctl(nil, args...)
-		if r.code == 0 || len(r.stderr) > 400 || !strings.Contains(r.stderr, " bytes]...") {
+		// Clipped by the logger, or quoted short by the value's parser.
+		if r.code == 0 || len(r.stderr) > 400 || !strings.Contains(r.stderr, " bytes]...") && !strings.Contains(r.stderr, `"...`) {
 			t.Errorf("gifctl %.30q...: exit %d, %d bytes on stderr: %.500q", args, r.code, len(r.stderr), r.stderr)
 		}
 	}

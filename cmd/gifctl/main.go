@@ -111,10 +111,26 @@ func (a *app) exitStatus(err error) int {
 	if errors.As(err, &ee) && ee.err == nil {
 		return code
 	}
-	for _, line := range strings.Split(err.Error(), "\n") {
-		a.log.Errorf("%s", line)
+	// One record per error errors.Join joined, never per line: a newline
+	// inside one error is someone else's text (a certificate's name),
+	// and the logger escapes it.
+	errs := []error{err}
+	if j, ok := err.(interface{ Unwrap() []error }); ok && joined(j.Unwrap()) == err.Error() {
+		errs = j.Unwrap()
+	}
+	for _, e := range errs {
+		a.log.Errorf("%s", e)
 	}
 	return code
+}
+
+// joined is the text errors.Join gives errs.
+func joined(errs []error) string {
+	var s []string
+	for _, e := range errs {
+		s = append(s, e.Error())
+	}
+	return strings.Join(s, "\n")
 }
 
 // globalUsage is the synopsis of gifctl(8).

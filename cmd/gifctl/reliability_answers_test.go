@@ -93,7 +93,7 @@ var backoffUntil = regexp.MustCompile(`backing off until (\d{4}-\d\d-\d\d \d\d:\
 func TestReliabilityBackoffClamp(t *testing.T) {
 	t.Parallel()
 	tally := faults.Track(t, "broker answers", "a back-off recorded 30 days ahead, after `abuse` (maximum 6 h) and after `badauth` (maximum 1 h); update and restart",
-		"the message's back-off ends no later than the maximum from now, and names the state file to remove to clear it")
+		"the message's back-off ends no later than the maximum from now, and names the state file to remove to clear it; the next run keeps that end")
 	for _, tt := range []struct {
 		answer string
 		max    time.Duration
@@ -121,8 +121,9 @@ func TestReliabilityBackoffClamp(t *testing.T) {
 			if data, err = json.Marshal(st); err != nil {
 				t.Fatal(err)
 			}
-			w.write("state/gif0.broker.json", string(data), 0o600)
 			for _, args := range [][]string{{"update", "gif0"}, {"restart", "gif0"}} {
+				// Each time: the first run keeps the clamped end.
+				w.write("state/gif0.broker.json", string(data), 0o600)
 				r := w.gifctl(nil, args...)
 				tally.Add(1)
 				m := backoffUntil.FindStringSubmatch(r.stderr)
@@ -139,6 +140,11 @@ func TestReliabilityBackoffClamp(t *testing.T) {
 				}
 				if !strings.Contains(r.stderr, statePath) {
 					t.Errorf("gifctl %s: the message does not say to remove %s to clear the back-off\n%s", strings.Join(args, " "), statePath, r.stderr)
+				}
+				// The clamped end is kept: it does not move on with the clock.
+				again := backoffUntil.FindStringSubmatch(w.gifctl(nil, "update", "gif0").stderr)
+				if again == nil || again[1] != m[1] {
+					t.Errorf("gifctl %s: the next update backs off until %v, want %s", strings.Join(args, " "), again, m[1])
 				}
 			}
 		})

@@ -61,12 +61,15 @@ type tunnelStatus struct {
 }
 
 type brokerState struct {
-	Address      netip.Addr `json:"address,omitzero"`
-	Answer       string     `json:"answer,omitempty"`
-	Code         string     `json:"code,omitempty"`
-	When         time.Time  `json:"when,omitzero"`
-	Accepted     time.Time  `json:"accepted,omitzero"`
-	BackoffUntil time.Time  `json:"backoff_until,omitzero"`
+	Address netip.Addr `json:"address,omitzero"`
+	// BrokerAddress is the address the broker named: behind NAT (no
+	// myip sent) the router's public address as the broker sees it.
+	BrokerAddress netip.Addr `json:"broker_address,omitzero"`
+	Answer        string     `json:"answer,omitempty"`
+	Code          string     `json:"code,omitempty"`
+	When          time.Time  `json:"when,omitzero"`
+	Accepted      time.Time  `json:"accepted,omitzero"`
+	BackoffUntil  time.Time  `json:"backoff_until,omitzero"`
 }
 
 type statusReport struct {
@@ -126,7 +129,7 @@ func (s *StatusCmd) work(ctx context.Context, a *app) error {
 			continue
 		}
 		report.Tunnels[i].Broker = &brokerState{
-			Address: st.Address, Answer: st.Answer, Code: st.Code, When: st.When, Accepted: st.Accepted, BackoffUntil: st.BackoffUntil,
+			Address: st.Address, BrokerAddress: st.BrokerAddress, Answer: st.Answer, Code: st.Code, When: st.When, Accepted: st.Accepted, BackoffUntil: st.BackoffUntil,
 		}
 	}
 	checks, err := checklog.Load(a.conf.StateDir)
@@ -200,6 +203,9 @@ func printStatus(a *app, r statusReport) {
 				fmt.Fprintf(w, "  broker\tnever asked\n")
 			default:
 				fmt.Fprintf(w, "  broker\t%s\t%s\n", b.Answer, b.When.Local().Format(time.DateTime))
+			}
+			if b.BrokerAddress.IsValid() && b.BrokerAddress != b.Address {
+				fmt.Fprintf(w, "  public address\t%s\n", b.BrokerAddress)
 			}
 			if !b.BackoffUntil.IsZero() && b.BackoffUntil.After(a.now()) {
 				fmt.Fprintf(w, "  back-off\tuntil %s\n", b.BackoffUntil.Local().Format(time.DateTime))

@@ -35,11 +35,12 @@ type Answer struct {
 	MyIP netip.Addr
 }
 
-// OK says whether the broker has the address now.
+// OK says whether the broker has the address now: it said so, and named
+// the myip sent, if it named one.
 func (a Answer) OK() bool {
 	switch a.Code {
 	case "good", "nochg", "+OK":
-		return true
+		return !a.MyIP.IsValid() || !a.Addr.IsValid() || a.Addr == a.MyIP
 	case "-ERROR":
 		// The legacy ipv4_end.php says so when the address is already
 		// set: that is its nochg.

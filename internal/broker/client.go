@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
-	"os"
 	"strings"
 	"time"
 
@@ -31,6 +30,10 @@ const (
 	// that trickles its answer a byte at a time ends here.
 	updateTimeout = 30 * time.Second
 )
+
+// maxCABundle bounds the CA bundle read: OpenBSD's /etc/ssl/cert.pem is
+// about 300 KB.
+const maxCABundle = 4 << 20
 
 // client sends updates to a broker over HTTPS. It verifies the broker's
 // certificate against the PEM bundle caFile, or the system's roots when
@@ -59,7 +62,7 @@ func (c *client) connect() error {
 		}
 		roots = pool
 	} else {
-		pem, err := os.ReadFile(c.caFile)
+		pem, err := bsd.ReadFile(c.caFile, maxCABundle)
 		if err != nil {
 			return err // names the file
 		}
@@ -94,8 +97,9 @@ func (c *client) connect() error {
 // is added only when addr is public; otherwise the broker takes the
 // request's source address, and the returned Answer's MyIP is invalid.
 //
-// The answer is parsed from the body whatever the HTTP status. Errors name
-// the URL only through Redact, and never contain its secrets.
+// The answer counts only under a 2xx status and, when myip was sent,
+// only if it names that address. Errors name the URL only through
+// Redact, and never contain its secrets.
 func (c *client) Update(ctx context.Context, u *url.URL, addr netip.Addr) (Answer, error) {
 	if u == nil {
 		return Answer{}, errors.New("no update URL")
@@ -138,8 +142,15 @@ func (c *client) Update(ctx context.Context, u *url.URL, addr netip.Addr) (Answe
 	a, err := parseAnswer(body)
 	a.MyIP = myip
 	a.Text = scrub(a.Text, u)
-	if err != nil && a.Code == "" && resp.StatusCode != http.StatusOK {
-		return a, fmt.Errorf("%s: HTTP %s: %s", Redact(u), resp.Status, scrub(err.Error(), u))
+	if resp.StatusCode/100 != 2 && (err == nil || a.Code == "") {
+		// An error page may say "good" too: success needs a 2xx.
+		if err == nil {
+			err = fmt.Errorf("broker answered %s", quote(a.String()))
+		}
+		return Answer{MyIP: myip}, fmt.Errorf("%s: HTTP %s: %s", Redact(u), resp.Status, scrub(err.Error(), u))
+	}
+	if err == nil && !a.OK() {
+		err = fmt.Errorf("broker answered %s, but gifctl sent myip=%s", quote(a.String()), myip)
 	}
 	if err != nil {
 		return a, errors.New(scrub(err.Error(), u))

@@ -119,6 +119,9 @@ func TestUpdateAnswers(t *testing.T) {
 		{200, strings.Repeat("good ", 1000), false, "broker answered with more than 4096 bytes"},
 		{503, "<h1>Service Unavailable</h1>", false,
 			"https://alice:*****@" + tb.srv.Addr.String() + `/nic/update?hostname=123456: HTTP 503 Service Unavailable: broker answered "<h1>Service Unavailable</h1>": not a dyndns2 answer`},
+		{500, "good 198.51.100.7", false, "https://alice:*****@" + tb.srv.Addr.String() + `/nic/update?hostname=123456: HTTP 500 Internal Server Error: broker answered "good 198.51.100.7"`},
+		{200, "good 203.0.113.9", false, `broker answered "good 203.0.113.9", but gifctl sent myip=198.51.100.7`},
+		{200, "nochg 203.0.113.9", false, `broker answered "nochg 203.0.113.9", but gifctl sent myip=198.51.100.7`},
 		{302, "", false, "https://alice:*****@" + tb.srv.Addr.String() + "/nic/update?hostname=123456: HTTP 302 Found: broker answered with an empty body"},
 	} {
 		tb.Force(tc.status, tc.body)

@@ -98,11 +98,12 @@ func (s *State) Record(a Answer, err error, addr netip.Addr, now time.Time) {
 	default:
 		s.BackoffUntil = time.Time{}
 	}
-	if a.Code == "" {
+	if a.Code == "" || a.Addr.IsValid() {
 		// No answer (a timeout, say): the broker may have taken addr
-		// after all, so it may no longer have Address either.
+		// after all, so it may no longer have Address either. Or it
+		// named another address than the one sent: it has that one.
 		s.Address = netip.Addr{}
-		s.BrokerAddress = netip.Addr{}
+		s.BrokerAddress = a.Addr
 	}
 }
 

@@ -71,14 +71,16 @@ func (u *Updater) Update(ctx context.Context, addr netip.Addr) error {
 	for _, n := range r.Notes {
 		u.log.Infof("%s: %s", u.tunnel, n)
 	}
+	if r.Sent && r.Answer.OK() {
+		// Also when it could not be recorded: the answer is logged.
+		u.log.Infof("%s: broker answered %q", u.tunnel, strings.TrimSpace(r.Answer.Code+" "+r.Answer.Text))
+	}
 	switch {
 	case err != nil:
 		// Name the step: the broker's own errors name only its URL, and
 		// a deadline reads "context deadline exceeded".
 		return fmt.Errorf("%s: broker update: %w", u.tunnel, err)
-	case r.Sent:
-		u.log.Infof("%s: broker answered %q", u.tunnel, strings.TrimSpace(r.Answer.Code+" "+r.Answer.Text))
-	default:
+	case !r.Sent:
 		u.log.Debugf("%s: no broker update: %s", u.tunnel, r.Why)
 	}
 	return nil
@@ -113,7 +115,13 @@ func (u *Updater) run(ctx context.Context, addr netip.Addr) (result, error) {
 		case !addr.IsValid():
 			return r, fmt.Errorf("%s: no address to send to the broker", u.tunnel)
 		case t.Before(s.BackoffUntil):
-			return r, s.backoff(t)
+			b := s.backoff(t)
+			if b.Clamped != "" {
+				// Kept, or the end would move on with the clock.
+				s.BackoffUntil = b.Until
+				return r, errors.Join(b, s.Save(u.stateDir))
+			}
+			return r, b
 		}
 		return r, nil
 	}
@@ -130,6 +138,9 @@ func (u *Updater) run(ctx context.Context, addr netip.Addr) (result, error) {
 		uerr = fmt.Errorf("%w; %v", uerr, s.backoff(t))
 	}
 	if err := s.Save(u.stateDir); err != nil {
+		if uerr == nil && a.OK() {
+			return r, fmt.Errorf("the broker accepted %s but it could not be recorded: %w", addr, err)
+		}
 		return r, errors.Join(uerr, err)
 	}
 	return r, uerr
