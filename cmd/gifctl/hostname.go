@@ -50,7 +50,7 @@ func readTunnelAddrs(c *config.Config, t *config.Tunnel) (tunnelAddrs, error) {
 func errNoInner(c *config.Config, t *config.Tunnel) error {
 	path := t.HostnameFile(c)
 	msg := fmt.Sprintf("%s: inner address unknown: add inet6 ADDR peer ADDR to the tunnel block or to %s", t.Name, path)
-	if data, err := os.ReadFile(path); err == nil {
+	if data, err := bsd.ReadFile(path, bsd.MaxSmallFile); err == nil {
 		for _, d := range hostnameif.Parse(data).Divergences(t.Name) {
 			msg += "; " + path + ": " + d.String()
 		}
