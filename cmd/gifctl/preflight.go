@@ -10,6 +10,7 @@ import (
 
 	"github.com/gifctl/gifctl/bsd"
 	"github.com/gifctl/gifctl/hostnameif"
+	"github.com/gifctl/gifctl/internal/broker"
 	"github.com/gifctl/gifctl/internal/config"
 )
 
@@ -59,10 +60,8 @@ func preflight(c *config.Config) (warn, notes []string) {
 		}
 	}
 	if needCA {
-		if f, err := os.Open(c.CAFile); err != nil {
+		if _, err := bsd.ReadFile(c.CAFile, broker.MaxCABundle); err != nil {
 			warn = append(warn, fmt.Sprintf("ca-file: %v: HTTPS to the broker cannot be verified", err))
-		} else {
-			f.Close()
 		}
 	}
 	return warn, notes

@@ -31,9 +31,9 @@ const (
 	updateTimeout = 30 * time.Second
 )
 
-// maxCABundle bounds the CA bundle read: OpenBSD's /etc/ssl/cert.pem is
+// MaxCABundle bounds the CA bundle read: OpenBSD's /etc/ssl/cert.pem is
 // about 300 KB.
-const maxCABundle = 4 << 20
+const MaxCABundle = 4 << 20
 
 // client sends updates to a broker over HTTPS. It verifies the broker's
 // certificate against the PEM bundle caFile, or the system's roots when
@@ -62,7 +62,7 @@ func (c *client) connect() error {
 		}
 		roots = pool
 	} else {
-		pem, err := bsd.ReadFile(c.caFile, maxCABundle)
+		pem, err := bsd.ReadFile(c.caFile, MaxCABundle)
 		if err != nil {
 			return err // names the file
 		}
