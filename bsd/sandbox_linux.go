@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 
 	"github.com/landlock-lsm/go-landlock/landlock"
 	ll "github.com/landlock-lsm/go-landlock/landlock/syscall"
@@ -102,7 +103,7 @@ const fileRights = ll.AccessFSExecute | ll.AccessFSWriteFile | ll.AccessFSReadFi
 // handled, so a kernel without them refuses rather than enforcing less.
 //
 // A path that does not exist is left out, as Apply on OpenBSD leaves out
-// an unveil that fails with ENOENT: nothing there can be opened.
+// an unveil that fails with ENOENT or ENOTDIR: nothing there can be opened.
 // Approximate: unveil remembers a missing file in an existing directory,
 // so one created there later is reachable on OpenBSD and not here; and
 // stat(2) or connect(2) to a path are outside Landlock's view at ABI v7,
@@ -111,7 +112,7 @@ func enforceLandlock(unveil []UnveilPath, exec []string) error {
 	var rules []landlock.Rule
 	add := func(path string, rights landlock.AccessFSSet) error {
 		fi, err := os.Stat(path)
-		if errors.Is(err, fs.ErrNotExist) {
+		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
 			return nil
 		}
 		if err != nil {

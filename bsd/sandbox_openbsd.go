@@ -19,15 +19,16 @@ import (
 // runs, and sh, ifconfig and pfctl would die on their first system call.
 // Without execpromises execve starts them with no pledge and no unveil.
 //
-// A path whose directory does not exist is skipped (unveil fails with
-// ENOENT): nothing could be opened there anyway.
+// A path whose directory does not exist, or is a file, is skipped (unveil
+// fails with ENOENT or ENOTDIR): nothing could be opened there anyway, and
+// a check still answers without its state-dir.
 func (p Plan) Apply() error {
 	if err := p.validate(); err != nil {
 		return fmt.Errorf("sandbox: %w", err)
 	}
 	for _, u := range p.Unveil {
 		err := unix.Unveil(u.Path, u.Perms)
-		if errors.Is(err, unix.ENOENT) {
+		if errors.Is(err, unix.ENOENT) || errors.Is(err, unix.ENOTDIR) {
 			continue
 		}
 		if err != nil {

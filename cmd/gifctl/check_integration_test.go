@@ -157,7 +157,7 @@ func TestCheckIPv6UnreadableHostnameIF(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := w.gifctl(nil, "check", "ipv6", "--timeout=1s", "2001:db8:2::2")
-	if r.code == 0 || !strings.Contains(r.stderr, "hostname.gif0: is a directory") || strings.Contains(r.stderr, "inner address unknown") {
+	if r.code == 0 || !strings.Contains(r.stderr, "hostname.gif0: not a regular file") || strings.Contains(r.stderr, "inner address unknown") {
 		t.Errorf("check ipv6 with hostname.gif0 unreadable: exit %d, %q; want it named", r.code, r.stderr)
 	}
 }
