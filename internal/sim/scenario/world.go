@@ -43,6 +43,9 @@ type Options struct {
 	Scale float64
 	// Live, when set, gets every event as it happens.
 	Live io.Writer
+	// ByHand leaves the first restart and ifstated to the caller, which
+	// follows the README's quick start (RunIfstated starts ifstated).
+	ByHand bool
 }
 
 // World is one simulated router under gifctl and ifstated, its ISP and its
@@ -95,6 +98,9 @@ func Start(ctx context.Context, lab *netns.Lab, opts Options) (*World, error) {
 	rand.Read(key)
 	w.Key = hex.EncodeToString(key)
 	steps := []func(context.Context) error{w.files, w.startPoP, w.firstRestart, w.startIfstated}
+	if opts.ByHand {
+		steps = steps[:2]
+	}
 	for _, step := range steps {
 		if err := step(ctx); err != nil {
 			w.Stop()
@@ -281,10 +287,20 @@ func (w *World) startIfstated(ctx context.Context) error {
 	if !bytes.Equal(text, ifstated.Render(c, o)) {
 		return errors.New("gifctl ifstated prints another file than ifstated.Render")
 	}
-	w.IfstatedConf = w.path("ifstated.conf")
-	if err := os.WriteFile(w.IfstatedConf, text, 0o644); err != nil {
+	if err := os.WriteFile(w.path("ifstated.conf"), text, 0o644); err != nil {
 		return err
 	}
+	return w.RunIfstated(ctx, w.path("ifstated.conf"))
+}
+
+// RunIfstated runs the ifstated.conf at path, as rcctl start ifstated
+// would, and waits until all is well.
+func (w *World) RunIfstated(ctx context.Context, path string) error {
+	text, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	w.IfstatedConf = path
 	f, err := ifstatedsim.Parse(w.IfstatedConf, text)
 	if err != nil {
 		return err
