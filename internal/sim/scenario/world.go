@@ -419,8 +419,9 @@ func (w *World) Settled() bool {
 	return w.changes <= 1 || time.Since(w.changed) >= wait
 }
 
-// Stop ends ifstated, killing what it runs, and waits for it.
-func (w *World) Stop() {
+// StopIfstated ends ifstated, killing what it runs, and waits for it;
+// the rest of the World stays up.
+func (w *World) StopIfstated() {
 	w.mu.Lock()
 	stop, done := w.stopMachine, w.machineDone
 	w.stopMachine = nil
@@ -429,6 +430,11 @@ func (w *World) Stop() {
 		stop()
 		<-done
 	}
+}
+
+// Stop ends ifstated and the relay the stand-ins go through.
+func (w *World) Stop() {
+	w.StopIfstated()
 	if w.relay != nil {
 		w.relay.Close()
 	}
