@@ -8,9 +8,13 @@
 //     OpenBSD, ifconfig(8)'s output elsewhere or once the ioctl is no longer
 //     allowed);
 //   - running base-system commands with a bounded time and a fixed
-//     environment (Run);
+//     environment (Run), ended with their process group by a deadline or
+//     by SIGTERM, SIGINT or SIGHUP (WithSignals);
+//   - reading a file: regular, bounded in size, without waiting and not
+//     through a symbolic link (ReadFile), as every read of gifctl is;
 //   - a lock file so two gifctl runs never interleave (Lock);
-//   - err(3)-style logging to stderr and syslog with secrets masked (Logger);
+//   - err(3)-style logging to stderr and syslog with secrets masked and
+//     control characters escaped, one line per message (Logger);
 //   - unveil(2) and pledge(2) plans per command (PlanFor, Plan.Apply).
 //
 // OpenBSD-only code lives in *_openbsd.go files; every other file builds and

@@ -15,5 +15,7 @@
 // app.runCommand is the one place that runs them, in the order of
 // OpenBSD's ifstated.c main: flags, configuration, root, lock, prepare,
 // unveil and pledge (bsd.Plan.Apply), work. A new command declares its
-// needs and never repeats that sequence.
+// needs and never repeats that sequence. Its context ends at its time
+// bound or at SIGTERM, SIGINT or SIGHUP (bsd.WithSignals), which kills
+// what it runs.
 package main
