@@ -158,7 +158,7 @@ func readHostname(path, ifname string) Hostname {
 	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
 		h.UID, h.GID = int(st.Uid), int(st.Gid)
 	}
-	data, err := os.ReadFile(path)
+	data, err := bsd.ReadFile(path, bsd.MaxSmallFile)
 	if err != nil {
 		h.Err = err
 		return h
