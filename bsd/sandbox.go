@@ -32,6 +32,8 @@ type Paths struct {
 	Ifconfig    string // set ifconfig
 	PfConf      string // set pf-conf; "" leaves pf alone
 	CAFile      string // set ca-file
+	Config      string // -c: gifctl.conf, read again by watch on SIGHUP
+	Gifctl      string // this program, which watch runs as `gifctl restart IF`
 }
 
 // Fixed paths of the base system.
@@ -131,6 +133,21 @@ var (
 		}
 		return u
 	}}
+
+	// gifctl watch, after its routing socket is open and filtered
+	// (socket(AF_ROUTE) and setsockopt at level AF_ROUTE are refused under
+	// every promise, pledge_socket and pledge_sockopt; reading the open
+	// socket is stdio). Each wake it reads the egress addresses, the
+	// sysctl NET_RT_IFLIST that route allows (pledge_sysctl,
+	// "getifaddrs()"), and the tunnel's endpoints with `IFCONFIG IF`,
+	// since SIOCGLIFPHYADDR is on no pledge list; it runs `GIFCTL -c
+	// CONFIG restart IF`, which starts unrestricted and applies its own
+	// plan (see needExec: proc exec, each binary x, rpath and ld.so for a
+	// dynamic ifconfig); on SIGHUP it reads gifctl.conf again: stat and
+	// open for reading (rpath, the file r).
+	needWatch = need{promises: "rpath route proc exec", unveil: func(p Paths) []UnveilPath {
+		return []UnveilPath{{p.Gifctl, "x"}, {p.Ifconfig, "x"}, {ldSo, "r"}, {p.Config, "r"}}
+	}}
 )
 
 // commands is THE table: what each gifctl command does after Apply.
@@ -158,6 +175,8 @@ var commands = map[string][]need{
 	// restart --egress: as restart, plus `netstart EGRESS` (same /bin/sh)
 	// and polling the egress addresses afterwards.
 	"restart-egress": {needStdio, needStateWrite, needHostnameIf, needExec, needIfaddrs, needHTTPS, needSyslog},
+	// gifctl watch: it changes nothing itself; its children do.
+	"watch": {needStdio, needWatch, needSyslog},
 }
 
 // Commands are the command names PlanFor knows, sorted.

@@ -18,6 +18,8 @@ var stockPaths = Paths{
 	Ifconfig:    "/sbin/ifconfig",
 	PfConf:      "/etc/pf.conf",
 	CAFile:      "/etc/ssl/cert.pem",
+	Config:      "/etc/gifctl.conf",
+	Gifctl:      "/usr/local/sbin/gifctl",
 }
 
 // TestPlanForExact pins every plan: a change to the table shows up here
@@ -50,6 +52,13 @@ func TestPlanForExact(t *testing.T) {
 		"update":         {Promises: "stdio rpath wpath cpath unix inet dns", Unveil: []UnveilPath{devLogW, {"/etc/hosts", "r"}, {"/etc/resolv.conf", "r"}, {"/etc/ssl/cert.pem", "r"}, stateRWC}},
 		"restart":        {Promises: "stdio rpath wpath cpath fattr chown unix inet dns proc exec", Unveil: restartUnveil},
 		"restart-egress": {Promises: "stdio rpath wpath cpath fattr chown unix inet dns proc exec", Unveil: restartUnveil},
+		"watch": {Promises: "stdio rpath unix route proc exec", Unveil: []UnveilPath{
+			devLogW,
+			{"/etc/gifctl.conf", "r"},
+			{"/sbin/ifconfig", "x"},
+			{"/usr/libexec/ld.so", "r"},
+			{"/usr/local/sbin/gifctl", "x"},
+		}},
 	}
 	if diff := cmp.Diff(Commands, sortedKeys(want)); diff != "" {
 		t.Fatalf("commands (-table +test):\n%s", diff)
@@ -76,11 +85,14 @@ func TestPlanProperties(t *testing.T) {
 		Pfctl:       "/tmp/sim/bin/pfctl",
 		Ifconfig:    "/tmp/sim/bin/ifconfig",
 		CAFile:      "/tmp/sim/ca.pem",
+		Config:      "/tmp/sim/gifctl.conf",
+		Gifctl:      "/tmp/sim/bin/gifctl",
 	}
 	noPf := stockPaths
 	noPf.PfConf = ""
 	httpsCommands := []string{"restart", "restart-egress", "update"}
-	execCommands := []string{"restart", "restart-egress", "doctor"}
+	restartCommands := []string{"restart", "restart-egress"}
+	execCommands := []string{"restart", "restart-egress", "doctor", "watch"}
 
 	for _, paths := range []Paths{stockPaths, noPf, moved} {
 		for _, cmd := range Commands {
@@ -134,7 +146,7 @@ func TestPlanProperties(t *testing.T) {
 			// pfctl only when pf-conf is set, or to ask whether pf is
 			// enabled (doctor), and only executable.
 			pm, pfctl := unveiled[paths.Pfctl]
-			if pfctl != ((paths.PfConf != "" || cmd == "doctor") && has("exec")) || (pfctl && pm != "x") {
+			if pfctl != ((paths.PfConf != "" && slices.Contains(restartCommands, cmd) || cmd == "doctor") && has("exec")) || (pfctl && pm != "x") {
 				t.Errorf("%s: pfctl unveiled %q with pf-conf %q", cmd, pm, paths.PfConf)
 			}
 			// Files the children read are never unveiled: they start

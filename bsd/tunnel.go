@@ -33,12 +33,13 @@ func checkIfname(ifname string) error {
 	return nil
 }
 
-// ifconfigEndpoints runs `IFCONFIGPATH IFNAME` (through Run, so bounded by
+// IfconfigEndpoints runs `IFCONFIGPATH IFNAME` (through Run, so bounded by
 // ctx) and returns the tunnel endpoints it prints. It is how endpoints are
 // read where the ioctl is not available: off OpenBSD, and on OpenBSD after
 // pledge(2), which allows no SIOCGLIFPHYADDR (kern_pledge.c, pledge_ioctl)
-// but lets an exec'd ifconfig run unrestricted.
-func ifconfigEndpoints(ctx context.Context, ifname, ifconfigPath string) (src, dst netip.Addr, err error) {
+// but lets an exec'd ifconfig run unrestricted. gifctl watch reads them so
+// on every wake, under its plan.
+func IfconfigEndpoints(ctx context.Context, ifname, ifconfigPath string) (src, dst netip.Addr, err error) {
 	if err := checkIfname(ifname); err != nil {
 		return netip.Addr{}, netip.Addr{}, err
 	}

@@ -40,7 +40,7 @@ var (
 // the plan to allow proc and exec.
 func TunnelEndpoints(ctx context.Context, ifname, ifconfigPath string) (src, dst netip.Addr, err error) {
 	if pledgedPromises() != nil {
-		return ifconfigEndpoints(ctx, ifname, ifconfigPath)
+		return IfconfigEndpoints(ctx, ifname, ifconfigPath)
 	}
 	req, err := newLaddrreq(ifname)
 	if err != nil {

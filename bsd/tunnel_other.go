@@ -12,5 +12,5 @@ import (
 // runs `IFCONFIGPATH IFNAME` (the simulation's stand-in prints OpenBSD's
 // format) and parses that. Errors wrap ErrNoTunnel as on OpenBSD.
 func TunnelEndpoints(ctx context.Context, ifname, ifconfigPath string) (src, dst netip.Addr, err error) {
-	return ifconfigEndpoints(ctx, ifname, ifconfigPath)
+	return IfconfigEndpoints(ctx, ifname, ifconfigPath)
 }

@@ -98,7 +98,7 @@ func fakeIfconfig(t *testing.T, out string) string {
 
 func TestIfconfigEndpoints(t *testing.T) {
 	ifconfig := fakeIfconfig(t, gif0Output)
-	src, dst, err := ifconfigEndpoints(context.Background(), "gif0", ifconfig)
+	src, dst, err := IfconfigEndpoints(context.Background(), "gif0", ifconfig)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +109,7 @@ func TestIfconfigEndpoints(t *testing.T) {
 
 func TestIfconfigEndpointsUnset(t *testing.T) {
 	ifconfig := fakeIfconfig(t, "gif0: flags=8010<POINTOPOINT,MULTICAST> mtu 1280\n\ttunnel: (unset) ttl 64 nodf ecn\n")
-	_, _, err := ifconfigEndpoints(context.Background(), "gif0", ifconfig)
+	_, _, err := IfconfigEndpoints(context.Background(), "gif0", ifconfig)
 	if !errors.Is(err, ErrNoTunnel) {
 		t.Fatalf("err = %v, want ErrNoTunnel", err)
 	}
@@ -120,7 +120,7 @@ func TestIfconfigEndpointsUnset(t *testing.T) {
 
 func TestIfconfigEndpointsFails(t *testing.T) {
 	ifconfig := fakeIfconfig(t, gif0Output)
-	_, _, err := ifconfigEndpoints(context.Background(), "gif9", ifconfig)
+	_, _, err := IfconfigEndpoints(context.Background(), "gif9", ifconfig)
 	if err == nil {
 		t.Fatal("no error for a missing interface")
 	}
@@ -129,7 +129,7 @@ func TestIfconfigEndpointsFails(t *testing.T) {
 		t.Errorf("error = %q, want %q", got, want)
 	}
 	// Names that would be options are refused before anything runs.
-	if _, _, err := ifconfigEndpoints(context.Background(), "-a", ifconfig); err == nil || strings.Contains(err.Error(), "exited") {
+	if _, _, err := IfconfigEndpoints(context.Background(), "-a", ifconfig); err == nil || strings.Contains(err.Error(), "exited") {
 		t.Errorf("\"-a\": err = %v, want a refusal", err)
 	}
 }

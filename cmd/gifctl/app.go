@@ -28,6 +28,7 @@ type app struct {
 	conf   *config.Config
 	now    func() time.Time
 	lock   *bsd.FileLock
+	paths  bsd.Paths // what a plan unveils beyond gifctl.conf's paths, set by prepare (watch)
 }
 
 // command is one kong command. It declares what it needs, and
@@ -126,12 +127,10 @@ func (a *app) tunnel(name string) (*config.Tunnel, error) {
 // sandbox applies the plan of bsd's table (OpenBSD, and Linux when the
 // tests ask; elsewhere it only checks the plan).
 func (a *app) sandbox(command string) error {
-	p := bsd.Paths{}
+	p := a.paths
 	if c := a.conf; c != nil {
-		p = bsd.Paths{
-			HostnameDir: c.HostnameDir, StateDir: c.StateDir, Netstart: c.Netstart,
-			Pfctl: c.Pfctl, Ifconfig: c.Ifconfig, PfConf: c.PfConf, CAFile: c.CAFile,
-		}
+		p.HostnameDir, p.StateDir, p.Netstart = c.HostnameDir, c.StateDir, c.Netstart
+		p.Pfctl, p.Ifconfig, p.PfConf, p.CAFile = c.Pfctl, c.Ifconfig, c.PfConf, c.CAFile
 	}
 	plan, err := bsd.PlanFor(command, p)
 	if err != nil {

@@ -38,6 +38,7 @@ type CLI struct {
 	Status    StatusCmd    `cmd:"" help:"Show addresses, endpoints, the broker's last answer and the last checks."`
 	Doctor    DoctorCmd    `cmd:"" help:"Say why the tunnel does not work, and how to fix it; changes nothing."`
 	Ifstated  IfstatedCmd  `cmd:"" help:"Print an ifstated.conf(5) that drives gifctl."`
+	Watch     WatchCmd     `cmd:"" help:"Restart a tunnel as soon as the egress address changes; the daemon of rc.d/gifctl."`
 
 	ConfigTest ConfigTestCmd `cmd:"" hidden:"" default:"1"`
 }

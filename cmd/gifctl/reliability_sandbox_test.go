@@ -33,6 +33,7 @@ var sandboxOf = map[string][]string{
 	"doctor":       {"doctor"},
 	"ifstated":     {"ifstated"},
 	"config-test":  {"configtest"},
+	"watch":        {"watch"},
 }
 
 // effect is what a call made after the sandbox is applied needs from the
@@ -73,6 +74,12 @@ var effects = map[string]effect{
 	// read back, pfctl, and the broker.
 	".Restart":       {all: "rpath wpath cpath fattr chown proc exec inet dns", unveil: restartPaths},
 	".RestartEgress": {all: "rpath wpath cpath fattr chown proc exec inet dns", unveil: restartPaths},
+	// watch: the egress addresses (sysctl NET_RT_IFLIST), the endpoints
+	// from ifconfig, the configuration again on SIGHUP, gifctl restart.
+	mod + "bsd.IPv4Addrs":                 {any: "inet route dns"},
+	mod + "bsd.IfconfigEndpoints":         {all: "proc exec", unveil: func(p bsd.Paths) []bsd.UnveilPath { return []bsd.UnveilPath{uv(p.Ifconfig, "x")} }},
+	mod + "internal/config.Load":          {all: "rpath", unveil: func(p bsd.Paths) []bsd.UnveilPath { return []bsd.UnveilPath{uv(p.Config, "r")} }},
+	mod + "internal/watch.RestartCommand": {all: "proc exec", unveil: func(p bsd.Paths) []bsd.UnveilPath { return []bsd.UnveilPath{uv(p.Gifctl, "x")} }},
 }
 
 func uv(path, perms string) bsd.UnveilPath { return bsd.UnveilPath{Path: path, Perms: perms} }
@@ -222,7 +229,8 @@ tunnel gif0 { egress em0 }
 		t.Fatal(err)
 	}
 	return bsd.Paths{HostnameDir: c.HostnameDir, StateDir: c.StateDir, Netstart: c.Netstart,
-		Pfctl: c.Pfctl, Ifconfig: c.Ifconfig, PfConf: c.PfConf, CAFile: c.CAFile}
+		Pfctl: c.Pfctl, Ifconfig: c.Ifconfig, PfConf: c.PfConf, CAFile: c.CAFile,
+		Config: "/srv/gifctl.conf", Gifctl: "/srv/bin/gifctl"}
 }
 
 func leafCommands(n *kong.Node) []*kong.Node {

@@ -13,8 +13,9 @@ import (
 
 // Tunnel is what the engine watches of one tunnel.
 type Tunnel struct {
-	Name   string // the gif interface, "gif0"
-	Egress string // the interface whose IPv4 address the source must be
+	Name   string     // the gif interface, "gif0"
+	Egress string     // the interface whose IPv4 address the source must be
+	Remote netip.Addr // the destination it must have; invalid: any
 }
 
 // Source wakes the engine: bsd.AddrWatch. Next blocks until something
@@ -26,13 +27,18 @@ type Source interface {
 // Engine decides and runs restarts. Its functions are the outside world,
 // so tests can give their own.
 type Engine struct {
-	Addrs   func(ifname string) ([]netip.Addr, error)                 // IPv4 addresses: bsd.IPv4Addrs
-	Src     func(ctx context.Context, gif string) (netip.Addr, error) // the tunnel's source now
-	Restart func(ctx context.Context, gif string) error               // `gifctl restart IF`, killed when ctx ends
-	Reload  func() ([]Tunnel, error)                                  // the configuration again, on SIGHUP
-	Every   time.Duration                                             // the safety-net pass
-	After   func(time.Duration) <-chan time.Time                      // the clock: time.After
-	Log     *bsd.Logger
+	// Addrs reads an interface's IPv4 addresses: bsd.IPv4Addrs.
+	Addrs func(ifname string) ([]netip.Addr, error)
+	// Endpoints reads the gif's tunnel source and destination now.
+	Endpoints func(ctx context.Context, gif string) (src, dst netip.Addr, err error)
+	// Restart runs `gifctl restart IF` to its end, or kills it when ctx
+	// ends: RestartCommand.
+	Restart func(ctx context.Context, gif string) error
+	// Reload reads the configuration again, on SIGHUP.
+	Reload func() ([]Tunnel, error)
+	Every  time.Duration                        // between safety-net passes
+	After  func(time.Duration) <-chan time.Time // the clock: time.After
+	Log    *bsd.Logger
 }
 
 // wake is one result of Source.Next.
@@ -116,14 +122,14 @@ func (e *Engine) pass(ctx context.Context, tunnels []Tunnel, safety bool, tried 
 			e.Log.Debugf("%s: source is %s's address", t.Name, t.Egress)
 			continue
 		case !repair:
-			e.Log.Infof("%s: %s: no restart until %s has an IPv4 address", t.Name, why, t.Egress)
+			e.Log.Infof("%s: no restart of %s until %s has an IPv4 address", why, t.Name, t.Egress)
 			continue
 		case tried[t.Name] == addrs && !safety:
-			e.Log.Warnf("%s: %s, after a restart for the same addresses; next try at the check every %v", t.Name, why, e.Every)
+			e.Log.Warnf("%s, after a restart for the same addresses; next try at the check every %v", why, e.Every)
 			continue
 		}
 		tried[t.Name] = addrs
-		e.Log.Infof("%s: %s: gifctl restart %s", t.Name, why, t.Name)
+		e.Log.Infof("%s: gifctl restart %s", why, t.Name)
 		err := e.Restart(ctx, t.Name)
 		switch {
 		case ctx.Err() != nil:
@@ -150,7 +156,8 @@ func RestartCommand(argv ...string) func(ctx context.Context, gif string) error 
 
 // judge reads t's state: the egress's IPv4 addresses (as text, for tried),
 // why the tunnel needs a restart or cannot have one, and whether it needs
-// one. A fine tunnel gives why "" and repair false.
+// one. A tunnel that is fine, by bsd.Consistent, gives why "" and repair
+// false. Every why starts with the interface it is about.
 func (e *Engine) judge(ctx context.Context, t Tunnel) (addrs, why string, repair bool) {
 	list, err := e.Addrs(t.Egress)
 	if err == nil && len(list) == 0 {
@@ -159,13 +166,12 @@ func (e *Engine) judge(ctx context.Context, t Tunnel) (addrs, why string, repair
 	if err != nil {
 		return "", err.Error(), false
 	}
-	addrs = fmt.Sprint(list)
-	src, err := e.Src(ctx, t.Name)
-	switch {
-	case err != nil:
-		return addrs, err.Error(), true
-	case slices.Contains(list, src):
-		return addrs, "", false
+	src, dst, err := e.Endpoints(ctx, t.Name)
+	if err == nil {
+		err = bsd.Consistent(t.Name, t.Egress, list, src, dst, t.Remote)
 	}
-	return addrs, fmt.Sprintf("tunnel source %s is not among %s's addresses %s", src, t.Egress, addrs), true
+	if err != nil {
+		return bsd.JoinAddrs(list), err.Error(), true
+	}
+	return bsd.JoinAddrs(list), "", false
 }

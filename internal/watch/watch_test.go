@@ -20,6 +20,8 @@ var (
 	addrA = netip.MustParseAddr("192.0.2.1")
 	addrB = netip.MustParseAddr("198.51.100.2")
 	addrC = netip.MustParseAddr("203.0.113.3")
+
+	remote = netip.MustParseAddr("216.66.80.26")
 )
 
 // world is a fake router: the egress addresses and tunnel sources the
@@ -116,10 +118,14 @@ func (w *world) engine() *Engine {
 			}
 			return a, nil
 		},
-		Src: func(ctx context.Context, gif string) (netip.Addr, error) {
+		Endpoints: func(ctx context.Context, gif string) (src, dst netip.Addr, err error) {
 			w.mu.Lock()
 			defer w.mu.Unlock()
-			return w.src[gif], nil
+			src, ok := w.src[gif]
+			if !ok {
+				return netip.Addr{}, netip.Addr{}, fmt.Errorf("%s: %w", gif, bsd.ErrNoTunnel)
+			}
+			return src, remote, nil
 		},
 		Restart: func(ctx context.Context, gif string) error {
 			w.mu.Lock()
@@ -152,7 +158,7 @@ func (w *world) start() (stop func() error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	errc := make(chan error, 1)
 	go func() {
-		errc <- w.engine().Run(ctx, []Tunnel{{Name: "gif0", Egress: "em0"}}, w, w.hup)
+		errc <- w.engine().Run(ctx, []Tunnel{{Name: "gif0", Egress: "em0", Remote: remote}}, w, w.hup)
 	}()
 	return func() error {
 		cancel()
@@ -187,7 +193,7 @@ func TestAddressChangeRestartsOnce(t *testing.T) {
 	w.setAddrs("em0", addrB)
 	w.wakes <- "RTM_DELADDR on interface 1"
 	line := w.await("gifctl restart gif0")
-	if !strings.Contains(line, "tunnel source 192.0.2.1 is not among em0's addresses [198.51.100.2]") {
+	if !strings.Contains(line, "gif0: tunnel source 192.0.2.1 is not em0's address (198.51.100.2)") {
 		t.Errorf("the decision does not say why: %q", line)
 	}
 	<-w.started
@@ -210,7 +216,7 @@ func TestRenumberingRestartsOnce(t *testing.T) {
 			if removeFirst {
 				w.setAddrs("em0")
 				w.wakes <- "RTM_DELADDR"
-				w.await("no restart until em0 has an IPv4 address")
+				w.await("no restart of gif0 until em0 has an IPv4 address")
 			} else {
 				w.setAddrs("em0", addrA, addrB)
 				w.wakes <- "RTM_NEWADDR"
@@ -293,7 +299,7 @@ func TestNoIPv4RunsNothing(t *testing.T) {
 	w.setAddrs("em0")
 	w.wake(3)
 	w.ticks <- time.Time{}
-	w.await("em0: no IPv4 address: no restart until em0 has an IPv4 address")
+	w.await("em0: no IPv4 address: no restart of gif0 until em0 has an IPv4 address")
 	w.wantRestarts(0)
 	w.setAddrs("em0", addrC)
 	w.wakes <- "RTM_NEWADDR"
@@ -331,7 +337,7 @@ func TestReload(t *testing.T) {
 	w.setAddrs("em1", addrC)
 	w.hup <- os.Interrupt
 	w.await("configuration reloaded")
-	<-w.started // gif1 has no source: restarted at once
+	<-w.started // gif1 has no tunnel yet: restarted at once
 	w.finish <- addrC
 	w.await("gif1: restart done")
 	stop()
@@ -345,7 +351,7 @@ func TestSourceFailureStopsRun(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	errc := make(chan error, 1)
-	go func() { errc <- w.engine().Run(ctx, []Tunnel{{Name: "gif0", Egress: "em0"}}, w, w.hup) }()
+	go func() { errc <- w.engine().Run(ctx, []Tunnel{{Name: "gif0", Egress: "em0", Remote: remote}}, w, w.hup) }()
 	close(w.wakes)
 	if err := <-errc; err == nil || !strings.Contains(err.Error(), "socket closed") {
 		t.Errorf("Run = %v, want the source's error", err)
@@ -381,7 +387,7 @@ func TestStopKillsTheChildsGroup(t *testing.T) {
 	e.Restart = RestartCommand("/bin/sh", "-c", script, "sh")
 	ctx, cancel := context.WithCancel(context.Background())
 	errc := make(chan error, 1)
-	go func() { errc <- e.Run(ctx, []Tunnel{{Name: "gif0", Egress: "em0"}}, w, w.hup) }()
+	go func() { errc <- e.Run(ctx, []Tunnel{{Name: "gif0", Egress: "em0", Remote: remote}}, w, w.hup) }()
 	if _, err := os.ReadFile(dir + "/fifo"); err != nil { // blocks until the script writes
 		t.Fatal(err)
 	}

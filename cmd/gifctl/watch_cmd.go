@@ -1,0 +1,133 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/gifctl/gifctl/bsd"
+	"github.com/gifctl/gifctl/internal/config"
+	"github.com/gifctl/gifctl/internal/watch"
+)
+
+// WatchCmd is `gifctl watch [--every D] [IF...]`, the daemon etc/rc.d/gifctl
+// starts.
+type WatchCmd struct {
+	Every   time.Duration `default:"10m" help:"Also check every this long, in case a change was missed."`
+	Tunnels []string      `arg:"" optional:"" name:"IF" help:"The tunnels to watch; all when none is named."`
+
+	tunnels []watch.Tunnel
+	events  *bsd.AddrWatch
+}
+
+// Help is the long help of gifctl watch --help.
+func (w *WatchCmd) Help() string {
+	return `Run until SIGTERM, and restart a tunnel ("gifctl restart IF", as a child
+process) as soon as its source is no longer one of the egress interface's
+IPv4 addresses, or its destination not the remote of its tunnel block.
+The kernel's routing socket wakes it on every address or link change;
+without an IPv4 address on the egress interface it waits for one. SIGHUP
+reads the configuration again. Everything it decides goes to syslog.
+
+Examples:
+  rcctl enable gifctl && rcctl start gifctl
+  gifctl -v watch gif0`
+}
+
+func (w *WatchCmd) needs() needs { return needs{config: true, root: true, plan: "watch"} }
+
+// prepare opens the routing socket, which no pledge promise allows, and
+// finds the paths its plan unveils.
+func (w *WatchCmd) prepare(ctx context.Context, a *app) (err error) {
+	if w.Every <= 0 {
+		return usageError(fmt.Errorf("--every %v: want a positive duration", w.Every))
+	}
+	if w.tunnels, err = watchTunnels(a.conf, w.Tunnels); err != nil {
+		return usageError(err)
+	}
+	if a.paths.Config, err = filepath.Abs(a.cli.Config); err != nil {
+		return err
+	}
+	if a.paths.Gifctl, err = os.Executable(); err != nil {
+		return err
+	}
+	w.events, err = bsd.OpenAddrWatch()
+	return err
+}
+
+// work runs the engine until SIGTERM or SIGINT.
+func (w *WatchCmd) work(ctx context.Context, a *app) error {
+	defer w.events.Close()
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, syscall.SIGINT)
+	defer stop()
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+
+	argv := []string{a.paths.Gifctl, "-c", a.paths.Config}
+	if a.cli.NoAction {
+		argv = append(argv, "-n")
+	}
+	if a.cli.Verbose {
+		argv = append(argv, "-v")
+	}
+	ifconfig := a.conf.Ifconfig // a changed path needs a new start: it is unveiled
+	e := &watch.Engine{
+		Addrs: bsd.IPv4Addrs,
+		Endpoints: func(ctx context.Context, gif string) (src, dst netip.Addr, err error) {
+			ctx, cancel := context.WithTimeout(ctx, tunnelCheckTimeout)
+			defer cancel()
+			// After pledge, ifconfig is how: SIOCGLIFPHYADDR is on no
+			// pledge list.
+			return bsd.IfconfigEndpoints(ctx, gif, ifconfig)
+		},
+		Restart: watch.RestartCommand(append(argv, "restart")...),
+		Reload: func() ([]watch.Tunnel, error) {
+			c, err := config.Load(a.paths.Config)
+			if err != nil {
+				return nil, err
+			}
+			a.log.AddSecrets(c.Secrets()...)
+			return watchTunnels(c, w.Tunnels)
+		},
+		Every: w.Every,
+		After: time.After,
+		Log:   a.log,
+	}
+	var names []string
+	for _, t := range w.tunnels {
+		names = append(names, t.Name+" on "+t.Egress)
+	}
+	a.log.Infof("watching %s, and checking every %v", strings.Join(names, ", "), w.Every)
+	if err := e.Run(ctx, w.tunnels, w.events, hup); err != nil {
+		return err
+	}
+	a.log.Infof("stopped")
+	return nil
+}
+
+// watchTunnels returns the tunnels of c named in names, or all of them.
+func watchTunnels(c *config.Config, names []string) ([]watch.Tunnel, error) {
+	ts := c.Tunnels
+	if len(names) > 0 {
+		ts = nil
+		for _, n := range names {
+			t, err := c.Tunnel(n)
+			if err != nil {
+				return nil, err
+			}
+			ts = append(ts, t)
+		}
+	}
+	var out []watch.Tunnel
+	for _, t := range ts {
+		out = append(out, watch.Tunnel{Name: t.Name, Egress: t.Egress, Remote: t.Remote})
+	}
+	return out, nil
+}
