@@ -47,6 +47,12 @@
 // whatever the state and is not run again on each state change; when a beat
 // cannot be sent, the if runs restart, which does nothing when all agrees.
 //
+// With Options.Watch (gifctl ifstated --watch) the file leaves address
+// changes to gifctl watch, which the routing socket wakes at once: no
+// check tunnel test, no restart on its failure, and no_ipv6 entered and
+// left on check ipv6 alone. A configuration with neither check block would
+// leave ifstated nothing to do, and Check refuses it.
+//
 // Known and harmless: when a restart succeeds after an IPv6 check ran on the
 // broken tunnel, the fresh tunnel check and the stale IPv6 result send the
 // machine through no_ipv6, whose entry checks IPv6 again and returns to auto.

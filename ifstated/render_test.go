@@ -48,6 +48,12 @@ var renderCases = []struct {
 		Tunnels: []*config.Tunnel{tunnel("gif0", "em0"), tunnel("gif1", "em1"), tunnel("gif2", "em0")},
 	}, Options{Gifctl: "/opt/gifctl/bin/gifctl", ConfigPath: "/etc/gifctl-he.conf"},
 		[]string{"auto", "no_ipv4", "no_ipv6_gif0", "no_ipv6_gif1", "no_ipv6_gif2"}},
+	// With gifctl watch: the same states, without check tunnel.
+	{"both, heartbeat, watch", testConfig(true), Options{Watch: true}, []string{"auto", "no_ipv4", "no_ipv6"}},
+	{"three tunnels, watch", &config.Config{
+		IPv4: check(time.Second), IPv6: check(time.Second),
+		Tunnels: []*config.Tunnel{tunnel("gif0", "em0"), tunnel("gif1", "em1"), tunnel("gif2", "em0")},
+	}, Options{Watch: true}, []string{"auto", "no_ipv4", "no_ipv6_gif0", "no_ipv6_gif1", "no_ipv6_gif2"}},
 }
 
 func actions(acts []*ifstatedsim.Action, f func(*ifstatedsim.Action)) {
@@ -112,6 +118,9 @@ func TestRenderParses(t *testing.T) {
 					if e.Command != retryCommand && !strings.HasPrefix(e.Command, gifctl+" ") {
 						t.Errorf("line %d: test %q is not gifctl's", e.Line, e.Command)
 					}
+					if tc.o.Watch && strings.Contains(e.Command, " check tunnel") {
+						t.Errorf("line %d: %q, although gifctl watch sees to the tunnel", e.Line, e.Command)
+					}
 				})
 			})
 			for _, secret := range tc.c.Secrets() {
@@ -156,6 +165,7 @@ func TestRenderGolden(t *testing.T) {
 	}{
 		{"testdata/three-tunnels.golden", renderCases[4].c, renderCases[4].o},
 		{"testdata/no-checks.golden", renderCases[0].c, renderCases[0].o},
+		{"testdata/three-tunnels-watch.golden", renderCases[6].c, renderCases[6].o},
 	} {
 		got := Render(tc.c, tc.o)
 		if *update {
@@ -188,6 +198,7 @@ func TestCheck(t *testing.T) {
 		{"no tunnel", &config.Config{}, Options{}, "/etc/gifctl.conf: no tunnel"},
 		{"bad name", &config.Config{Tunnels: []*config.Tunnel{tunnel("gif0;x", "em0")}}, Options{}, `tunnel "gif0;x", egress "em0": not interface names`},
 		{"twice", &config.Config{Tunnels: []*config.Tunnel{tunnel("gif0", "em0"), tunnel("gif0", "em1")}}, Options{}, "tunnel gif0: given twice"},
+		{"watch without checks", ok, Options{Watch: true}, "/etc/gifctl.conf: no check ipv4 or check ipv6 block"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := Check(tc.c, tc.o)

@@ -10,6 +10,7 @@ import (
 // IfstatedCmd is `gifctl ifstated`.
 type IfstatedCmd struct {
 	Gifctl string `default:"/usr/local/sbin/gifctl" placeholder:"PATH" help:"The gifctl the generated file runs, an absolute path."`
+	Watch  bool   `help:"Leave address changes to gifctl watch (rc.d/gifctl): no check tunnel every 5 seconds."`
 
 	configPath string
 }
@@ -21,6 +22,8 @@ configuration: a cheap "check tunnel" every 5 seconds that repairs an
 address change at once, the check ipv4 and check ipv6 blocks as states
 like those of a hand-written setup (auto, no_ipv4, no_ipv6), retries of a
 failed restart every minute, and the heartbeat where one is configured.
+With --watch, the file runs no check tunnel: gifctl watch, started by
+rcctl, repairs an address change as soon as the kernel reports it.
 
 ` + ifstated.Install("gifctl ifstated")
 }
@@ -38,7 +41,7 @@ func (i *IfstatedCmd) prepare(ctx context.Context, a *app) (err error) {
 
 // work prints the file.
 func (i *IfstatedCmd) work(ctx context.Context, a *app) error {
-	o := ifstated.Options{Gifctl: i.Gifctl, ConfigPath: i.configPath}
+	o := ifstated.Options{Gifctl: i.Gifctl, ConfigPath: i.configPath, Watch: i.Watch}
 	if err := ifstated.Check(a.conf, o); err != nil {
 		return usageError(err)
 	}
