@@ -7,6 +7,8 @@ DESTDIR ?=
 BINDIR =	$(PREFIX)/sbin
 MANDIR =	$(PREFIX)/man
 EXAMPLESDIR =	$(PREFIX)/share/examples/gifctl
+# rc.d(8) scripts live in /etc/rc.d whatever PREFIX is.
+RCDIR =		/etc/rc.d
 GO ?=		go
 VERSION !=	git describe --always --dirty 2>/dev/null || echo dev
 LDFLAGS =	-s -w -X main.version=$(VERSION)
@@ -67,10 +69,13 @@ install:
 	install -m 0444 man/gifctl.8 $(DESTDIR)$(MANDIR)/man8/gifctl.8
 	install -m 0444 man/gifctl.conf.5 $(DESTDIR)$(MANDIR)/man5/gifctl.conf.5
 	install -m 0444 $(SAMPLES) $(DESTDIR)$(EXAMPLESDIR)/
+	install -d $(DESTDIR)$(RCDIR)
+	install -m 0555 etc/rc.d/gifctl $(DESTDIR)$(RCDIR)/gifctl
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/gifctl $(DESTDIR)$(MANDIR)/man8/gifctl.8 $(DESTDIR)$(MANDIR)/man5/gifctl.conf.5
 	rm -rf $(DESTDIR)$(EXAMPLESDIR)
+	rm -f $(DESTDIR)$(RCDIR)/gifctl
 
 clean:
 	rm -f gifctl

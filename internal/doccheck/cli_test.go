@@ -357,6 +357,7 @@ func TestCLIModelIsKongs(t *testing.T) {
 var manArgName = map[string]string{
 	"IF":        "interface",
 	"TARGET...": "target ...",
+	"IF...":     "interface ...",
 }
 
 // usage is one synopsis line of gifctl.8.

@@ -130,6 +130,7 @@ func makeInstall(t *testing.T, tool string) installed {
 		{"etc/hostname.gif0", "share/examples/gifctl/hostname.gif0"},
 		{"etc/ifstated.conf", "share/examples/gifctl/ifstated.conf"},
 		{"etc/pf.conf", "share/examples/gifctl/pf.conf"},
+		{"etc/rc.d/gifctl", "../../etc/rc.d/gifctl"},
 	} {
 		want, err1 := os.ReadFile(filepath.Join(root, src.from))
 		got, err2 := os.ReadFile(filepath.Join(dest, prefix, src.to))
@@ -163,6 +164,9 @@ func makeInstall(t *testing.T, tool string) installed {
 // wantLayout is what make install must lay down, DESTDIR-relative, with
 // PREFIX /usr/local: the list, and the modes of OpenBSD's base.
 var wantLayout = installed{
+	"etc/",
+	"etc/rc.d/",
+	"etc/rc.d/gifctl 0555",
 	"usr/",
 	"usr/local/",
 	"usr/local/man/",

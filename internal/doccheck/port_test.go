@@ -124,6 +124,23 @@ func TestPortMakefile(t *testing.T) {
 	}
 }
 
+// TestPortRcScript: the port's rc script is etc/rc.d/gifctl with the
+// daemon under ${TRUEPREFIX}, which the ports tree substitutes, and the
+// PLIST lists it as @rcscript.
+func TestPortRcScript(t *testing.T) {
+	up := string(readFile(t, filepath.Join(repoRoot(t), "etc", "rc.d", "gifctl")))
+	want := strings.Replace(up, `daemon="/usr/local/sbin/gifctl"`, `daemon="${TRUEPREFIX}/sbin/gifctl"`, 1)
+	if want == up {
+		t.Fatal(`etc/rc.d/gifctl: no daemon="/usr/local/sbin/gifctl" line`)
+	}
+	if diff := cmp.Diff(want, string(readFile(t, filepath.Join(portDir(t), "pkg", "gifctl.rc")))); diff != "" {
+		t.Errorf("pkg/gifctl.rc is not etc/rc.d/gifctl with ${TRUEPREFIX} (-want +got):\n%s", diff)
+	}
+	if !strings.Contains(string(readFile(t, filepath.Join(portDir(t), "pkg", "PLIST"))), "\n@rcscript ${RCDIR}/gifctl\n") {
+		t.Error("PLIST: no @rcscript ${RCDIR}/gifctl")
+	}
+}
+
 // TestPortModules: modules.inc lists every module go.mod requires, at its
 // version: the port builds offline from those.
 func TestPortModules(t *testing.T) {
