@@ -21,10 +21,8 @@ type AddrWatch struct {
 }
 
 // Next blocks until the kernel reports a change and says which, for the
-// log: "RTM_NEWADDR on interface 1". Notices lost to a full socket buffer
-// (ENOBUFS) and notices it cannot read are reported as a change too: the
-// caller reads the state again either way. An error means the socket is
-// unusable (closed).
+// log: "RTM_NEWADDR on interface 1". Notices lost (ENOBUFS) or unreadable
+// count as a change too; an error means the socket is closed.
 func (w *AddrWatch) Next() (string, error) {
 	for {
 		n, err := w.f.Read(w.buf)
@@ -47,18 +45,15 @@ func (w *AddrWatch) Next() (string, error) {
 // Close closes the socket; a Next blocked on it returns an error.
 func (w *AddrWatch) Close() error { return w.f.Close() }
 
-// newAddrWatch wraps the socket fd, already non-blocking and subscribed,
-// named for errors ("routing socket").
+// newAddrWatch wraps the socket fd, non-blocking and subscribed. 64 KiB
+// holds any one notice; a longer one would be cut and fail to parse.
 func newAddrWatch(fd int, name string, format *noticeFormat) *AddrWatch {
-	// 64 KiB holds any one notice: a datagram longer than the buffer
-	// would be cut short, and then fail the length check.
 	return &AddrWatch{f: os.NewFile(uintptr(fd), name), format: format, buf: make([]byte, 64<<10)}
 }
 
-// A noticeFormat says where a kernel's change notices keep their length,
-// version, type and interface index. One read returns whole notices, one
-// or several back to back, each starting with its length, which counts the
-// whole notice. Integers are in the host's byte order.
+// A noticeFormat says where a kernel's change notices keep their length
+// (at 0, counting the whole notice), version, type and interface index, in
+// host byte order. One read returns one or more whole notices.
 type noticeFormat struct {
 	lenSize             int            // bytes of the length at offset 0
 	align               int            // notices start at multiples of this
@@ -68,20 +63,10 @@ type noticeFormat struct {
 	wake                map[int]string // the types that report a change, by name
 }
 
-// routeNotices is OpenBSD's routing socket (sys/net/route.h). The
-// four headers a watch asks for begin alike, which is all that is read:
-//
-//	u_short msglen;    // 0: whole message, header and sockaddrs
-//	u_char  version;   // 2: RTM_VERSION, 5
-//	u_char  type;      // 3: RTM_NEWADDR...
-//	u_short hdrlen;    // 4
-//	u_short index;     // 6: interface index (ifam_index, ifm_index, ifan_index)
-//
-// struct ifa_msghdr (RTM_NEWADDR, RTM_DELADDR) goes on with tableid, pads,
-// addrs, flags, metric: 24 bytes, then the sockaddrs; struct if_msghdr
-// (RTM_IFINFO) with struct if_data; struct if_announcemsghdr
-// (RTM_IFANNOUNCE) with what and the name. Messages are not padded: the
-// next starts at msglen.
+// routeNotices is OpenBSD's routing socket (sys/net/route.h). struct
+// ifa_msghdr, if_msghdr and if_announcemsghdr begin alike: u_short msglen
+// (0), u_char version (2, RTM_VERSION 5), u_char type (3), u_short hdrlen
+// (4), u_short index (6); nothing after is read. No padding between.
 var routeNotices = &noticeFormat{
 	lenSize: 2, align: 1,
 	versionOff: 2, version: 5,
@@ -106,9 +91,9 @@ const (
 	rtmDesync     = 0x10
 )
 
-// parse returns a description of each notice in b that reports a change.
-// Notices of other types or versions are skipped, as golang.org/x/net/route's
-// ParseRIB skips them; a length that does not fit is an error.
+// parse describes each notice in b that reports a change, skipping other
+// types and versions as x/net/route's ParseRIB does (it builds only on the
+// BSDs, this is tested everywhere); a length that does not fit is an error.
 func (f *noticeFormat) parse(b []byte) ([]string, error) {
 	var woke []string
 	for len(b) > 0 {

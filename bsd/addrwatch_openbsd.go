@@ -27,16 +27,11 @@ var (
 // is set in an unsigned int (sys/net/route.h; x/sys/unix lacks it).
 const routeMsgFilter = 1
 
-// OpenAddrWatch opens a routing socket (AF_ROUTE) that delivers address
-// additions and removals (RTM_NEWADDR, RTM_DELADDR), link changes
-// (RTM_IFINFO), interfaces coming and going (RTM_IFANNOUNCE) and the
-// kernel's note that messages were dropped (RTM_DESYNC), nothing else.
-//
-// Call it before Plan.Apply: pledge(2) refuses socket(AF_ROUTE) and any
-// setsockopt at level AF_ROUTE under every promise (kern_pledge.c 1.333,
-// pledge_socket and pledge_sockopt), while reading the open socket needs
-// only stdio. resolvd(8) opens and filters its routing socket the same way
-// before it pledges.
+// OpenAddrWatch opens a routing socket (AF_ROUTE) filtered to address,
+// link and interface changes and RTM_DESYNC. Call it before Plan.Apply:
+// pledge(2) refuses socket(AF_ROUTE) and setsockopt at level AF_ROUTE
+// under every promise (kern_pledge.c 1.333, pledge_socket, pledge_sockopt);
+// reading the open socket is stdio. resolvd(8) does the same.
 func OpenAddrWatch() (*AddrWatch, error) {
 	fd, err := unix.Socket(unix.AF_ROUTE, unix.SOCK_RAW|unix.SOCK_CLOEXEC|unix.SOCK_NONBLOCK, unix.AF_UNSPEC)
 	if err != nil {

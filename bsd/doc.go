@@ -6,7 +6,9 @@
 //     whether a tunnel is as it should be (Consistent);
 //   - gif(4) tunnel endpoints (TunnelEndpoints: the SIOCGLIFPHYADDR ioctl on
 //     OpenBSD, ifconfig(8)'s output elsewhere or once the ioctl is no longer
-//     allowed);
+//     allowed; IfconfigEndpoints for the latter);
+//   - address and link changes from the routing socket, or netlink for the
+//     simulation on Linux (AddrWatch), only to wake the reader;
 //   - running base-system commands with a bounded time and a fixed
 //     environment (Run), ended with their process group by a deadline or
 //     by SIGTERM, SIGINT or SIGHUP (WithSignals);

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -28,12 +29,9 @@ type WatchCmd struct {
 
 // Help is the long help of gifctl watch --help.
 func (w *WatchCmd) Help() string {
-	return `Run until SIGTERM, and restart a tunnel ("gifctl restart IF", as a child
-process) as soon as its source is no longer one of the egress interface's
-IPv4 addresses, or its destination not the remote of its tunnel block.
-The kernel's routing socket wakes it on every address or link change;
-without an IPv4 address on the egress interface it waits for one. SIGHUP
-reads the configuration again. Everything it decides goes to syslog.
+	return `Run until SIGTERM; restart a tunnel ("gifctl restart IF", a child) as soon
+as the routing socket reports that its source is no longer an IPv4 address
+of the egress interface. SIGHUP reads the configuration again.
 
 Examples:
   rcctl enable gifctl && rcctl start gifctl
@@ -113,21 +111,16 @@ func (w *WatchCmd) work(ctx context.Context, a *app) error {
 }
 
 // watchTunnels returns the tunnels of c named in names, or all of them.
-func watchTunnels(c *config.Config, names []string) ([]watch.Tunnel, error) {
-	ts := c.Tunnels
-	if len(names) > 0 {
-		ts = nil
-		for _, n := range names {
-			t, err := c.Tunnel(n)
-			if err != nil {
-				return nil, err
-			}
-			ts = append(ts, t)
+func watchTunnels(c *config.Config, names []string) (out []watch.Tunnel, err error) {
+	for _, t := range c.Tunnels {
+		if len(names) == 0 || slices.Contains(names, t.Name) {
+			out = append(out, watch.Tunnel{Name: t.Name, Egress: t.Egress, Remote: t.Remote})
 		}
 	}
-	var out []watch.Tunnel
-	for _, t := range ts {
-		out = append(out, watch.Tunnel{Name: t.Name, Egress: t.Egress, Remote: t.Remote})
+	for _, n := range names {
+		if _, err := c.Tunnel(n); err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }
