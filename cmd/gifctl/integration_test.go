@@ -149,6 +149,24 @@ func (w *world) enforce() {
 	w.env = env
 }
 
+// relayGifctl makes DIR/gifctl the relay's client for the gifctl under
+// test, for gifctl watch to run restarts outside its own sandbox.
+func (w *world) relayGifctl() string {
+	w.t.Helper()
+	prog, err := sim.SelfProgram()
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	p := filepath.Join(w.dir, "gifctl")
+	if err := os.Symlink(gifctlBinary, p); err != nil {
+		w.t.Fatal(err)
+	}
+	if err := relay.Wrap(w.dir, prog.Path, prog.Env, filepath.Join(w.dir, "relay.sock"), "gifctl"); err != nil {
+		w.t.Fatal(err)
+	}
+	return p
+}
+
 func (w *world) write(name, content string, mode os.FileMode) {
 	w.t.Helper()
 	p := filepath.Join(w.dir, name)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -53,6 +54,7 @@ var planRuns = map[string]planRun{
 	"update":         {world: freshWorld, args: []string{"update"}},
 	"restart":        {world: freshWorld, args: []string{"restart"}},
 	"restart-egress": {world: leaseWorld, args: []string{"restart", "--egress"}},
+	"watch":          {world: watchWorld, args: []string{"-v", "watch", "--once", "--gifctl", "DIR/gifctl"}},
 }
 
 // notExercised says, for a promise or path (or "PLAN ITEM" for one plan
@@ -72,6 +74,7 @@ var notExercised = map[string]string{
 	"/etc/hosts":       "the test broker is addressed by IP: no name is looked up",
 	"/usr/libexec/ld.so": "OpenBSD's ELF interpreter: absent on Linux, where the loader of what gifctl starts " +
 		"is named by GIFCTL_SANDBOX_EXEC instead",
+	"watch DIR/gifctl.conf": "watch reads it again only on SIGHUP, which a --once run does not get",
 }
 
 // worldNeeds are the items whose absence fails the run for the test
@@ -81,6 +84,7 @@ var worldNeeds = map[string]string{
 		"client, which runs under gifctl's filter and connects a unix socket",
 	"restart-egress unix": "as for restart",
 	"doctor unix":         "as for restart: its pfctl here is the relay's client",
+	"watch unix":          "as for restart: the wrapped ifconfig and gifctl are the relay's client",
 }
 
 func freshWorld(t *testing.T) *world { return newWorld(t, "198.51.100.7") }
@@ -116,6 +120,15 @@ func leaseWorld(t *testing.T) *world {
 	return w
 }
 
+// watchWorld has no tunnel yet, so watch --once restarts it, through
+// DIR/gifctl: the relay's client, as the stand-ins are, since the restart
+// would otherwise run under watch's sandbox, which OpenBSD's execve drops.
+func watchWorld(t *testing.T) *world {
+	w := freshWorld(t)
+	w.relayGifctl()
+	return w
+}
+
 // worldPlan is the plan gifctl gives itself in w for name.
 func worldPlan(t *testing.T, w *world, name string) bsd.Plan {
 	c, err := config.Load(w.conf)
@@ -123,7 +136,8 @@ func worldPlan(t *testing.T, w *world, name string) bsd.Plan {
 		t.Fatal(err)
 	}
 	plan, err := bsd.PlanFor(name, bsd.Paths{HostnameDir: c.HostnameDir, StateDir: c.StateDir, Netstart: c.Netstart,
-		Pfctl: c.Pfctl, Ifconfig: c.Ifconfig, PfConf: c.PfConf, CAFile: c.CAFile})
+		Pfctl: c.Pfctl, Ifconfig: c.Ifconfig, PfConf: c.PfConf, CAFile: c.CAFile,
+		Config: w.conf, Gifctl: filepath.Join(w.dir, "gifctl")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,7 +202,8 @@ func TestReliabilityEnforcedPlans(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			w := run.world(t)
-			base := w.gifctl(nil, run.args...)
+			args := strings.Fields(strings.ReplaceAll(strings.Join(run.args, " "), "DIR", w.dir))
+			base := w.gifctl(nil, args...)
 			if base.code != run.code {
 				t.Fatalf("gifctl %s with its whole plan: exit %d\n%s", strings.Join(run.args, " "), base.code, base.stderr)
 			}
@@ -214,7 +229,8 @@ func TestReliabilityEnforcedPlans(t *testing.T) {
 					tally := faults.Track(t, "sandbox plans", fmt.Sprintf("plan %s without %s (`gifctl %s`)", name, item, strings.Join(run.args, " ")), held)
 					tally.Add(1)
 					w := run.world(t)
-					code, lines := outcome(w, w.dropped(strings.ReplaceAll(item, "DIR", w.dir), run.args...))
+					args := strings.Fields(strings.ReplaceAll(strings.Join(run.args, " "), "DIR", w.dir))
+					code, lines := outcome(w, w.dropped(strings.ReplaceAll(item, "DIR", w.dir), args...))
 					var changed []string
 					for _, l := range lines {
 						if !slices.Contains(wantLines, l) {

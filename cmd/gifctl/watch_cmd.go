@@ -21,6 +21,8 @@ import (
 // starts.
 type WatchCmd struct {
 	Every   time.Duration `default:"10m" help:"Also check every this long, in case a change was missed."`
+	Gifctl  string        `placeholder:"PATH" help:"The gifctl to run restarts with, an absolute path; the default is this program."`
+	Once    bool          `help:"Decide once, restart what needs it, and exit: what watch would do now."`
 	Tunnels []string      `arg:"" optional:"" name:"IF" help:"The tunnels to watch; all when none is named."`
 
 	tunnels []watch.Tunnel
@@ -52,16 +54,21 @@ func (w *WatchCmd) prepare(ctx context.Context, a *app) (err error) {
 	if a.paths.Config, err = filepath.Abs(a.cli.Config); err != nil {
 		return err
 	}
-	if a.paths.Gifctl, err = os.Executable(); err != nil {
-		return err
+	if a.paths.Gifctl = w.Gifctl; w.Gifctl == "" {
+		if a.paths.Gifctl, err = os.Executable(); err != nil {
+			return err
+		}
+	} else if !filepath.IsAbs(w.Gifctl) {
+		return usageError(fmt.Errorf("--gifctl %q: not an absolute path", w.Gifctl))
 	}
-	w.events, err = bsd.OpenAddrWatch()
+	if !w.Once {
+		w.events, err = bsd.OpenAddrWatch()
+	}
 	return err
 }
 
 // work runs the engine until SIGTERM or SIGINT.
 func (w *WatchCmd) work(ctx context.Context, a *app) error {
-	defer w.events.Close()
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
 	hup := make(chan os.Signal, 1)
@@ -98,6 +105,11 @@ func (w *WatchCmd) work(ctx context.Context, a *app) error {
 		After: time.After,
 		Log:   a.log,
 	}
+	if w.Once {
+		e.Once(ctx, w.tunnels)
+		return nil
+	}
+	defer w.events.Close()
 	var names []string
 	for _, t := range w.tunnels {
 		names = append(names, t.Name+" on "+t.Egress)

@@ -10,8 +10,9 @@ import (
 	"time"
 )
 
-// daemon is a `gifctl watch` running in the world's namespace, its log
-// read line by line.
+// daemon is a `gifctl watch` running in the world's namespace with its
+// plan enforced, its restarts run through the relay (see watchWorld), its
+// log read line by line.
 type daemon struct {
 	t     *testing.T
 	cmd   *exec.Cmd
@@ -21,9 +22,9 @@ type daemon struct {
 
 func (w *world) watch(args ...string) *daemon {
 	w.t.Helper()
-	argv := append([]string{"netns", "exec", w.ns.Name, gifctlBinary, "-c", w.conf, "-v", "watch"}, args...)
+	argv := append([]string{"netns", "exec", w.ns.Name, gifctlBinary, "-c", w.conf, "-v", "watch", "--gifctl", w.relayGifctl()}, args...)
 	d := &daemon{t: w.t, cmd: exec.Command("ip", argv...), lines: make(chan string, 1000)}
-	d.cmd.Env = []string{"PATH=/usr/sbin:/usr/bin:/sbin:/bin"}
+	d.cmd.Env = append([]string{"PATH=/usr/sbin:/usr/bin:/sbin:/bin"}, w.env...)
 	stderr, err := d.cmd.StderrPipe()
 	if err != nil {
 		w.t.Fatal(err)

@@ -108,6 +108,11 @@ func (e *Engine) Run(ctx context.Context, tunnels []Tunnel, src Source, hup <-ch
 	}
 }
 
+// Once makes one pass, as the safety net does, and returns.
+func (e *Engine) Once(ctx context.Context, tunnels []Tunnel) {
+	e.pass(ctx, tunnels, true, map[string]string{})
+}
+
 // pass judges every tunnel and restarts those that need it, one at a time.
 // tried is owned by the pass running; passes never overlap.
 func (e *Engine) pass(ctx context.Context, tunnels []Tunnel, safety bool, tried map[string]string) {
