@@ -32,7 +32,7 @@ type Paths struct {
 	Ifconfig    string // set ifconfig
 	PfConf      string // set pf-conf; "" leaves pf alone
 	CAFile      string // set ca-file
-	Config      string // -c: gifctl.conf, read again by watch on SIGHUP
+	Config      string // -f: gifctl.conf, read again by watch on SIGHUP
 	Gifctl      string // this program, which watch runs as `gifctl restart IF`
 }
 
@@ -140,7 +140,7 @@ var (
 	// socket is stdio). Each wake it reads the egress addresses, the
 	// sysctl NET_RT_IFLIST that route allows (pledge_sysctl,
 	// "getifaddrs()"), and the tunnel's endpoints with `IFCONFIG IF`,
-	// since SIOCGLIFPHYADDR is on no pledge list; it runs `GIFCTL -c
+	// since SIOCGLIFPHYADDR is on no pledge list; it runs `GIFCTL -f
 	// CONFIG restart IF`, which starts unrestricted and applies its own
 	// plan (see needExec: proc exec, each binary x, rpath and ld.so for a
 	// dynamic ifconfig); on SIGHUP it reads gifctl.conf again: stat and

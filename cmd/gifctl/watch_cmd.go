@@ -20,10 +20,10 @@ import (
 // WatchCmd is `gifctl watch [--every D] [IF...]`, the daemon etc/rc.d/gifctl
 // starts.
 type WatchCmd struct {
-	Every   time.Duration `default:"10m" help:"Also check every this long, in case a change was missed."`
-	Gifctl  string        `placeholder:"PATH" help:"The gifctl to run restarts with, an absolute path; the default is this program."`
-	Once    bool          `help:"Decide once, restart what needs it, and exit: what watch would do now."`
-	Tunnels []string      `arg:"" optional:"" name:"IF" help:"The tunnels to watch; all when none is named."`
+	Every   duration `default:"10m" placeholder:"DURATION" help:"Also check every this long, in case a change was missed."`
+	Gifctl  string   `placeholder:"PATH" help:"The gifctl to run restarts with, an absolute path; the default is this program."`
+	Once    bool     `help:"Decide once, restart what needs it, and exit: what watch would do now."`
+	Tunnels []string `arg:"" optional:"" name:"IF" help:"The tunnels to watch; all when none is named."`
 
 	tunnels []watch.Tunnel
 	events  *bsd.AddrWatch
@@ -45,9 +45,6 @@ func (w *WatchCmd) needs() needs { return needs{config: true, root: true, plan: 
 // prepare opens the routing socket, which no pledge promise allows, and
 // finds the paths its plan unveils.
 func (w *WatchCmd) prepare(ctx context.Context, a *app) (err error) {
-	if w.Every <= 0 {
-		return usageError(fmt.Errorf("--every %v: want a positive duration", w.Every))
-	}
 	if w.tunnels, err = watchTunnels(a.conf, w.Tunnels); err != nil {
 		return usageError(err)
 	}
@@ -75,7 +72,7 @@ func (w *WatchCmd) work(ctx context.Context, a *app) error {
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
 
-	argv := []string{a.paths.Gifctl, "-c", a.paths.Config}
+	argv := []string{a.paths.Gifctl, "-f", a.paths.Config}
 	if a.cli.NoAction {
 		argv = append(argv, "-n")
 	}
@@ -101,7 +98,7 @@ func (w *WatchCmd) work(ctx context.Context, a *app) error {
 			a.log.AddSecrets(c.Secrets()...)
 			return watchTunnels(c, w.Tunnels)
 		},
-		Every: w.Every,
+		Every: time.Duration(w.Every),
 		After: time.After,
 		Log:   a.log,
 	}
@@ -114,7 +111,7 @@ func (w *WatchCmd) work(ctx context.Context, a *app) error {
 	for _, t := range w.tunnels {
 		names = append(names, t.Name+" on "+t.Egress)
 	}
-	a.log.Infof("watching %s, and checking every %v", strings.Join(names, ", "), w.Every)
+	a.log.Infof("watching %s, and checking every %v", strings.Join(names, ", "), time.Duration(w.Every))
 	if err := e.Run(ctx, w.tunnels, w.events, hup); err != nil {
 		return err
 	}

@@ -148,7 +148,7 @@ func (e *Engine) pass(ctx context.Context, tunnels []Tunnel, safety bool, tried 
 }
 
 // RestartCommand returns an Engine.Restart that runs argv with the gif's
-// name appended, such as {"/usr/local/sbin/gifctl", "-c", CONF, "restart"},
+// name appended, such as {"/usr/local/sbin/gifctl", "-f", CONF, "restart"},
 // through bsd.Run: in a process group of its own that is killed whole when
 // ctx ends, with an error that ends in the last line it printed. The child
 // has its own sandbox, lock and --timeout.
