@@ -66,7 +66,9 @@ func (w *WatchCmd) prepare(ctx context.Context, a *app) (err error) {
 
 // work runs the engine until SIGTERM or SIGINT.
 func (w *WatchCmd) work(ctx context.Context, a *app) error {
-	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, syscall.SIGINT)
+	// runCommand's ctx also ends on SIGHUP (bsd.WithSignals), which is
+	// watch's reload: the engine stops on SIGTERM and SIGINT only.
+	ctx, stop := signal.NotifyContext(context.WithoutCancel(ctx), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
