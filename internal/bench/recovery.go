@@ -176,7 +176,10 @@ func recoverOnce(ctx context.Context, style Style, o RecoveryOptions, phase time
 	if err != nil {
 		return 0, "", err
 	}
-	w.Stop() // the World's own ifstated: replaced by style's below
+	// The World's own ifstated is replaced by style's below; its relay,
+	// through which the stand-ins run outside gifctl's sandbox, stays.
+	w.StopIfstated()
+	defer w.Stop()
 	text, err := style.Conf(w)
 	if err != nil {
 		return 0, "", err
