@@ -8,7 +8,16 @@ while read -r file; do
 	pkg=./$(dirname "$file")
 	for target in $(sed -n 's/^func \(Fuzz[A-Za-z0-9_]*\)(.*/\1/p' "$file"); do
 		echo "fuzz: $pkg $target ${secs}s"
-		go test -run='^$' -fuzz="^$target\$" -fuzztime="${secs}s" "$pkg" >/dev/null ||
-			{ echo "fuzz: $pkg $target failed; rerun: go test -run='^\$' -fuzz='^$target\$' $pkg"; exit 1; }
+		# A crasher is written to testdata/fuzz and fails every run after
+		# it; a fuzz worker lost under load does not: show the first
+		# failure, and fail only if a second run fails too.
+		log=$(mktemp)
+		if ! go test -run='^$' -fuzz="^$target\$" -fuzztime="${secs}s" "$pkg" >"$log" 2>&1; then
+			tail -n 30 "$log"
+			echo "fuzz: $pkg $target failed; running it once more"
+			go test -run='^$' -fuzz="^$target\$" -fuzztime="${secs}s" "$pkg" >"$log" 2>&1 ||
+				{ tail -n 30 "$log"; rm -f "$log"; echo "fuzz: $pkg $target failed; rerun: go test -run='^\$' -fuzz='^$target\$' $pkg"; exit 1; }
+		fi
+		rm -f "$log"
 	done
 done
