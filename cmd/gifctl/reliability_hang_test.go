@@ -134,19 +134,7 @@ func TestReliabilityHangs(t *testing.T) {
 // over /etc/resolv.conf, for gifctl only.
 func silentDNS(w *world) {
 	t := w.t
-	sweepNetnsEtc()
-	dir := filepath.Join("/etc/netns", w.ns.Name)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		os.RemoveAll(dir)
-		os.Remove("/etc/netns") // only if empty: others may use it
-	})
-	conf := "nameserver 127.0.0.53\noptions timeout:30 attempts:1\n"
-	if err := os.WriteFile(filepath.Join(dir, "resolv.conf"), []byte(conf), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	w.netnsEtc("resolv.conf", "nameserver 127.0.0.53\noptions timeout:30 attempts:1\n")
 	var conn net.PacketConn
 	w.ns.IP("addr", "add", "127.0.0.53/8", "dev", "lo")
 	if err := w.ns.Do(func() (err error) { conn, err = net.ListenPacket("udp", "127.0.0.53:53"); return err }); err != nil {

@@ -47,7 +47,7 @@ func TestReliabilityLogLines(t *testing.T) {
 			}
 			ln := tls.NewListener(w.listen(), &tls.Config{Certificates: []tls.Certificate{cert}})
 			go rawHTTP(ln, "HTTP/1.1 200 OK\r\nContent-Length: 17\r\n\r\ngood 198.51.100.7")
-			w.etcHosts("127.0.0.1 broker.gifctl.test\n")
+			w.netnsEtc("hosts", "127.0.0.1 broker.gifctl.test\n")
 			_, port, _ := net.SplitHostPort(ln.Addr().String())
 			w.setURL(fmt.Sprintf("https://%s:%s@broker.gifctl.test:%s/nic/update?hostname=%s", user, key, port, tunnelID))
 		},
@@ -115,9 +115,10 @@ func (w *world) listen() net.Listener {
 	return ln
 }
 
-// etcHosts gives gifctl an /etc/hosts of its own: ip netns exec
-// bind-mounts /etc/netns/NAME/hosts over it.
-func (w *world) etcHosts(content string) {
+// netnsEtc gives gifctl its own copy of /etc/NAME: ip netns exec
+// bind-mounts /etc/netns/NS/NAME over it, for the namespace's processes
+// only.
+func (w *world) netnsEtc(name, content string) {
 	t := w.t
 	sweepNetnsEtc()
 	dir := filepath.Join("/etc/netns", w.ns.Name)
@@ -128,7 +129,7 @@ func (w *world) etcHosts(content string) {
 		os.RemoveAll(dir)
 		os.Remove("/etc/netns") // only if empty: others may use it
 	})
-	if err := os.WriteFile(filepath.Join(dir, "hosts"), []byte(content), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
 		t.Fatal(err)
 	}
 }
