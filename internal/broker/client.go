@@ -11,77 +11,63 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/gifctl/gifctl/bsd"
+	"github.com/gifctl/gifctl/internal/config"
 )
 
 // Version is gifctl's version, named in the User-Agent; cmd/gifctl sets it.
 var Version = "devel"
 
-// Time limits of one update. The caller's context bounds the whole of it
-// too, and usually more tightly.
+// Time limits of one update; updateTimeout covers the body too, against a
+// broker that trickles its answer.
 const (
 	dialTimeout      = 5 * time.Second
 	handshakeTimeout = 5 * time.Second
 	headerTimeout    = 10 * time.Second
-	// updateTimeout bounds the whole request, body included: a broker
-	// that trickles its answer a byte at a time ends here.
-	updateTimeout = 30 * time.Second
+	updateTimeout    = 30 * time.Second
 )
 
-// MaxCABundle bounds the CA bundle read: OpenBSD's /etc/ssl/cert.pem is
-// about 300 KB.
+// MaxCABundle bounds the CA bundle: OpenBSD's /etc/ssl/cert.pem is 300 KB.
 const MaxCABundle = 4 << 20
 
-// client sends updates to a broker over HTTPS. It verifies the broker's
-// certificate against the PEM bundle caFile, or the system's roots when
-// caFile is "", read when the first update goes out: reading and parsing
-// a bundle of some 150 certificates costs milliseconds and a megabyte,
-// which a restart with nothing to tell the broker does not spend. That
-// read comes after the sandbox, so the plans unveil the bundle "r".
-// Proxies in the environment are ignored: the update goes straight to the
-// broker.
+// client sends updates over HTTPS, straight to the broker (no proxy),
+// verifying it against the PEM bundle caFile or the system's roots. The
+// bundle is read at the first update, after the sandbox (the plans unveil
+// it "r"): a restart with nothing to send does not parse 150 certificates.
 type client struct {
 	caFile string
 	http   *http.Client // made by the first Update
 }
 
-// newClient returns a client for the CA bundle caFile ("" for the
-// system's roots). It reads nothing yet.
 func newClient(caFile string) *client { return &client{caFile: caFile} }
 
 // connect reads the CA bundle and makes the HTTPS client.
 func (c *client) connect() error {
-	var roots *x509.CertPool
+	roots := x509.NewCertPool()
 	if c.caFile == "" {
 		pool, err := x509.SystemCertPool()
 		if err != nil {
 			return fmt.Errorf("system CA certificates: %w", err)
 		}
 		roots = pool
-	} else {
-		pem, err := bsd.ReadFile(c.caFile, MaxCABundle)
-		if err != nil {
-			return err // names the file
-		}
-		roots = x509.NewCertPool()
-		if !roots.AppendCertsFromPEM(pem) {
-			return fmt.Errorf("%s: no PEM certificates", c.caFile)
-		}
-	}
-	transport := &http.Transport{
-		Proxy:                  nil,
-		DialContext:            (&net.Dialer{Timeout: dialTimeout}).DialContext,
-		TLSClientConfig:        &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12},
-		TLSHandshakeTimeout:    handshakeTimeout,
-		ResponseHeaderTimeout:  headerTimeout,
-		MaxResponseHeaderBytes: 64 << 10,
-		DisableKeepAlives:      true, // one request per run
+	} else if pem, err := bsd.ReadFile(c.caFile, MaxCABundle); err != nil {
+		return err // names the file
+	} else if !roots.AppendCertsFromPEM(pem) {
+		return fmt.Errorf("%s: no PEM certificates", c.caFile)
 	}
 	c.http = &http.Client{
-		Transport: transport,
+		Transport: &http.Transport{
+			DialContext:            (&net.Dialer{Timeout: dialTimeout}).DialContext,
+			TLSClientConfig:        &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12},
+			TLSHandshakeTimeout:    handshakeTimeout,
+			ResponseHeaderTimeout:  headerTimeout,
+			MaxResponseHeaderBytes: 64 << 10,
+			DisableKeepAlives:      true, // one request per run
+		},
 		// A dyndns2 endpoint does not redirect; following one could take
 		// the credentials or a downgrade somewhere else.
 		CheckRedirect: func(*http.Request, []*http.Request) error {
@@ -91,15 +77,10 @@ func (c *client) connect() error {
 	return nil
 }
 
-// Update tells the broker at u that the tunnel's endpoint is addr. The
-// user:key of u goes into Basic auth and out of the request URL; query
-// parameters (hostname=, username=, password=) are sent as they are. myip=
-// is added only when addr is public; otherwise the broker takes the
-// request's source address, and the returned Answer's MyIP is invalid.
-//
-// The answer counts only under a 2xx status and, when myip was sent,
-// only if it names that address. Errors name the URL only through
-// Redact, and never contain its secrets.
+// Update tells the broker at u that the tunnel's endpoint is addr, with
+// u's user:key in Basic auth. The answer counts only under a 2xx status
+// and, when myip was sent, only if it names that address. Errors never
+// contain u's secrets.
 func (c *client) Update(ctx context.Context, u *url.URL, addr netip.Addr) (Answer, error) {
 	if u == nil {
 		return Answer{}, errors.New("no update URL")
@@ -117,17 +98,16 @@ func (c *client) Update(ctx context.Context, u *url.URL, addr netip.Addr) (Answe
 	target, myip := requestURL(u, addr)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target.String(), nil)
 	if err != nil {
-		return Answer{}, c.wrap(u, err)
+		return Answer{}, wrap(u, err)
 	}
 	if u.User != nil {
 		key, _ := u.User.Password()
 		req.SetBasicAuth(u.User.Username(), key)
 	}
 	req.Header.Set("User-Agent", "gifctl/"+Version)
-
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return Answer{MyIP: myip}, c.wrap(u, err)
+		return Answer{MyIP: myip}, wrap(u, err)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswer+1))
@@ -137,20 +117,18 @@ func (c *client) Update(ctx context.Context, u *url.URL, addr netip.Addr) (Answe
 		err = context.Cause(ctx)
 	}
 	if err != nil {
-		return Answer{MyIP: myip}, c.wrap(u, fmt.Errorf("reading the answer: %w", err))
+		return Answer{MyIP: myip}, wrap(u, fmt.Errorf("reading the answer: %w", err))
 	}
 	a, err := parseAnswer(body)
-	a.MyIP = myip
-	a.Text = scrub(a.Text, u)
-	if resp.StatusCode/100 != 2 && (err == nil || a.Code == "") {
-		// An error page may say "good" too: success needs a 2xx.
+	a.MyIP, a.Text = myip, scrub(a.Text, u)
+	if resp.StatusCode/100 != 2 && (err == nil || a.Code == "") { // an error page may say "good"
 		if err == nil {
-			err = fmt.Errorf("broker answered %s", quote(a.String()))
+			err = fmt.Errorf("broker answered %q", a.String())
 		}
 		return Answer{MyIP: myip}, fmt.Errorf("%s: HTTP %s: %s", Redact(u), resp.Status, scrub(err.Error(), u))
 	}
 	if err == nil && !a.OK() {
-		err = fmt.Errorf("broker answered %s, but gifctl sent myip=%s", quote(a.String()), myip)
+		err = fmt.Errorf("broker answered %q, but gifctl sent myip=%s", a.String(), myip)
 	}
 	if err != nil {
 		return a, errors.New(scrub(err.Error(), u))
@@ -158,19 +136,14 @@ func (c *client) Update(ctx context.Context, u *url.URL, addr netip.Addr) (Answe
 	return a, nil
 }
 
-// requestURL is u as it goes on the wire: no userinfo, and myip= set to addr
-// when addr is public and removed otherwise (a myip pasted into the URL
-// would be stale).
+// requestURL is u as sent: no userinfo, and myip=addr when addr is public
+// (else the broker takes the source address); a myip in u is stale.
 func requestURL(u *url.URL, addr netip.Addr) (*url.URL, netip.Addr) {
 	c := *u
 	c.User = nil
-	var kept []string
-	for _, p := range strings.Split(u.RawQuery, "&") {
-		name, _, _ := strings.Cut(p, "=")
-		if p != "" && name != "myip" {
-			kept = append(kept, p)
-		}
-	}
+	kept := slices.DeleteFunc(strings.Split(u.RawQuery, "&"), func(p string) bool {
+		return p == "" || p == "myip" || strings.HasPrefix(p, "myip=")
+	})
 	var myip netip.Addr
 	if bsd.IsPublicIPv4(addr) {
 		myip = addr.Unmap()
@@ -180,18 +153,30 @@ func requestURL(u *url.URL, addr netip.Addr) (*url.URL, netip.Addr) {
 	return &c, myip
 }
 
-// wrap names the redacted URL in an error from net/http, whose own text
-// carries the URL of the request, and scrubs any secret left.
-func (c *client) wrap(u *url.URL, err error) error {
-	var uerr *url.Error
-	if errors.As(err, &uerr) {
+// wrap replaces the URL net/http puts in its errors with the redacted one,
+// keeping the cause for errors.Is (deadline, x509).
+func wrap(u *url.URL, err error) error {
+	if uerr, ok := errors.AsType[*url.Error](err); ok {
 		err = uerr.Err
 	}
-	return &updateError{msg: scrub(fmt.Sprintf("%s: %v", Redact(u), err), u), err: err}
+	return &updateError{scrub(fmt.Sprintf("%s: %v", Redact(u), err), u), err}
 }
 
-// updateError keeps the cause for errors.Is (context.DeadlineExceeded,
-// x509 errors) while its text is the scrubbed one.
+// Redact prints u with its secrets (config.URLSecrets) masked:
+// https://alice:*****@host/nic/update?hostname=1, apikey=*****.
+func Redact(u *url.URL) string {
+	if u == nil {
+		return ""
+	}
+	return scrub(u.String(), u)
+}
+
+// scrub masks every secret of u in s.
+func scrub(s string, u *url.URL) string {
+	return bsd.NewRedactor(config.URLSecrets(u)...).Redact(s)
+}
+
+// updateError is an error whose text is scrubbed of secrets.
 type updateError struct {
 	msg string
 	err error

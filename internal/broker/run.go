@@ -15,25 +15,19 @@ import (
 
 // result is what one broker round did.
 type result struct {
-	// Sent says whether an update went out; Why is decide's reason.
-	Sent bool
-	Why  string
-	// Answer is the broker's answer when Sent.
-	Answer Answer
-	// Notes are what to log besides the answer, such as
-	// "myip left out: 10.0.0.2 is a private address".
-	Notes []string
-	// State is the tunnel's state as saved.
-	State State
+	Sent   bool     // an update went out
+	Why    string   // decide's reason
+	Answer Answer   // the broker's, when Sent
+	Notes  []string // what to log besides the answer
+	State  State    // as saved
 }
 
-// Updater tells one tunnel's broker the tunnel's address: restart and
-// update make one from the tunnel's update-url with For.
+// Updater tells one tunnel's broker the tunnel's address.
 type Updater struct {
 	Force bool // send even what the broker already accepted
 
-	tunnel   string   // the gif interface; names the state file
-	url      *url.URL // the update URL, credentials included
+	tunnel   string
+	url      *url.URL // credentials included
 	stateDir string
 	client   *client
 	now      func() time.Time
@@ -45,11 +39,11 @@ func For(c *config.Config, t *config.Tunnel, log *bsd.Logger) *Updater {
 	if t.UpdateURL == nil {
 		return nil
 	}
-	return &Updater{tunnel: t.Name, url: t.UpdateURL, stateDir: c.StateDir, client: newClient(c.CAFile), now: time.Now, log: log}
+	return &Updater{tunnel: t.Name, url: t.UpdateURL, stateDir: c.StateDir,
+		client: newClient(c.CAFile), now: time.Now, log: log}
 }
 
-// Pending says whether Update would send addr now, and why, without
-// sending: for -n.
+// Pending says whether Update would send addr now, and why: for -n.
 func (u *Updater) Pending(addr netip.Addr) (send bool, why string, err error) {
 	s, err := LoadState(u.stateDir, u.tunnel)
 	if err != nil {
@@ -57,28 +51,21 @@ func (u *Updater) Pending(addr netip.Addr) (send bool, why string, err error) {
 	}
 	changed := s.settingsChanged(urlHash(u.url))
 	send, why = decide(s, addr, u.now(), u.Force)
-	if changed != "" {
-		why = changed + "; " + why
-	}
-	return send, why, nil
+	return send, strings.TrimPrefix(changed+"; "+why, "; "), nil
 }
 
 // Update sends addr when the broker does not have it yet, and logs what
-// happened: ifstated throws the output away, syslog keeps it. It takes no
-// lock; gifctl holds one for the whole command.
+// happened: ifstated throws the output away, syslog keeps it.
 func (u *Updater) Update(ctx context.Context, addr netip.Addr) error {
 	r, err := u.run(ctx, addr)
 	for _, n := range r.Notes {
 		u.log.Infof("%s: %s", u.tunnel, n)
 	}
-	if r.Sent && r.Answer.OK() {
-		// Also when it could not be recorded: the answer is logged.
+	if r.Sent && r.Answer.OK() { // even when it could not be recorded
 		u.log.Infof("%s: broker answered %q", u.tunnel, strings.TrimSpace(r.Answer.Code+" "+r.Answer.Text))
 	}
 	switch {
-	case err != nil:
-		// Name the step: the broker's own errors name only its URL, and
-		// a deadline reads "context deadline exceeded".
+	case err != nil: // named: a deadline reads "context deadline exceeded"
 		return fmt.Errorf("%s: broker update: %w", u.tunnel, err)
 	case !r.Sent:
 		u.log.Debugf("%s: no broker update: %s", u.tunnel, r.Why)
@@ -86,19 +73,16 @@ func (u *Updater) Update(ctx context.Context, addr netip.Addr) error {
 	return nil
 }
 
-// run does one broker round: load the state, decide, send addr, record
-// the answer and save the state.
-//
-// The error is nil when the broker has addr (now or already) and when
-// nothing needed sending; a *backoffError when an earlier failure holds the
-// update back; otherwise the failure, followed by the back-off it started.
-func (u *Updater) run(ctx context.Context, addr netip.Addr) (result, error) {
+// run loads the state, decides, sends addr, records the answer and saves.
+// The error is nil when the broker has addr or nothing needed sending, a
+// *backoffError when a back-off holds the update, else the failure and the
+// back-off it started.
+func (u *Updater) run(ctx context.Context, addr netip.Addr) (r result, err error) {
 	s, err := LoadState(u.stateDir, u.tunnel)
 	if err != nil {
-		return result{}, err
+		return r, err
 	}
 	hash := urlHash(u.url)
-	r := result{}
 	if n := s.settingsChanged(hash); n != "" {
 		r.Notes = append(r.Notes, n)
 	}
@@ -106,29 +90,29 @@ func (u *Updater) run(ctx context.Context, addr netip.Addr) (result, error) {
 	send, why := decide(s, addr, t, u.Force)
 	r.Why, r.State = why, s
 	if !send {
-		if len(r.Notes) > 0 { // the back-off ended: say so once
-			if err := s.Save(u.stateDir); err != nil {
-				return r, err
-			}
-		}
+		save := len(r.Notes) > 0 // the back-off ended: say so once
 		switch {
 		case !addr.IsValid():
-			return r, fmt.Errorf("%s: no address to send to the broker", u.tunnel)
+			err = fmt.Errorf("%s: no address to send to the broker", u.tunnel)
 		case t.Before(s.BackoffUntil):
 			b := s.backoff(t)
-			if b.Clamped != "" {
-				// Kept, or the end would move on with the clock.
-				s.BackoffUntil = b.Until
-				return r, errors.Join(b, s.Save(u.stateDir))
+			if b.clamped() { // kept, or the end would move on with the clock
+				s.BackoffUntil, save = b.until, true
 			}
-			return r, b
+			err = b
 		}
-		return r, nil
+		if save {
+			if serr := s.Save(u.stateDir); serr != nil {
+				return r, errors.Join(err, serr)
+			}
+		}
+		return r, err
 	}
 	a, uerr := u.client.Update(ctx, u.url, addr)
 	r.Sent, r.Answer = true, a
-	if addr.IsValid() && !a.MyIP.IsValid() {
-		r.Notes = append(r.Notes, fmt.Sprintf("myip left out: %s is %s; the broker takes the request's source address", addr, notPublicWhy(addr)))
+	if !a.MyIP.IsValid() {
+		r.Notes = append(r.Notes, fmt.Sprintf("myip left out: %s is %s; the broker takes the request's source address",
+			addr, notPublicWhy(addr)))
 	}
 	t = u.now()
 	s.Record(a, uerr, addr, t)

@@ -15,31 +15,25 @@ import (
 )
 
 // State is what gifctl remembers of one tunnel's broker, in
-// STATEDIR/IF.broker.json. It never holds a secret: answers are stored
-// sanitized, and errors only with the URL redacted and scrubbed.
+// STATEDIR/IF.broker.json. It holds no secret: answers are sanitized, and
+// errors have the URL redacted and scrubbed.
 type State struct {
 	Tunnel string `json:"tunnel"`
-	// Address is the local address the broker last accepted an update
-	// for; decide compares the egress address with it.
-	Address netip.Addr `json:"address,omitzero"`
-	// BrokerAddress is the address the broker said it has. Behind NAT
-	// (myip left out) it is the public address, not Address.
+	// Address is the local address the broker last accepted;
+	// BrokerAddress the one it said it has (behind NAT, the public one).
+	Address       netip.Addr `json:"address,omitzero"`
 	BrokerAddress netip.Addr `json:"broker_address,omitzero"`
-	// Answer is the last answer, code and text, or the last error.
+	// Answer is the last answer, or the last error; Code its code.
 	Answer string `json:"answer,omitzero"`
-	// Code is the last answer's code ("" for an error without an answer).
-	Code string `json:"code,omitzero"`
+	Code   string `json:"code,omitzero"`
 	// When is the last attempt, Accepted the last success.
 	When     time.Time `json:"when,omitzero"`
 	Accepted time.Time `json:"accepted,omitzero"`
-	// Failures counts failed attempts since the last success, Abuses the
-	// "abuse" answers among them; both set the back-off.
-	Failures int `json:"failures,omitzero"`
-	Abuses   int `json:"abuses,omitzero"`
-	// BackoffUntil is when the next update may go out after failures.
+	// Failures since the last success, and the "abuse" answers among them.
+	Failures     int       `json:"failures,omitzero"`
+	Abuses       int       `json:"abuses,omitzero"`
 	BackoffUntil time.Time `json:"backoff_until,omitzero"`
-	// URLHash is urlHash of the update URL of the last attempt: a back-off
-	// after wrong settings ends when the URL changes.
+	// URLHash is urlHash of the last attempt's update URL.
 	URLHash string `json:"url_hash,omitzero"`
 
 	path string // the file LoadState read, for messages
@@ -53,9 +47,8 @@ func statePath(dir, name string) (string, error) {
 	return filepath.Join(dir, name+".broker.json"), nil
 }
 
-// LoadState reads the state of tunnel name from dir. A missing file is a
-// tunnel never updated: a zero State. A file that does not parse is an
-// error naming it; remove it to start afresh.
+// LoadState reads the state of tunnel name from dir: a zero State when there
+// is no file, an error naming it when it does not parse.
 func LoadState(dir, name string) (State, error) {
 	path, err := statePath(dir, name)
 	if err != nil {
@@ -64,23 +57,21 @@ func LoadState(dir, name string) (State, error) {
 	data, err := bsd.ReadFile(path, bsd.MaxSmallFile)
 	if errors.Is(err, fs.ErrNotExist) {
 		return State{Tunnel: name}, nil
-	}
-	if err != nil {
+	} else if err != nil {
 		return State{}, err
 	}
-	var s State
+	s := State{path: path}
 	if err := json.Unmarshal(data, &s); err != nil {
 		return State{}, fmt.Errorf("%s: corrupt state, remove it to start afresh: %v", path, err)
 	}
 	if s.Tunnel != name {
 		return State{}, fmt.Errorf("%s: state of tunnel %q, not %q", path, s.Tunnel, name)
 	}
-	s.path = path
 	return s, nil
 }
 
-// Save writes s to its file in dir atomically (a reader sees the old file
-// or the new one, whole), mode 0600.
+// Save writes s to its file in dir atomically, mode 0600. The temporary
+// file goes in dir itself, the only place unveiled for writing.
 func (s State) Save(dir string) error {
 	path, err := statePath(dir, s.Tunnel)
 	if err != nil {
@@ -90,9 +81,5 @@ func (s State) Save(dir string) error {
 	if err != nil {
 		return fmt.Errorf("%s: %v", path, err)
 	}
-	data = append(data, '\n')
-	// The temporary file goes in dir itself, where only the state
-	// directory is unveiled for writing on OpenBSD; a stale one a killed
-	// gifctl left is removed.
-	return tempfiles.Write(path, data, 0)
+	return tempfiles.Write(path, append(data, '\n'), 0)
 }
