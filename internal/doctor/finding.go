@@ -1,5 +1,13 @@
 package doctor
 
+import (
+	"cmp"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+)
+
 // Level is how a finding stands.
 type Level string
 
@@ -22,10 +30,25 @@ type Finding struct {
 
 // Failed says whether any finding needs fixing.
 func Failed(fs []Finding) bool {
-	for _, f := range fs {
-		if f.Level == Fail {
-			return true
+	return slices.ContainsFunc(fs, func(f Finding) bool { return f.Level == Fail })
+}
+
+// Write prints findings grouped under their tunnel (or "configuration"),
+// one line each, the fix on the next.
+func Write(w io.Writer, findings []Finding) {
+	group := "\x00"
+	for _, f := range findings {
+		if f.Tunnel != group {
+			group = f.Tunnel
+			fmt.Fprintln(w, cmp.Or(group, "configuration"))
+		}
+		level := string(f.Level)
+		if f.Level == Warn || f.Level == Fail {
+			level = strings.ToUpper(level)
+		}
+		fmt.Fprintf(w, "  %-4s  %-18s %s\n", level, f.ID, f.Message)
+		if f.Fix != "" && f.Level != OK {
+			fmt.Fprintf(w, "  %-4s  %-18s fix: %s\n", "", "", f.Fix)
 		}
 	}
-	return false
 }

@@ -2,6 +2,7 @@ package doctor
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -28,7 +29,6 @@ const runTimeout = 5 * time.Second
 // before pledge; Finish runs pfctl, reads the broker state and probes.
 type Gatherer struct {
 	c     *config.Config
-	tuns  []*config.Tunnel
 	facts []*Facts
 	v4    *probe.Prober
 	v6    []*probe.Prober // per tunnel, bound to its inner address; nil when not opened
@@ -37,24 +37,19 @@ type Gatherer struct {
 // Open reads hostname.IF and the kernel for each tunnel and opens the
 // probes' sockets.
 func Open(ctx context.Context, c *config.Config, tunnels []*config.Tunnel) *Gatherer {
-	g := &Gatherer{c: c, tuns: tunnels, v6: make([]*probe.Prober, len(tunnels))}
-	root := os.Geteuid() == 0
+	g := &Gatherer{c: c, v6: make([]*probe.Prober, len(tunnels))}
 	var err, v4Err error
 	g.v4, v4Err = probe.Open(probe.IPv4, netip.Addr{})
 	for i, t := range tunnels {
-		f := &Facts{Tunnel: t.Name, Egress: t.Egress, Remote: t.Remote, ConfInner: t.Inet6, ConfPeer: t.Peer,
-			Heartbeat: t.Heartbeat != "", Root: root}
-		if t.UpdateURL != nil {
-			f.UpdateHost = t.UpdateURL.Hostname()
-			f.Broker = &Broker{}
-		}
-		f.Hostname = readHostname(t.HostnameFile(c), t.Name)
-		f.Inner, f.Peer = t.Inet6, t.Peer
+		h := readHostname(t.HostnameFile(c), t.Name)
+		f := &Facts{Tunnel: t.Name, Egress: t.Egress, Remote: cmp.Or(t.Remote, h.Dest), Inner: t.Inet6,
+			Peer: t.Peer, ConfInner: t.Inet6, ConfPeer: t.Peer, Heartbeat: t.Heartbeat != "",
+			Root: os.Geteuid() == 0, Hostname: h}
 		if !f.Inner.IsValid() {
-			f.Inner, f.Peer = f.Hostname.Inner, f.Hostname.Peer
+			f.Inner, f.Peer = h.Inner, h.Peer
 		}
-		if !f.Remote.IsValid() {
-			f.Remote = f.Hostname.Dest
+		if t.UpdateURL != nil {
+			f.UpdateHost, f.Broker = t.UpdateURL.Hostname(), &Broker{}
 		}
 		k := &f.Kernel
 		k.Egress, k.EgressErr = bsd.ReadLink(t.Egress)
@@ -69,8 +64,7 @@ func Open(ctx context.Context, c *config.Config, tunnels []*config.Tunnel) *Gath
 		if c.IPv6 != nil {
 			f.Targets6.Targets = c.IPv6.Targets
 		}
-		f.Remote4.Targets = addrs(f.Remote)
-		f.Remote4.Err = v4Err
+		f.Remote4 = Probe{Targets: addrs(f.Remote), Err: v4Err}
 		if !f.Inner.IsValid() {
 			f.Peer6.Skipped, f.Targets6.Skipped = "the inner address is unknown", "the inner address is unknown"
 		} else if g.v6[i], err = probe.Open(probe.IPv6, f.Inner); err != nil {
@@ -82,10 +76,7 @@ func Open(ctx context.Context, c *config.Config, tunnels []*config.Tunnel) *Gath
 }
 
 func addrs(a netip.Addr) []netip.Addr {
-	if a.IsValid() {
-		return []netip.Addr{a}
-	}
-	return nil
+	return slices.DeleteFunc([]netip.Addr{a}, func(a netip.Addr) bool { return !a.IsValid() })
 }
 
 // Finish gathers the rest and returns the facts, one per tunnel.
@@ -97,14 +88,15 @@ func (g *Gatherer) Finish(ctx context.Context) []*Facts {
 		}
 		return config.DefaultCheckTimeout
 	}
+	t4, t6 := timeout(g.c.IPv4), timeout(g.c.IPv6)
 	for i, f := range g.facts {
 		f.PF = pf
 		if f.Broker != nil {
 			f.Broker.State, f.Broker.Err = broker.LoadState(g.c.StateDir, f.Tunnel)
 		}
-		f.Peer6.Err, f.Peer6.Skipped = echo(ctx, g.v6[i], f.Peer6, timeout(g.c.IPv6))
-		f.Targets6.Err, f.Targets6.Skipped = echo(ctx, g.v6[i], f.Targets6, timeout(g.c.IPv6))
-		f.Remote4.Err, f.Remote4.Skipped = echo(ctx, g.v4, f.Remote4, timeout(g.c.IPv4))
+		f.Peer6.Err, f.Peer6.Skipped = echo(ctx, g.v6[i], f.Peer6, t6)
+		f.Targets6.Err, f.Targets6.Skipped = echo(ctx, g.v6[i], f.Targets6, t6)
+		f.Remote4.Err, f.Remote4.Skipped = echo(ctx, g.v4, f.Remote4, t4)
 	}
 	return g.facts
 }
@@ -134,13 +126,9 @@ func echo(ctx context.Context, p *probe.Prober, pr Probe, timeout time.Duration)
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	_, err := p.Any(ctx, pr.Targets)
-	if errors.Is(err, probe.ErrNoReply) {
-		// Without the time it waited, which varies: said as in the plan.
-		msg := fmt.Sprintf("no reply within %v", timeout)
-		if _, send, ok := strings.Cut(err.Error(), "; "); ok {
-			msg += "; " + send
-		}
-		err = errors.New(msg)
+	if errors.Is(err, probe.ErrNoReply) { // said without the time it waited, which varies
+		_, send, _ := strings.Cut(err.Error(), "; ")
+		err = errors.New(strings.TrimSuffix(fmt.Sprintf("no reply within %v; %s", timeout, send), "; "))
 	}
 	return err, ""
 }
@@ -158,9 +146,8 @@ func readHostname(path, ifname string) Hostname {
 	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
 		h.UID, h.GID = int(st.Uid), int(st.Gid)
 	}
-	data, err := bsd.ReadFile(path, bsd.MaxSmallFile)
-	if err != nil {
-		h.Err = err
+	var data []byte
+	if data, h.Err = bsd.ReadFile(path, bsd.MaxSmallFile); h.Err != nil {
 		return h
 	}
 	f := hostnameif.Parse(data)

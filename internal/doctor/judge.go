@@ -13,18 +13,18 @@ import (
 	"github.com/gifctl/gifctl/internal/broker"
 )
 
-// heHost is Hurricane Electric's update endpoint. Its IPv4-only name makes
-// the request leave over IPv4, so that behind NAT (myip left out) HE takes
-// the IPv4 address it sees.
-const heHost = "ipv4.tunnelbroker.net"
-
-// hePinger is the address HE pings a new endpoint from before it accepts
-// it (HE forum topic 1994: "IP is not ICMP pingable" otherwise).
-const hePinger = "66.220.2.74"
-
-// ipv4Header is what 6in4 adds to each packet: the gif's MTU plus this must
-// fit the egress's (sys/net/if_gif.c 1.141).
-const ipv4Header = 20
+const (
+	// heHost is HE's update endpoint; its IPv4-only name makes the request
+	// leave over IPv4, so that behind NAT HE takes the address it sees.
+	heHost = "ipv4.tunnelbroker.net"
+	// hePinger pings a new endpoint before HE accepts it (HE forum topic
+	// 1994: "IP is not ICMP pingable" otherwise).
+	hePinger = "66.220.2.74"
+	// ipv4Header is what 6in4 adds to each packet: the gif's MTU plus this
+	// must fit the egress's (sys/net/if_gif.c 1.141).
+	ipv4Header = 20
+	asRoot     = "run gifctl doctor as root"
+)
 
 // judge collects the findings of one tunnel.
 type judge struct {
@@ -50,9 +50,8 @@ func Judge(f *Facts, now time.Time) []Finding {
 	return j.out
 }
 
-// Config is the finding on the configuration file that config.Load read:
-// it parses, and only root may read or change it (one that does not is a
-// usage error of every command, doctor's too).
+// Config is the finding on the configuration file config.Load read: it
+// parses, and only root may read or change it (else config.Load fails).
 func Config(file string) Finding {
 	return Finding{ID: "config", Level: OK, Message: file + " parses; others may neither read nor change it"}
 }
@@ -84,7 +83,7 @@ func (j *judge) hostnameFile() {
 			j.restart()+" writes it (the tunnel block needs remote and inet6 ... peer)")
 		return
 	case errors.Is(h.Err, fs.ErrPermission):
-		j.add("hostname.file", Skip, "cannot read "+h.Path, "run gifctl doctor as root")
+		j.add("hostname.file", Skip, "cannot read "+h.Path, asRoot)
 		return
 	case h.Err != nil:
 		j.add("hostname.file", Fail, h.Err.Error(), "")
@@ -224,29 +223,21 @@ func (j *judge) mtu() {
 
 func (j *judge) defaultRoute() {
 	h, k, f := &j.f.Hostname, &j.f.Kernel, j.f
-	peer := "PEER"
-	if f.Peer.IsValid() {
-		peer = f.Peer.String()
-	}
-	line := "!route -qn add -inet6 default " + peer
+	line := "route -qn add -inet6 default " + orNone(f.Peer, "PEER")
+	fix := "add the line \"!" + line + "\" to " + h.Path
 	switch {
 	case h.Route:
 		j.add("route.default", OK, h.Path+" adds the IPv6 default route", "")
 	case k.Route && h.Err != nil:
 		j.add("route.default", OK, "the IPv6 default route goes through "+f.Tunnel, "")
 	case k.Route:
-		j.add("route.default", Warn, "the IPv6 default route goes through "+f.Tunnel+", but "+h.Path+" does not add it: it is gone after a reboot",
-			"add the line \""+line+"\" to "+h.Path)
+		j.add("route.default", Warn, "the IPv6 default route goes through "+f.Tunnel+", but "+h.Path+" does not add it: it is gone after a reboot", fix)
 	case k.RouteErr != nil:
-		j.add("route.default", Warn, h.Path+" does not add an IPv6 default route, and the kernel's cannot be read: "+k.RouteErr.Error(),
-			"add the line \""+line+"\" to "+h.Path)
+		j.add("route.default", Warn, h.Path+" does not add an IPv6 default route, and the kernel's cannot be read: "+k.RouteErr.Error(), fix)
+	case h.Err == nil:
+		j.add("route.default", Fail, "no IPv6 default route through "+f.Tunnel+", and "+h.Path+" adds none", fix+" and run "+line)
 	default:
-		msg := "no IPv6 default route through " + f.Tunnel
-		if h.Err == nil {
-			msg += ", and " + h.Path + " adds none"
-		}
-		j.add("route.default", Fail, msg,
-			"add the line \""+line+"\" to "+h.Path+" and run "+strings.TrimPrefix(line, "!"))
+		j.add("route.default", Fail, "no IPv6 default route through "+f.Tunnel, fix+" and run "+line)
 	}
 }
 
@@ -256,7 +247,7 @@ func (j *judge) pf() {
 	case p.Conf == "":
 		j.add("pf.conf", OK, "pf-conf is not set: gifctl does not reload pf", "")
 	case p.ConfErr != nil && !f.Root:
-		j.add("pf.conf", Skip, "cannot tell whether "+p.Conf+" parses: "+p.ConfErr.Error(), "run gifctl doctor as root")
+		j.add("pf.conf", Skip, "cannot tell whether "+p.Conf+" parses: "+p.ConfErr.Error(), asRoot)
 	case p.ConfErr != nil:
 		j.add("pf.conf", Fail, p.ConfErr.Error(), "fix "+p.Conf+": pfctl -n -f "+p.Conf+" names the lines")
 	default:
@@ -264,7 +255,7 @@ func (j *judge) pf() {
 	}
 	switch {
 	case p.InfoErr != nil && !f.Root:
-		j.add("pf.enabled", Skip, "cannot tell whether pf is enabled: "+p.InfoErr.Error(), "run gifctl doctor as root")
+		j.add("pf.enabled", Skip, "cannot tell whether pf is enabled: "+p.InfoErr.Error(), asRoot)
 	case p.InfoErr != nil:
 		j.add("pf.enabled", Warn, "cannot tell whether pf is enabled: "+p.InfoErr.Error(), "")
 	case !p.Enabled:
@@ -272,10 +263,7 @@ func (j *judge) pf() {
 	default:
 		j.add("pf.enabled", OK, "pf is enabled", "")
 	}
-	remote := "REMOTE"
-	if f.Remote.IsValid() {
-		remote = f.Remote.String()
-	}
+	remote := orNone(f.Remote, "REMOTE")
 	j.add("pf.rules", Skip, "not checked, gifctl has no rule tester: that pf passes protocol 41 from "+remote+
 		" and ICMP echo from "+hePinger+", the address HE pings a new endpoint from before it accepts it",
 		fmt.Sprintf("pf.conf needs rules such as \"pass in on %s inet proto ipv6 from %s\" and \"pass in on %s inet proto icmp from %s icmp-type echoreq\"",
@@ -300,7 +288,7 @@ func (j *judge) broker() {
 	when := s.When.In(j.now.Location()).Format(time.DateTime)
 	switch {
 	case errors.Is(b.Err, fs.ErrPermission):
-		j.add("broker.answer", Skip, "cannot read the broker state: "+b.Err.Error(), "run gifctl doctor as root")
+		j.add("broker.answer", Skip, "cannot read the broker state: "+b.Err.Error(), asRoot)
 		return
 	case b.Err != nil:
 		j.add("broker.answer", Fail, b.Err.Error(), "")
@@ -333,17 +321,18 @@ func (j *judge) broker() {
 	case !s.Address.IsValid() && s.When.IsZero():
 		j.add("broker.address", Warn, "gifctl has not told the broker any address yet", "gifctl update "+f.Tunnel)
 	case src != s.Address:
-		j.add("broker.address", Fail, fmt.Sprintf("the broker last accepted %s from gifctl, not %s", addrOrNone(s.Address), src), "gifctl update "+f.Tunnel)
+		j.add("broker.address", Fail, fmt.Sprintf("the broker last accepted %s from gifctl, not %s", orNone(s.Address, "no address"), src), "gifctl update "+f.Tunnel)
 	default:
 		j.add("broker.address", OK, "the broker has "+src.String(), "")
 	}
 }
 
-func addrOrNone(a netip.Addr) string {
+// orNone is a, or none when a is invalid.
+func orNone(a netip.Addr, none string) string {
 	if a.IsValid() {
 		return a.String()
 	}
-	return "no address"
+	return none
 }
 
 func (j *judge) reach() {
