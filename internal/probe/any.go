@@ -9,6 +9,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/gifctl/gifctl/bsd"
 	"golang.org/x/net/icmp"
 	"golang.org/x/net/ipv4"
 	"golang.org/x/net/ipv6"
@@ -20,17 +21,13 @@ type Reply struct {
 	RTT  time.Duration // from the sending of the round it answers
 }
 
-// payload is carried by every request so that a packet capture tells
-// whose they are; matching does not depend on it.
+// payload tells a packet capture whose the requests are; matching ignores it.
 var payload = []byte("gifctl check....")
 
-// Any sends an echo request to every target at once, repeats the round
-// every Interval, and returns at the first valid reply. When ctx ends
-// first it returns a *noReplyError (errors.Is ErrNoReply); failed sends
-// only make that error say why. Other errors are programming or usage
-// errors: targets empty or of the wrong family, the Prober closed.
-//
-// Give ctx a deadline: Any returns within milliseconds of it.
+// Any sends an echo request to every target, round after round, and
+// returns the first valid reply, or an error matching ErrNoReply when ctx
+// (give it a deadline) ends first. Other errors are usage errors: targets
+// empty or of the wrong family, the Prober closed.
 func (p *Prober) Any(ctx context.Context, targets []netip.Addr) (Reply, error) {
 	if len(targets) == 0 {
 		return Reply{}, fmt.Errorf("%v: no targets", p.family)
@@ -70,19 +67,14 @@ func (p *Prober) Any(ctx context.Context, targets []netip.Addr) (Reply, error) {
 	buf := make([]byte, 1500)
 	for {
 		if ctx.Err() != nil {
-			return Reply{}, &noReplyError{
-				Targets: targets,
-				Waited:  time.Since(start),
-				Rounds:  rounds,
-				SendErr: sendErr,
-			}
+			return Reply{}, &noReplyError{targets, time.Since(start), rounds, sendErr}
 		}
 		if now := time.Now(); !now.Before(next) {
 			rounds++
 			if err := p.round(m, dsts, now); err != nil {
 				sendErr = err
 			}
-			next = now.Add(p.interval())
+			next = now.Add(p.interval)
 		}
 		wake := next
 		if bounded && deadline.Before(wake) {
@@ -101,11 +93,12 @@ func (p *Prober) Any(ctx context.Context, targets []netip.Addr) (Reply, error) {
 			continue
 		case errors.Is(err, net.ErrClosed):
 			return Reply{}, fmt.Errorf("%v: %w", p.family, err)
-		case err != nil:
-			// Not seen on raw sockets in practice; treat it like a failed
-			// send, and do not spin on it.
+		case err != nil: // not seen on raw sockets; a failed send, without spinning
 			sendErr = err
-			sleep(ctx, wake)
+			select {
+			case <-ctx.Done():
+			case <-time.After(time.Until(wake)):
+			}
 			continue
 		}
 		ipa, ok := addr.(*net.IPAddr)
@@ -121,7 +114,7 @@ func (p *Prober) Any(ctx context.Context, targets []netip.Addr) (Reply, error) {
 }
 
 // round sends the next sequence number to every destination and returns
-// the last send error, if any.
+// the last send error.
 func (p *Prober) round(m *matcher, dsts []*net.IPAddr, now time.Time) error {
 	p.seq++
 	m.sent[p.seq] = now // before sending: a loopback reply can beat WriteTo
@@ -129,10 +122,7 @@ func (p *Prober) round(m *matcher, dsts []*net.IPAddr, now time.Time) error {
 	if p.family == IPv4 {
 		typ = ipv4.ICMPTypeEcho
 	}
-	msg := icmp.Message{
-		Type: typ,
-		Body: &icmp.Echo{ID: int(p.id), Seq: int(p.seq), Data: payload},
-	}
+	msg := icmp.Message{Type: typ, Body: &icmp.Echo{ID: int(p.id), Seq: int(p.seq), Data: payload}}
 	b, err := msg.Marshal(nil) // ICMPv6: the kernel fills the checksum in
 	if err != nil {
 		return err
@@ -143,29 +133,39 @@ func (p *Prober) round(m *matcher, dsts []*net.IPAddr, now time.Time) error {
 		if err == nil || errors.Is(err, os.ErrDeadlineExceeded) {
 			continue
 		}
-		// Keep the system call's own words: "sendto: network is down".
-		var sys *os.SyscallError
-		if errors.As(err, &sys) {
-			err = sys
+		if sys, ok := errors.AsType[*os.SyscallError](err); ok {
+			err = sys // its own words: "sendto: network is down"
 		}
 		last = fmt.Errorf("%v: %w", d, err)
 	}
 	return last
 }
 
-func (p *Prober) interval() time.Duration {
-	if p.Interval > 0 {
-		return p.Interval
-	}
-	return defaultInterval
+// ErrNoReply matches Any's error when no target answered in time: the
+// check is false (gifctl check exits 1).
+var ErrNoReply = errors.New("no reply")
+
+// noReplyError is that error. SendErr, the last failed send (ENETUNREACH,
+// ...), tells a link that is down from a network that is silent.
+type noReplyError struct {
+	Targets []netip.Addr
+	Waited  time.Duration // from the first send to giving up
+	Rounds  int
+	SendErr error
 }
 
-// sleep waits until t or until ctx ends.
-func sleep(ctx context.Context, t time.Time) {
-	timer := time.NewTimer(time.Until(t))
-	defer timer.Stop()
-	select {
-	case <-ctx.Done():
-	case <-timer.C:
+func (e *noReplyError) Error() string {
+	msg := fmt.Sprintf("no reply from %s in %v", bsd.JoinAddrs(e.Targets), e.Waited.Round(time.Millisecond))
+	if e.SendErr != nil {
+		msg += "; last send error: " + e.SendErr.Error()
 	}
+	return msg
+}
+
+// Unwrap lets errors.Is find ErrNoReply and the send error.
+func (e *noReplyError) Unwrap() []error {
+	if e.SendErr == nil {
+		return []error{ErrNoReply}
+	}
+	return []error{ErrNoReply, e.SendErr}
 }

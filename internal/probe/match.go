@@ -10,15 +10,8 @@ import (
 	"golang.org/x/net/ipv6"
 )
 
-// IANA protocol numbers, as icmp.ParseMessage wants them.
-const (
-	protoICMP   = 1
-	protoICMPv6 = 58
-)
-
 // matcher decides whether a packet read from the raw socket answers one of
-// the echo requests of the current Any call. See the package comment for
-// the rules.
+// the echo requests of the current Any call, by the package comment's rules.
 type matcher struct {
 	family  Family
 	id      uint16
@@ -29,16 +22,16 @@ type matcher struct {
 // match returns when the request that b answers was sent, and whether b
 // (an ICMP message without IP header, received from from) is a valid reply.
 func (m *matcher) match(b []byte, from netip.Addr) (time.Time, bool) {
-	proto, reply := protoICMPv6, icmp.Type(ipv6.ICMPTypeEchoReply)
+	var reply icmp.Type = ipv6.ICMPTypeEchoReply
 	if m.family == IPv4 {
 		// The kernel hands raw sockets ICMPv4 before checking it;
 		// ICMPv6 checksums it checks itself (RFC 3542 section 3.1).
 		if !checksumOK(b) {
 			return time.Time{}, false
 		}
-		proto, reply = protoICMP, ipv4.ICMPTypeEchoReply
+		reply = ipv4.ICMPTypeEchoReply
 	}
-	msg, err := icmp.ParseMessage(proto, b)
+	msg, err := icmp.ParseMessage(reply.Protocol(), b)
 	if err != nil || msg.Type != reply {
 		return time.Time{}, false
 	}
@@ -47,14 +40,8 @@ func (m *matcher) match(b []byte, from netip.Addr) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	at, ok := m.sent[uint16(echo.Seq)]
-	if !ok {
-		return time.Time{}, false
-	}
 	from, _ = m.family.fit(from.WithZone(""))
-	if !slices.Contains(m.targets, from) {
-		return time.Time{}, false
-	}
-	return at, true
+	return at, ok && slices.Contains(m.targets, from)
 }
 
 // checksumOK reports whether the Internet checksum (RFC 1071) over b,

@@ -307,9 +307,9 @@ func spoof(t *testing.T, l *lab, fam Family, f forgery) {
 		l.silent.AddAddr("eth0", otherAddr[fam])
 		out = listen(t, l.silent, fam, netip.MustParsePrefix(otherAddr[fam]).Addr())
 	}
-	proto := protoICMP
+	proto := ipv4.ICMPTypeEcho.Protocol()
 	if fam == IPv6 {
-		proto = protoICMPv6
+		proto = ipv6.ICMPTypeEchoRequest.Protocol()
 	}
 	go func() {
 		buf := make([]byte, 1500)
@@ -422,7 +422,7 @@ func TestCancelWakesAtOnce(t *testing.T) {
 	p := open(t, l.prober, IPv4, netip.Addr{})
 	// Without a deadline and with rounds far apart, only the cancellation
 	// itself can end the read in time.
-	p.Interval = time.Minute
+	p.interval = time.Minute
 	ctx, cancel := context.WithCancel(t.Context())
 	const after = 300 * time.Millisecond
 	time.AfterFunc(after, cancel)

@@ -21,18 +21,10 @@ const (
 	IPv6 Family = 6
 )
 
-func (f Family) String() string {
-	switch f {
-	case IPv4:
-		return "ipv4"
-	case IPv6:
-		return "ipv6"
-	}
-	return fmt.Sprintf("family(%d)", int(f))
-}
+func (f Family) String() string { return fmt.Sprintf("ipv%d", int(f)) }
 
-// defaultInterval is how often Any sends a new round of echo requests
-// while it waits: a lost request or reply costs this much, not the check.
+// defaultInterval is how often Any sends a round of echo requests: a lost
+// request or reply costs this much, not the check.
 const defaultInterval = 200 * time.Millisecond
 
 // ErrNoSource matches the error of Open when the source address is not
@@ -47,30 +39,23 @@ type Prober struct {
 	id     uint16
 	seq    uint16 // last sequence number sent, carried across Any calls
 
-	// Interval between rounds; defaultInterval when zero.
-	Interval time.Duration
+	interval time.Duration // between rounds
 }
 
 // Open opens a raw ICMP socket for family. When source is valid the
 // socket is bound to it, so probes leave from that address; an address
 // not configured here gives an error matching ErrNoSource.
 func Open(family Family, source netip.Addr) (*Prober, error) {
-	var network, laddr string
-	switch family {
-	case IPv4:
+	network, laddr := "ip6:ipv6-icmp", "::"
+	if family == IPv4 {
 		network, laddr = "ip4:icmp", "0.0.0.0"
-	case IPv6:
-		network, laddr = "ip6:ipv6-icmp", "::"
-	default:
-		return nil, fmt.Errorf("probe: unknown %v", family)
 	}
 	if source.IsValid() {
-		s, ok := family.fit(source)
-		if !ok {
+		var ok bool
+		if source, ok = family.fit(source); !ok {
 			return nil, fmt.Errorf("%v: source %v is not an %v address", family, source, family)
 		}
-		source = s
-		laddr = s.String()
+		laddr = source.String()
 	}
 	conn, err := icmp.ListenPacket(network, laddr)
 	if err != nil {
@@ -79,35 +64,25 @@ func Open(family Family, source netip.Addr) (*Prober, error) {
 		}
 		return nil, fmt.Errorf("%v: icmp socket: %w", family, err)
 	}
-	if family == IPv6 {
-		// Let only echo replies through: less to read on a busy router.
-		// An optimisation only; Any checks the type itself.
+	if family == IPv6 { // less to read on a busy router; Any checks the type anyway
 		var f ipv6.ICMPFilter
 		f.SetAll(true)
 		f.Accept(ipv6.ICMPTypeEchoReply)
 		_ = conn.IPv6PacketConn().SetICMPFilter(&f)
 	}
-	return &Prober{
-		family: family,
-		conn:   conn,
-		// Random per run: several checks may run at once (ipv4 and ipv6,
-		// other tunnels, ping(8)), and a raw socket sees all their replies.
-		id: uint16(rand.N(1 << 16)),
-	}, nil
+	// A random id: a raw socket sees the replies of every check and ping(8).
+	return &Prober{family: family, conn: conn, id: uint16(rand.N(1 << 16)), interval: defaultInterval}, nil
 }
 
 // Close closes the socket.
 func (p *Prober) Close() error { return p.conn.Close() }
 
-// fit returns a in the form the family's sockets take (IPv4-mapped IPv6
-// addresses unmapped for IPv4) and whether it belongs to the family.
+// fit returns a as the family's sockets take it (unmapped for IPv4), and
+// whether it belongs to the family.
 func (f Family) fit(a netip.Addr) (netip.Addr, bool) {
-	switch f {
-	case IPv4:
+	if f == IPv4 {
 		a = a.Unmap()
 		return a, a.Is4()
-	case IPv6:
-		return a, a.Is6() && !a.Is4In6()
 	}
-	return a, false
+	return a, a.Is6() && !a.Is4In6()
 }
