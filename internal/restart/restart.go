@@ -10,6 +10,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -24,16 +25,12 @@ import (
 // shell runs netstart, as the OpenBSD documentation does: `sh /etc/netstart gif0`.
 const shell = "/bin/sh"
 
-// System is the seam to the operating system; NewSystem fills it with the
-// real thing and tests replace single functions.
+// System is the seam to the operating system; tests replace its functions.
 type System struct {
-	// IPv4Addrs lists an interface's IPv4 addresses in kernel order.
-	IPv4Addrs func(ifname string) ([]netip.Addr, error)
-	// Endpoints reads the gif's tunnel endpoints, before the sandbox and
-	// again after netstart.
+	IPv4Addrs func(ifname string) ([]netip.Addr, error) // in kernel order
+	// Endpoints reads the gif's tunnel, before the sandbox and after netstart.
 	Endpoints func(ctx context.Context, ifname string) (src, dst netip.Addr, err error)
-	// Run runs a command, killing its process group at ctx's deadline.
-	Run func(ctx context.Context, argv []string) ([]byte, error)
+	Run       func(ctx context.Context, argv []string) ([]byte, error) // killed at ctx's end
 }
 
 // NewSystem returns the real operating system.
@@ -47,10 +44,8 @@ func NewSystem(c *config.Config) System {
 	}
 }
 
-// fileMode is the loosest mode hostname.IF gets, and the mode of one gifctl
-// creates: netstart warns about "other" bits, group write would let a
-// non-root user add lines that netstart runs as root, and 0640 is what the
-// OpenBSD FAQ uses.
+// fileMode is the loosest mode hostname.IF gets, as the OpenBSD FAQ's: netstart
+// warns about "other" bits, and group write would let others add root's lines.
 const fileMode = 0o640
 
 // Job is one restart of one tunnel.
@@ -59,38 +54,30 @@ type Job struct {
 	Tunnel *config.Tunnel
 	Sys    System
 	Log    *bsd.Logger
-	// DryRun prints the diff of hostname.IF and the commands to Out and
-	// changes nothing.
-	DryRun bool
-	Out    io.Writer
+	DryRun bool      // print the diff of hostname.IF and the commands; change nothing
+	Out    io.Writer // where DryRun prints
 
-	kernel *kernelState // read by ReadKernel, before the sandbox
+	// The kernel's tunnel as ReadKernel found it, before the sandbox.
+	kread      bool
+	ksrc, kdst netip.Addr
+	kerr       error
 }
 
-// kernelState is the gif's tunnel as the kernel had it when the job began.
-type kernelState struct {
-	src, dst netip.Addr
-	err      error
-}
-
-// ReadKernel reads the gif's current endpoints. On OpenBSD this is an ioctl
-// that pledge forbids, so the caller does it before applying the sandbox;
-// Restart calls it itself when the caller did not.
+// ReadKernel reads the gif's current endpoints: on OpenBSD an ioctl that
+// pledge forbids, so the caller does it before the sandbox (Restart does
+// it itself otherwise).
 func (j *Job) ReadKernel(ctx context.Context) {
-	src, dst, err := j.Sys.Endpoints(ctx, j.Tunnel.Name)
-	j.kernel = &kernelState{src, dst, err}
+	j.ksrc, j.kdst, j.kerr = j.Sys.Endpoints(ctx, j.Tunnel.Name)
+	j.kread = true
 }
 
 // plan is what a restart found and decided before it changes anything.
 type plan struct {
-	path        string
-	mode        fs.FileMode // the rewritten file's
-	old         []byte      // nil when hostname.IF is missing
-	new         []byte
-	source      netip.Addr
-	dest        netip.Addr
-	netstart    bool // the tunnel must be (re)configured
-	netstartWhy string
+	path         string
+	mode         fs.FileMode // the rewritten file's
+	old, new     []byte      // old is nil when hostname.IF is missing
+	source, dest netip.Addr
+	netstartWhy  string // why the tunnel must be (re)configured; "" when not
 }
 
 // Restart runs the job: see the package comment for the steps.
@@ -102,90 +89,103 @@ func (j *Job) Restart(ctx context.Context) error {
 	if j.DryRun {
 		return j.printPlan(p)
 	}
-	// A gifctl killed inside writeFile left its temp file behind. Remove
-	// it even when nothing is to be written: the caller holds the lock,
-	// so no other gifctl is writing one now.
+	// A temp file is a killed gifctl's: the caller holds the lock.
 	tempfiles.RemoveStale(p.path, time.Time{})
 	var failed []error
-	if bytes.Equal(p.old, p.new) {
+	name, changed := j.Tunnel.Name, !bytes.Equal(p.old, p.new)
+	if !changed {
 		j.Log.Debugf("%s: unchanged", p.path)
+	} else if err := tempfiles.Write(p.path, p.new, p.mode); err != nil {
+		return err // nothing else makes sense with the file unwritten
+	} else if p.old == nil {
+		j.Log.Infof("%s: written from %s", p.path, j.Config.File)
 	} else {
-		if err := tempfiles.Write(p.path, p.new, p.mode); err != nil {
-			return err // nothing else makes sense with the file unwritten
-		}
-		if p.old == nil {
-			j.Log.Infof("%s: written from %s", p.path, j.Config.File)
-		} else {
-			j.Log.Infof("%s: tunnel source set to %s", p.path, p.source)
-		}
+		j.Log.Infof("%s: tunnel source set to %s", p.path, p.source)
 	}
-	if p.netstart {
-		j.Log.Infof("%s: restarting: %s", j.Tunnel.Name, p.netstartWhy)
-		if err := j.netstart(ctx, j.Tunnel.Name); err != nil {
-			failed = append(failed, err)
-		} else if err := j.verify(ctx, p); err != nil {
-			failed = append(failed, err)
+	if p.netstartWhy == "" {
+		j.Log.Debugf("%s: no netstart, no pf reload: the kernel's tunnel agrees with %s", name, filepath.Base(p.path))
+	} else {
+		j.Log.Infof("%s: restarting: %s", name, p.netstartWhy)
+		err := j.netstart(ctx, name)
+		if err == nil {
+			err = j.verify(ctx, p)
 		}
-		if j.Config.PfConf != "" {
-			if err := j.reloadPF(ctx); err != nil {
-				failed = append(failed, err)
-			}
-		} else {
+		failed = append(failed, err)
+		if j.Config.PfConf == "" {
 			j.Log.Debugf("pf: left alone: no pf-conf in %s", j.Config.File)
+		} else {
+			failed = append(failed, j.reloadPF(ctx))
 		}
-	} else {
-		j.Log.Debugf("%s: no netstart, no pf reload: the kernel's tunnel agrees with %s", j.Tunnel.Name, filepath.Base(p.path))
 	}
-	if b := broker.For(j.Config, j.Tunnel, j.Log); b != nil {
-		if err := b.Update(ctx, p.source); err != nil {
-			failed = append(failed, err)
+	if b := broker.For(j.Config, j.Tunnel, j.Log); b == nil {
+		j.Log.Debugf("%s: no broker told: no update-url in %s", name, j.Config.File)
+	} else {
+		failed = append(failed, b.Update(ctx, p.source))
+	}
+	err = errors.Join(failed...) // the nil ones drop out
+	if err == nil && p.netstartWhy == "" && !changed {
+		j.Log.Infof("%s: nothing to do: tunnel %s --> %s", name, p.source, p.dest)
+	}
+	return err
+}
+
+// pollInterval is how often RestartEgress looks for the new lease.
+const pollInterval = 250 * time.Millisecond
+
+// RestartEgress is the action of ifstated's no_ipv4 state: `sh NETSTART
+// EGRESS`, wait at most wait for an IPv4 address (dhcpleased may take a few
+// seconds), then restart the tunnel.
+func (j *Job) RestartEgress(ctx context.Context, wait time.Duration) error {
+	egress := j.Tunnel.Egress
+	if j.DryRun {
+		fmt.Fprintln(j.Out, strings.Join(j.netstartArgv(egress), " "))
+		fmt.Fprintf(j.Out, "# then wait up to %s for an IPv4 address on %s\n", wait, egress)
+		return j.Restart(ctx)
+	}
+	j.Log.Infof("%s: restarting", egress)
+	if err := j.netstart(ctx, egress); err != nil {
+		return err
+	}
+	waitCtx, cancel := context.WithTimeout(ctx, wait)
+	defer cancel()
+	for addrs, err := j.Sys.IPv4Addrs(egress); err != nil || len(addrs) == 0; addrs, err = j.Sys.IPv4Addrs(egress) {
+		select {
+		case <-waitCtx.Done():
+			return fmt.Errorf("%s: no IPv4 address %s after netstart", egress, wait)
+		case <-time.After(pollInterval):
 		}
-	} else {
-		j.Log.Debugf("%s: no broker told: no update-url in %s", j.Tunnel.Name, j.Config.File)
 	}
-	if len(failed) == 0 && !p.netstart && bytes.Equal(p.old, p.new) {
-		j.Log.Infof("%s: nothing to do: tunnel %s --> %s", j.Tunnel.Name, p.source, p.dest)
-	}
-	return errors.Join(failed...)
+	return j.Restart(ctx)
 }
 
 func (j *Job) plan(ctx context.Context) (*plan, error) {
 	t := j.Tunnel
 	p := &plan{path: t.HostnameFile(j.Config), mode: fileMode}
 	old, err := bsd.ReadFile(p.path, bsd.MaxSmallFile)
+	var file *hostnameif.File
+	var current netip.Addr
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		old = nil
 	case err != nil:
 		return nil, err
-	case old == nil:
-		old = []byte{} // present but empty: not the same as missing
-	}
-	p.old = old
-	if old != nil {
-		// An admin's 0600 stays 0600; looser bits go (see fileMode).
+	default:
+		p.old = append([]byte{}, old...) // present but empty is not missing
 		fi, err := os.Stat(p.path)
 		if err != nil {
 			return nil, err
 		}
-		p.mode = fi.Mode().Perm() & fileMode
-	}
-	if j.kernel == nil {
-		j.ReadKernel(ctx)
-	}
-	k := j.kernel
-
-	var current netip.Addr
-	var file *hostnameif.File
-	if old != nil {
+		p.mode = fi.Mode().Perm() & fileMode // an admin's 0600 stays 0600
 		file = hostnameif.Parse(old)
 		current, _, _ = file.Tunnel(t.Name)
+	}
+	if !j.kread {
+		j.ReadKernel(ctx)
 	}
 	addrs, err := j.Sys.IPv4Addrs(t.Egress)
 	if err != nil {
 		return nil, err
 	}
-	src, others, err := bsd.ChooseSource(t.Egress, addrs, k.src, current)
+	src, others, err := bsd.ChooseSource(t.Egress, addrs, j.ksrc, current)
 	if err != nil {
 		return nil, err
 	}
@@ -199,10 +199,8 @@ func (j *Job) plan(ctx context.Context) (*plan, error) {
 	j.Log.Debugf("%s: source %s, from %s's IPv4 addresses", t.Name, src, t.Egress)
 
 	if file == nil {
-		p.new, err = hostnameif.Render(hostnameif.Spec{
-			Source: src, Remote: t.Remote, Inet6: t.Inet6, Peer: t.Peer, MTU: t.MTU,
-		})
-		if err != nil {
+		spec := hostnameif.Spec{Source: src, Remote: t.Remote, Inet6: t.Inet6, Peer: t.Peer, MTU: t.MTU}
+		if p.new, err = hostnameif.Render(spec); err != nil {
 			return nil, fmt.Errorf("%s is missing and %s cannot write it: %w", p.path, j.Config.File, err)
 		}
 		p.dest = t.Remote
@@ -219,30 +217,29 @@ func (j *Job) plan(ctx context.Context) (*plan, error) {
 	}
 	if !bytes.Equal(p.old, p.new) {
 		p.netstartWhy = filepath.Base(p.path) + " changed"
-	} else if k.err != nil {
-		p.netstartWhy = k.err.Error()
-	} else if err := bsd.Consistent(t.Name, t.Egress, addrs, k.src, k.dst, p.dest); err != nil {
+	} else if j.kerr != nil {
+		p.netstartWhy = j.kerr.Error()
+	} else if err := bsd.Consistent(t.Name, t.Egress, addrs, j.ksrc, j.kdst, p.dest); err != nil {
 		p.netstartWhy = err.Error()
 	}
-	p.netstart = p.netstartWhy != ""
 	return p, nil
 }
 
 func (j *Job) printPlan(p *plan) error {
-	w := j.Out
-	if d := udiff.Diff(labelOld(p), p.path, string(p.old), string(p.new)); d != "" {
+	w, label := j.Out, p.path
+	if p.old == nil {
+		label = "/dev/null"
+	}
+	if d := udiff.Diff(label, p.path, string(p.old), string(p.new)); d != "" {
 		fmt.Fprint(w, d)
 	} else {
 		fmt.Fprintf(w, "# %s unchanged\n", p.path)
 	}
-	if p.netstart {
-		fmt.Fprintf(w, "# %s\n", p.netstartWhy)
-		fmt.Fprintln(w, strings.Join(j.netstartArgv(j.Tunnel.Name), " "))
+	if p.netstartWhy != "" {
+		fmt.Fprintf(w, "# %s\n%s\n", p.netstartWhy, strings.Join(j.netstartArgv(j.Tunnel.Name), " "))
 		fmt.Fprintf(w, "%s %s\n", j.Config.Ifconfig, j.Tunnel.Name)
-		if j.Config.PfConf != "" {
-			for _, argv := range j.pfArgv() {
-				fmt.Fprintln(w, strings.Join(argv, " "))
-			}
+		for _, argv := range j.pfArgv() {
+			fmt.Fprintln(w, strings.Join(argv, " "))
 		}
 	}
 	if b := broker.For(j.Config, j.Tunnel, j.Log); b != nil {
@@ -259,22 +256,16 @@ func (j *Job) printPlan(p *plan) error {
 	return nil
 }
 
-func labelOld(p *plan) string {
-	if p.old == nil {
-		return "/dev/null"
-	}
-	return p.path
-}
-
 func (j *Job) netstartArgv(ifname string) []string {
 	return []string{shell, j.Config.Netstart, ifname}
 }
 
+// pfArgv is the dry run and the load of pf-conf; nil when it is not set.
 func (j *Job) pfArgv() [][]string {
-	return [][]string{
-		{j.Config.Pfctl, "-n", "-f", j.Config.PfConf},
-		{j.Config.Pfctl, "-f", j.Config.PfConf},
+	if j.Config.PfConf == "" {
+		return nil
 	}
+	return [][]string{{j.Config.Pfctl, "-n", "-f", j.Config.PfConf}, {j.Config.Pfctl, "-f", j.Config.PfConf}}
 }
 
 // netstart runs `sh NETSTART IF` and logs what it printed: its warnings
@@ -305,33 +296,33 @@ func (j *Job) verify(ctx context.Context, p *plan) error {
 // reloadPF loads pf.conf only after a dry run of it passed, so a broken
 // ruleset never replaces the one in force.
 func (j *Job) reloadPF(ctx context.Context) error {
-	argv := j.pfArgv()
-	j.Log.Debugf("running %s", strings.Join(argv[0], " "))
-	if out, err := j.Sys.Run(ctx, argv[0]); err != nil {
-		return fmt.Errorf("%s: not loaded: %w%s", j.Config.PfConf, err, indent(out))
-	}
-	if out, err := j.Sys.Run(ctx, argv[1]); err != nil {
-		return fmt.Errorf("%s: %w%s", j.Config.PfConf, err, indent(out))
+	for i, argv := range j.pfArgv() {
+		j.Log.Debugf("running %s", strings.Join(argv, " "))
+		if out, err := j.Sys.Run(ctx, argv); err != nil {
+			what := j.Config.PfConf
+			if i == 0 {
+				what += ": not loaded"
+			}
+			return fmt.Errorf("%s: %w%s", what, err, indent(out))
+		}
 	}
 	j.Log.Infof("%s: loaded", j.Config.PfConf)
 	return nil
 }
 
+// outputLines are a command's output lines, trimmed, without blank ones.
 func outputLines(out []byte) []string {
-	var lines []string
-	for _, l := range strings.Split(string(out), "\n") {
-		if l = strings.TrimSpace(l); l != "" {
-			lines = append(lines, l)
-		}
+	lines := strings.Split(string(out), "\n")
+	for i := range lines {
+		lines[i] = strings.TrimSpace(lines[i])
 	}
-	return lines
+	return slices.DeleteFunc(lines, func(l string) bool { return l == "" })
 }
 
 // indent puts a command's output under the error line that names it.
 func indent(out []byte) string {
-	lines := outputLines(out)
-	if len(lines) == 0 {
-		return ""
+	if lines := outputLines(out); len(lines) > 0 {
+		return "\n\t" + strings.Join(lines, "\n\t")
 	}
-	return "\n\t" + strings.Join(lines, "\n\t")
+	return ""
 }
