@@ -10,10 +10,8 @@ import (
 	"time"
 )
 
-// Open opens the UDP socket beats are sent from. Call it before pledge.
-// When local is valid the socket is bound to it, so the beat leaves from
-// that address (the egress interface's, for an explicit IPv4 in the
-// message); otherwise the kernel picks the source.
+// Open opens the UDP socket beats are sent from, before pledge; bound to
+// local when it is valid, else the kernel picks the source.
 func Open(local netip.Addr) (*net.UDPConn, error) {
 	laddr := &net.UDPAddr{IP: net.IPv4zero}
 	if local.IsValid() {
@@ -56,20 +54,16 @@ func Send(ctx context.Context, conn *net.UDPConn, remote netip.AddrPort, msg str
 	}()
 	_, err := conn.WriteToUDPAddrPort([]byte(msg), remote)
 	if err != nil {
-		// Keep only the system call's words: "sendto: network is down".
-		var sys *os.SyscallError
-		if errors.As(err, &sys) {
-			err = sys
+		if sys, ok := errors.AsType[*os.SyscallError](err); ok {
+			err = sys // its own words: "sendto: network is down"
 		}
 		return fmt.Errorf("heartbeat to %v: %w", remote, err)
 	}
 	return nil
 }
 
-// CheckClock refuses a clock that is before buildTime (gifctl's build
-// date; zero skips the check): the PoP drops beats more than 120 s off its
-// clock without a word, so a router that booted without the time would
-// beat in vain.
+// CheckClock refuses a clock before buildTime (gifctl's build date; zero
+// skips it): a router that booted without the time would beat in vain.
 func CheckClock(now, buildTime time.Time) error {
 	if buildTime.IsZero() || !now.Before(buildTime) {
 		return nil
