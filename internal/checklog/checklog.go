@@ -1,14 +1,13 @@
 package checklog
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -29,19 +28,17 @@ type Result struct {
 // ("ipv4"), or its kind and an interface ("tunnel gif0").
 func validName(check string) bool {
 	kind, ifname, two := strings.Cut(check, " ")
-	if kind == "" || strings.ContainsFunc(kind, func(r rune) bool { return !('a' <= r && r <= 'z' || '0' <= r && r <= '9') }) {
-		return false
-	}
-	return !two || config.IsIfName(ifname)
+	return kind != "" && strings.Trim(kind, "abcdefghijklmnopqrstuvwxyz0123456789") == "" &&
+		(!two || config.IsIfName(ifname))
 }
 
 func path(dir, check string) string {
 	return filepath.Join(dir, "check."+strings.ReplaceAll(check, " ", "."))
 }
 
-// Record stores r unless the stored result already has the same answer
-// and detail. It is best effort for the caller: a failing disk must not
-// change a check's exit status, so callers log the error and go on.
+// Record stores r unless the stored result has the same answer and
+// detail. Callers log its error and go on: a failing disk must not change
+// a check's exit status.
 func Record(dir string, r Result) error {
 	if !validName(r.Check) {
 		return fmt.Errorf("checklog: bad check name %q", r.Check)
@@ -57,44 +54,33 @@ func Record(dir string, r Result) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
-	// Also removes what a check killed while recording (ifstated gave up
-	// on it) left.
+	// Also removes what a check killed while recording left.
 	return tempfiles.Write(p, append(data, '\n'), 0)
 }
 
-func read(p string) (Result, error) {
-	var r Result
+func read(p string) (r Result, err error) {
 	data, err := bsd.ReadFile(p, bsd.MaxSmallFile)
-	if err != nil {
-		return r, err
-	}
-	if err := json.NewDecoder(bytes.NewReader(data)).Decode(&r); err != nil {
-		return r, fmt.Errorf("%s: %w", p, err)
-	}
-	return r, nil
-}
-
-// Load returns every stored result, sorted by check name. A missing
-// directory is no results. A file that cannot be read or parsed is left
-// out and named in the error, which joins one per such file: the others
-// are still returned.
-func Load(dir string) ([]Result, error) {
-	matches, err := filepath.Glob(filepath.Join(dir, "check.*"))
-	if err != nil {
-		return nil, err
-	}
-	var out []Result
-	var errs []error
-	for _, m := range matches {
-		r, err := read(m)
-		switch {
-		case errors.Is(err, fs.ErrNotExist):
-		case err != nil:
-			errs = append(errs, err)
-		default:
-			out = append(out, r)
+	if err == nil {
+		if err = json.Unmarshal(data, &r); err != nil {
+			err = fmt.Errorf("%s: %w", p, err)
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Check < out[j].Check })
-	return out, errors.Join(errs...)
+	return r, err
+}
+
+// Load returns every stored result, sorted by check name; a missing
+// directory has none. A file that cannot be read or parsed is left out and
+// named in the error, which joins one per such file.
+func Load(dir string) ([]Result, error) {
+	matches, err := filepath.Glob(filepath.Join(dir, "check.*"))
+	var out []Result
+	for _, m := range matches {
+		if r, rerr := read(m); rerr == nil {
+			out = append(out, r)
+		} else if !errors.Is(rerr, fs.ErrNotExist) {
+			err = errors.Join(err, rerr)
+		}
+	}
+	slices.SortFunc(out, func(a, b Result) int { return strings.Compare(a.Check, b.Check) })
+	return out, err
 }
