@@ -27,18 +27,13 @@ type Source interface {
 // Engine decides and runs restarts. Its functions are the outside world,
 // so tests can give their own.
 type Engine struct {
-	// Addrs reads an interface's IPv4 addresses: bsd.IPv4Addrs.
-	Addrs func(ifname string) ([]netip.Addr, error)
-	// Endpoints reads the gif's tunnel source and destination now.
+	Addrs     func(ifname string) ([]netip.Addr, error) // IPv4: bsd.IPv4Addrs
 	Endpoints func(ctx context.Context, gif string) (src, dst netip.Addr, err error)
-	// Restart runs `gifctl restart IF` to its end, or kills it when ctx
-	// ends: RestartCommand.
-	Restart func(ctx context.Context, gif string) error
-	// Reload reads the configuration again, on SIGHUP.
-	Reload func() ([]Tunnel, error)
-	Every  time.Duration                        // between safety-net passes
-	After  func(time.Duration) <-chan time.Time // the clock: time.After
-	Log    *bsd.Logger
+	Restart   func(ctx context.Context, gif string) error // RestartCommand
+	Reload    func() ([]Tunnel, error)                    // on SIGHUP
+	Every     time.Duration                               // between safety-net passes
+	After     func(time.Duration) <-chan time.Time        // the clock: time.After
+	Log       *bsd.Logger
 }
 
 // wake is one result of Source.Next.
@@ -147,11 +142,10 @@ func (e *Engine) pass(ctx context.Context, tunnels []Tunnel, safety bool, tried 
 	}
 }
 
-// RestartCommand returns an Engine.Restart that runs argv with the gif's
-// name appended, such as {"/usr/local/sbin/gifctl", "-f", CONF, "restart"},
-// through bsd.Run: in a process group of its own that is killed whole when
-// ctx ends, with an error that ends in the last line it printed. The child
-// has its own sandbox, lock and --timeout.
+// RestartCommand returns an Engine.Restart that runs argv, such as
+// {"/usr/local/sbin/gifctl", "-f", CONF, "restart"}, with the gif's name
+// appended, through bsd.Run: its process group is killed when ctx ends. The
+// child has its own sandbox, lock and --timeout.
 func RestartCommand(argv ...string) func(ctx context.Context, gif string) error {
 	return func(ctx context.Context, gif string) error {
 		_, err := bsd.Run(ctx, append(slices.Clip(argv), gif))
@@ -160,9 +154,8 @@ func RestartCommand(argv ...string) func(ctx context.Context, gif string) error 
 }
 
 // judge reads t's state: the egress's IPv4 addresses (as text, for tried),
-// why the tunnel needs a restart or cannot have one, and whether it needs
-// one. A tunnel that is fine, by bsd.Consistent, gives why "" and repair
-// false. Every why starts with the interface it is about.
+// why the tunnel needs a restart or cannot have one (starting with the
+// interface it is about; "" when it is fine), and whether it needs one.
 func (e *Engine) judge(ctx context.Context, t Tunnel) (addrs, why string, repair bool) {
 	list, err := e.Addrs(t.Egress)
 	if err == nil && len(list) == 0 {
