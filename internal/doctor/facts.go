@@ -8,13 +8,10 @@ import (
 	"github.com/gifctl/gifctl/internal/broker"
 )
 
-// Facts is what doctor knows of one tunnel. Gather fills it; Judge only
-// reads it, so tests build it by hand.
+// Facts is what doctor knows of one tunnel: gathered, or built by tests.
 type Facts struct {
-	Tunnel string // the gif interface
-	Egress string
-	// Remote, Inner and Peer are the tunnel block's, else hostname.IF's.
-	Remote, Inner, Peer netip.Addr
+	Tunnel, Egress      string
+	Remote, Inner, Peer netip.Addr // the tunnel block's, else hostname.IF's
 	ConfInner, ConfPeer netip.Addr // the tunnel block's inet6 ... peer, if any
 	UpdateHost          string     // the update-url's host; "" without one
 	Heartbeat           bool
@@ -31,12 +28,11 @@ type Facts struct {
 
 // Hostname is hostname.IF as netstart and gifctl read it.
 type Hostname struct {
-	Path     string
-	Err      error // it could not be read (fs.ErrNotExist: missing)
-	UID, GID int
-	Mode     fs.FileMode
-	// Source and Dest are the tunnel line netstart leaves in force.
-	Source, Dest netip.Addr
+	Path         string
+	Err          error // it could not be read (fs.ErrNotExist: missing)
+	UID, GID     int
+	Mode         fs.FileMode
+	Source, Dest netip.Addr // of the tunnel line netstart leaves in force
 	Inner, Peer  netip.Addr
 	Route        bool     // a ! line adds the IPv6 default route
 	CRLF         []int    // lines ending in CR LF
@@ -45,14 +41,12 @@ type Hostname struct {
 
 // Kernel is what the kernel says now.
 type Kernel struct {
-	Egress       bsd.Link
-	EgressErr    error
-	Gif          bsd.Link
-	GifErr       error
-	Source, Dest netip.Addr // the gif's tunnel endpoints
-	EndpointsErr error
-	Route        bool // an IPv6 default route out of the gif
-	RouteErr     error
+	Egress, Gif       bsd.Link
+	EgressErr, GifErr error
+	Source, Dest      netip.Addr // the gif's tunnel endpoints
+	EndpointsErr      error
+	Route             bool // an IPv6 default route out of the gif
+	RouteErr          error
 }
 
 // PF is pfctl's view: whether pf-conf parses and pf is enabled.
@@ -63,7 +57,7 @@ type PF struct {
 	InfoErr error // pfctl -s info could not tell
 }
 
-// Broker is the state gifctl keeps of the broker's answers.
+// Broker is gifctl's record of the broker's answers.
 type Broker struct {
 	State broker.State
 	Err   error

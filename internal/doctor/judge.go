@@ -28,9 +28,11 @@ const (
 
 // judge collects the findings of one tunnel.
 type judge struct {
-	f   *Facts
-	now time.Time
-	out []Finding
+	f      *Facts
+	now    time.Time
+	src    netip.Addr // the tunnel source the egress gives, by bsd.ChooseSource
+	srcErr error
+	out    []Finding
 }
 
 func (j *judge) add(id string, l Level, msg, fix string) {
@@ -41,6 +43,7 @@ func (j *judge) add(id string, l Level, msg, fix string) {
 // would go through them: configuration, file, kernel, pf, broker, packets.
 func Judge(f *Facts, now time.Time) []Finding {
 	j := &judge{f: f, now: now}
+	j.src, _, j.srcErr = bsd.ChooseSource(f.Egress, f.Kernel.Egress.IPv4(), f.Kernel.Source)
 	for _, check := range []func(){
 		j.updateURL, j.hostnameFile, j.egress, j.gifLink, j.endpoints, j.inner, j.mtu,
 		j.defaultRoute, j.pf, j.broker, j.reach,
@@ -141,13 +144,10 @@ func (j *judge) hostnameFile() {
 }
 
 func (j *judge) egress() {
-	k, e := &j.f.Kernel, j.f.Egress
-	if k.EgressErr != nil {
-		j.add("egress.addr", Fail, k.EgressErr.Error(), "check the egress line of the tunnel block")
-		return
-	}
-	src, _, err := bsd.ChooseSource(e, k.Egress.IPv4(), k.Source)
+	k, e, src, err := &j.f.Kernel, j.f.Egress, j.src, j.srcErr
 	switch {
+	case k.EgressErr != nil:
+		j.add("egress.addr", Fail, k.EgressErr.Error(), "check the egress line of the tunnel block")
 	case err != nil:
 		j.add("egress.addr", Fail, err.Error()+": no tunnel source", "sh /etc/netstart "+e+", or wait for the DHCP lease or PPPoE session")
 	case bsd.IsCGNAT(src):
@@ -310,9 +310,8 @@ func (j *judge) broker() {
 		j.add("broker.backoff", Fail, "gifctl sends no update until "+s.BackoffUntil.In(j.now.Location()).Format(time.DateTime),
 			"fix the cause above; gifctl tries again after that")
 	}
-	k := &f.Kernel
-	src, _, err := bsd.ChooseSource(f.Egress, k.Egress.IPv4(), k.Source)
-	if k.EgressErr != nil || err != nil {
+	src := j.src
+	if f.Kernel.EgressErr != nil || j.srcErr != nil {
 		return // egress.addr said it
 	}
 	// Address is what the broker last accepted from gifctl; after an
