@@ -112,25 +112,22 @@ func (c *client) Update(ctx context.Context, u *url.URL, addr netip.Addr) (Answe
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswer+1))
 	if err == nil && ctx.Err() != nil {
-		// The broker may end its answer because we hung up at the
-		// deadline: what came until then is no answer.
-		err = context.Cause(ctx)
+		err = context.Cause(ctx) // an answer cut at our deadline is none
 	}
 	if err != nil {
 		return Answer{MyIP: myip}, wrap(u, fmt.Errorf("reading the answer: %w", err))
 	}
 	a, err := parseAnswer(body)
 	a.MyIP, a.Text = myip, scrub(a.Text, u)
-	if resp.StatusCode/100 != 2 && (err == nil || a.Code == "") { // an error page may say "good"
-		if err == nil {
-			err = fmt.Errorf("broker answered %q", a.String())
-		}
+	switch {
+	case resp.StatusCode/100 != 2 && err == nil: // an error page may say "good"
+		err = fmt.Errorf("broker answered %q", a.String())
+		fallthrough
+	case resp.StatusCode/100 != 2 && a.Code == "":
 		return Answer{MyIP: myip}, fmt.Errorf("%s: HTTP %s: %s", Redact(u), resp.Status, scrub(err.Error(), u))
-	}
-	if err == nil && !a.OK() {
-		err = fmt.Errorf("broker answered %q, but gifctl sent myip=%s", a.String(), myip)
-	}
-	if err != nil {
+	case err == nil && !a.OK():
+		return a, fmt.Errorf("broker answered %q, but gifctl sent myip=%s", a.String(), myip)
+	case err != nil:
 		return a, errors.New(scrub(err.Error(), u))
 	}
 	return a, nil

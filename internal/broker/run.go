@@ -102,9 +102,7 @@ func (u *Updater) run(ctx context.Context, addr netip.Addr) (r result, err error
 			err = b
 		}
 		if save {
-			if serr := s.Save(u.stateDir); serr != nil {
-				return r, errors.Join(err, serr)
-			}
+			err = errors.Join(err, s.Save(u.stateDir))
 		}
 		return r, err
 	}
@@ -121,13 +119,11 @@ func (u *Updater) run(ctx context.Context, addr netip.Addr) (r result, err error
 	if uerr != nil && t.Before(s.BackoffUntil) {
 		uerr = fmt.Errorf("%w; %v", uerr, s.backoff(t))
 	}
-	if err := s.Save(u.stateDir); err != nil {
-		if uerr == nil && a.OK() {
-			return r, fmt.Errorf("the broker accepted %s but it could not be recorded: %w", addr, err)
-		}
-		return r, errors.Join(uerr, err)
+	serr := s.Save(u.stateDir)
+	if serr != nil && uerr == nil {
+		return r, fmt.Errorf("the broker accepted %s but it could not be recorded: %w", addr, serr)
 	}
-	return r, uerr
+	return r, errors.Join(uerr, serr)
 }
 
 // notPublicWhy names the kind of a non-public address for a message.

@@ -231,11 +231,14 @@ func (j *judge) defaultRoute() {
 	case k.Route && h.Err != nil:
 		j.add("route.default", OK, "the IPv6 default route goes through "+f.Tunnel, "")
 	case k.Route:
-		j.add("route.default", Warn, "the IPv6 default route goes through "+f.Tunnel+", but "+h.Path+" does not add it: it is gone after a reboot", fix)
+		j.add("route.default", Warn, "the IPv6 default route goes through "+f.Tunnel+", but "+h.Path+" does not add it: it is gone after a reboot",
+			fix)
 	case k.RouteErr != nil:
-		j.add("route.default", Warn, h.Path+" does not add an IPv6 default route, and the kernel's cannot be read: "+k.RouteErr.Error(), fix)
+		j.add("route.default", Warn, h.Path+" does not add an IPv6 default route, and the kernel's cannot be read: "+k.RouteErr.Error(),
+			fix)
 	case h.Err == nil:
-		j.add("route.default", Fail, "no IPv6 default route through "+f.Tunnel+", and "+h.Path+" adds none", fix+" and run "+line)
+		j.add("route.default", Fail, "no IPv6 default route through "+f.Tunnel+", and "+h.Path+" adds none",
+			fix+" and run "+line)
 	default:
 		j.add("route.default", Fail, "no IPv6 default route through "+f.Tunnel, fix+" and run "+line)
 	}

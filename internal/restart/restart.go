@@ -148,14 +148,16 @@ func (j *Job) RestartEgress(ctx context.Context, wait time.Duration) error {
 	}
 	waitCtx, cancel := context.WithTimeout(ctx, wait)
 	defer cancel()
-	for addrs, err := j.Sys.IPv4Addrs(egress); err != nil || len(addrs) == 0; addrs, err = j.Sys.IPv4Addrs(egress) {
+	for {
+		if addrs, err := j.Sys.IPv4Addrs(egress); err == nil && len(addrs) > 0 {
+			return j.Restart(ctx)
+		}
 		select {
 		case <-waitCtx.Done():
 			return fmt.Errorf("%s: no IPv4 address %s after netstart", egress, wait)
 		case <-time.After(pollInterval):
 		}
 	}
-	return j.Restart(ctx)
 }
 
 func (j *Job) plan(ctx context.Context) (*plan, error) {
