@@ -36,27 +36,20 @@ type Engine struct {
 	Log       *bsd.Logger
 }
 
-// wake is one result of Source.Next.
-type wake struct {
-	what string
-	err  error
-}
-
-// Run watches tunnels until ctx ends, then kills a running restart (the
-// child's whole process group) and returns nil; it returns an error only
-// when src fails. A value on hup reloads the tunnels with Reload, keeping
-// the old ones if that fails.
+// Run watches tunnels until ctx ends (a running restart is then killed) or
+// src fails. hup reloads the tunnels, keeping the old ones on an error.
 func (e *Engine) Run(ctx context.Context, tunnels []Tunnel, src Source, hup <-chan os.Signal) error {
-	wakes := make(chan wake)
+	wakes, failed := make(chan string), make(chan error, 1)
 	go func() {
 		for {
 			what, err := src.Next()
-			select {
-			case wakes <- wake{what, err}:
-			case <-ctx.Done():
+			if err != nil {
+				failed <- err
 				return
 			}
-			if err != nil {
+			select {
+			case wakes <- what:
+			case <-ctx.Done():
 				return
 			}
 		}
@@ -80,11 +73,10 @@ func (e *Engine) Run(ctx context.Context, tunnels []Tunnel, src Source, hup <-ch
 				<-done
 			}
 			return nil
-		case w := <-wakes:
-			if w.err != nil {
-				return w.err
-			}
-			e.Log.Debugf("woken: %s", w.what)
+		case err := <-failed:
+			return err
+		case what := <-wakes:
+			e.Log.Debugf("woken: %s", what)
 			due = true
 		case <-timer:
 			timer = e.After(e.Every)
