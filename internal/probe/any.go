@@ -47,8 +47,7 @@ func (p *Prober) Any(ctx context.Context, targets []netip.Addr) (Reply, error) {
 	if err := p.conn.SetWriteDeadline(deadline); err != nil { // zero: none
 		return Reply{}, fmt.Errorf("%v: %w", p.family, err)
 	}
-	// Cancellation (a signal, the caller giving up) wakes a blocked read
-	// or send at once instead of at the next round.
+	// Cancellation wakes a blocked read or send at once.
 	woken := make(chan struct{})
 	stop := context.AfterFunc(ctx, func() {
 		defer close(woken)

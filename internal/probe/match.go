@@ -19,8 +19,8 @@ type matcher struct {
 	sent    map[uint16]time.Time // sequence number -> when its round left
 }
 
-// match returns when the request that b answers was sent, and whether b
-// (an ICMP message without IP header, received from from) is a valid reply.
+// match says whether b, an ICMP message from from, is a valid reply, and
+// when the request it answers was sent.
 func (m *matcher) match(b []byte, from netip.Addr) (time.Time, bool) {
 	var reply icmp.Type = ipv6.ICMPTypeEchoReply
 	if m.family == IPv4 {
@@ -44,8 +44,7 @@ func (m *matcher) match(b []byte, from netip.Addr) (time.Time, bool) {
 	return at, ok && slices.Contains(m.targets, from)
 }
 
-// checksumOK reports whether the Internet checksum (RFC 1071) over b,
-// checksum field included, verifies.
+// checksumOK verifies the Internet checksum (RFC 1071) of b.
 func checksumOK(b []byte) bool {
 	var sum uint32
 	for i := 0; i+1 < len(b); i += 2 {

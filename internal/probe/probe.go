@@ -27,8 +27,8 @@ func (f Family) String() string { return fmt.Sprintf("ipv%d", int(f)) }
 // request or reply costs this much, not the check.
 const defaultInterval = 200 * time.Millisecond
 
-// ErrNoSource matches the error of Open when the source address is not
-// configured on any interface (for IPv6: the tunnel is down or gone).
+// ErrNoSource matches Open's error when the source address is on no
+// interface (for IPv6: the tunnel is down or gone).
 var ErrNoSource = errors.New("no such local address")
 
 // Prober sends ICMP echo requests from one raw socket. Open it before
@@ -42,9 +42,8 @@ type Prober struct {
 	interval time.Duration // between rounds
 }
 
-// Open opens a raw ICMP socket for family. When source is valid the
-// socket is bound to it, so probes leave from that address; an address
-// not configured here gives an error matching ErrNoSource.
+// Open opens a raw ICMP socket for family, bound to source when it is
+// valid, so that probes leave from it.
 func Open(family Family, source netip.Addr) (*Prober, error) {
 	network, laddr := "ip6:ipv6-icmp", "::"
 	if family == IPv4 {
