@@ -10,7 +10,7 @@ import (
 
 const (
 	maxAnswer = 4096 // a dyndns2 answer is one short line; more is an error page
-	maxShown  = 80   // of an answer, in a message or the state file
+	maxShown  = 80   // bytes of an answer a message or the state file shows
 )
 
 // Answer is a broker's answer to an update.
