@@ -1,10 +1,12 @@
 package ifstated
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
 	"strings"
+	"text/template"
 
 	"github.com/gifctl/gifctl/internal/config"
 )
@@ -13,15 +15,6 @@ import (
 const (
 	DefaultGifctl     = "/usr/local/sbin/gifctl"
 	DefaultConfigPath = "/etc/gifctl.conf"
-)
-
-// Test intervals, in seconds. ifstated kills a test still running when its
-// next run is due, so each is well above what gifctl allows itself.
-const (
-	tunnelEvery    = 5  // gifctl check tunnel: local, no packets
-	minPingEvery   = 30 // gifctl check ipv4|ipv6; longer when timeout is long
-	retryEvery     = 30 // the minute clock behind $retry, see doc.go
-	heartbeatEvery = 60 // SixXS wants a beat a minute
 )
 
 // retryCommand exits 0 in even minutes and 1 in odd ones. Polled every 30 s
@@ -39,28 +32,15 @@ type Options struct {
 	Watch bool
 }
 
-func (o Options) gifctl() string {
-	if o.Gifctl == "" {
-		return DefaultGifctl
-	}
-	return o.Gifctl
-}
-
-func (o Options) configPath() string {
-	if o.ConfigPath == "" {
-		return DefaultConfigPath
-	}
-	return o.ConfigPath
-}
+func (o Options) gifctl() string     { return cmp.Or(o.Gifctl, DefaultGifctl) }
+func (o Options) configPath() string { return cmp.Or(o.ConfigPath, DefaultConfigPath) }
 
 // safePath is what may stand in a command unquoted: ifstated.conf quotes
 // each command once in '...' and once in "...", and sh reads it after that.
 func safePath(p string) bool {
-	if !strings.HasPrefix(p, "/") {
-		return false
-	}
-	return !strings.ContainsFunc(p, func(r rune) bool {
-		return !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || strings.ContainsRune("._+,:@%/-", r))
+	return strings.HasPrefix(p, "/") && !strings.ContainsFunc(p, func(r rune) bool {
+		return !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' ||
+			strings.ContainsRune("._+,:@%/-", r))
 	})
 }
 
@@ -69,150 +49,26 @@ func safePath(p string) bool {
 // tunnel name that is not an interface name, no tunnel at all, and with
 // Watch no check block either.
 func Check(c *config.Config, o Options) error {
-	for _, p := range []struct{ what, path string }{{"gifctl", o.gifctl()}, {"configuration file", o.configPath()}} {
-		if !safePath(p.path) {
-			return fmt.Errorf("%s path %q: want an absolute path of letters, digits and . _ + , : @ %% / -", p.what, p.path)
+	for _, p := range [][2]string{{"gifctl", o.gifctl()}, {"configuration file", o.configPath()}} {
+		if !safePath(p[1]) {
+			return fmt.Errorf("%s path %q: want an absolute path of letters, digits and . _ + , : @ %% / -", p[0], p[1])
 		}
 	}
-	if len(c.Tunnels) == 0 {
+	switch {
+	case len(c.Tunnels) == 0:
 		return fmt.Errorf("%s: no tunnel", o.configPath())
-	}
-	if o.Watch && c.IPv4 == nil && c.IPv6 == nil {
+	case o.Watch && c.IPv4 == nil && c.IPv6 == nil:
 		return fmt.Errorf("%s: no check ipv4 or check ipv6 block: with gifctl watch, ifstated would have nothing to do", o.configPath())
 	}
-	seen := map[string]bool{}
-	for _, t := range c.Tunnels {
+	for i, t := range c.Tunnels {
 		if !config.IsIfName(t.Name) || !config.IsIfName(t.Egress) {
 			return fmt.Errorf("tunnel %q, egress %q: not interface names", t.Name, t.Egress)
 		}
-		if seen[t.Name] {
+		if slices.ContainsFunc(c.Tunnels[:i], func(u *config.Tunnel) bool { return u.Name == t.Name }) {
 			return fmt.Errorf("tunnel %s: given twice", t.Name)
 		}
-		seen[t.Name] = true
 	}
 	return nil
-}
-
-// Render prints an ifstated.conf(5) that drives gifctl for c: see doc.go for
-// its states and why. It panics when Check(c, o) fails: call Check first with
-// anything that did not come from config.Parse and a fixed path.
-func Render(c *config.Config, o Options) []byte {
-	if err := Check(c, o); err != nil {
-		panic("ifstated: " + err.Error())
-	}
-	g := newGen(c, o)
-	g.header()
-	g.macros()
-	g.line("init-state auto")
-	g.line("")
-	g.heartbeats()
-	g.auto()
-	g.noIPv4()
-	for _, t := range c.Tunnels {
-		g.noIPv6(t)
-	}
-	return []byte(strings.TrimRight(g.b.String(), "\n") + "\n")
-}
-
-type gen struct {
-	b       strings.Builder
-	c       *config.Config
-	o       Options
-	cmd     string // gifctl with -c, ready to append a command
-	has4    bool
-	has6    bool
-	several bool
-}
-
-func newGen(c *config.Config, o Options) *gen {
-	g := &gen{c: c, o: o, has4: c.IPv4 != nil, has6: c.IPv6 != nil, several: len(c.Tunnels) > 1}
-	g.cmd = o.gifctl()
-	if o.configPath() != DefaultConfigPath {
-		g.cmd += " -f " + o.configPath()
-	}
-	return g
-}
-
-func (g *gen) line(format string, args ...any) {
-	fmt.Fprintf(&g.b, format+"\n", args...)
-}
-
-func (g *gen) comment(text string) {
-	for l := range strings.SplitSeq(text, "\n") {
-		if l == "" {
-			g.line("#")
-		} else {
-			g.line("# %s", l)
-		}
-	}
-}
-
-// Names of macros and states. Tunnel names end in a digit, so T_ok and the
-// like never meet ipv4_up, ipv6_up or retry.
-func okMacro(t *config.Tunnel) string   { return t.Name + "_ok" }
-func beatMacro(t *config.Tunnel) string { return t.Name + "_beat" }
-
-// ok is the condition that t agrees with its egress address, "" with
-// Options.Watch, where no test says so and gifctl watch sees to it.
-func (g *gen) ok(t *config.Tunnel) string {
-	if g.o.Watch {
-		return ""
-	}
-	return "$" + okMacro(t)
-}
-
-func (g *gen) v6Macro(t *config.Tunnel) string {
-	if g.several {
-		return t.Name + "_ipv6_up"
-	}
-	return "ipv6_up"
-}
-
-func (g *gen) v6State(t *config.Tunnel) string {
-	if g.several {
-		return "no_ipv6_" + t.Name
-	}
-	return "no_ipv6"
-}
-
-// Commands, as the gifctl command line spells them.
-func (g *gen) checkTunnel(t *config.Tunnel) string { return g.cmd + " check tunnel " + t.Name }
-func (g *gen) checkIPv4() string                   { return g.cmd + " check ipv4" }
-func (g *gen) restart(t *config.Tunnel) string     { return g.cmd + " restart " + t.Name }
-func (g *gen) restartEgress(t *config.Tunnel) string {
-	return g.cmd + " restart --egress " + t.Name
-}
-func (g *gen) heartbeat(t *config.Tunnel) string { return g.cmd + " heartbeat " + t.Name }
-
-// checkIPv6 needs the tunnel, whose inner address the probes leave from,
-// only when there are several.
-func (g *gen) checkIPv6(t *config.Tunnel) string {
-	if g.several {
-		return g.cmd + " check ipv6 --tunnel " + t.Name
-	}
-	return g.cmd + " check ipv6"
-}
-
-// pingEvery leaves a check at least three times its timeout.
-func pingEvery(c *config.Check) int {
-	d := c.Timeout
-	if d <= 0 {
-		d = config.DefaultCheckTimeout
-	}
-	n := int(math.Ceil(3 * d.Seconds()))
-	return max(n, minPingEvery)
-}
-
-// slowest is the longest interval of a test in a state: ifstated does not
-// act on a change until that test has run again after entering the state.
-func (g *gen) slowest() int {
-	n := retryEvery
-	for _, c := range []*config.Check{g.c.IPv4, g.c.IPv6} {
-		if c != nil {
-			n = max(n, pingEvery(c))
-		}
-	}
-	return n
 }
 
 // Install is how an admin puts what Render prints in place, keeping what an
@@ -234,218 +90,183 @@ in one state at a time). Then check the new file and put it in place:
 	rcctl restart ifstated`
 }
 
-func (g *gen) header() {
+// Render prints an ifstated.conf(5) that drives gifctl for c: see doc.go for
+// its states and why. It panics when Check(c, o) fails: call Check first with
+// anything that did not come from config.Parse and a fixed path.
+func Render(c *config.Config, o Options) []byte {
+	if err := Check(c, o); err != nil {
+		panic("ifstated: " + err.Error())
+	}
+	o.Gifctl, o.ConfigPath = o.gifctl(), o.configPath()
+	v := view{Options: o, Cmd: o.Gifctl, Every4: pingEvery(c.IPv4), Every6: pingEvery(c.IPv6)}
 	regen := "gifctl ifstated"
-	if g.o.configPath() != DefaultConfigPath {
-		regen = "gifctl -f " + g.o.configPath() + " ifstated"
+	if o.ConfigPath != DefaultConfigPath {
+		v.Cmd += " -f " + o.ConfigPath
+		regen = "gifctl -f " + o.ConfigPath + " ifstated"
 	}
-	title := "gifctl ifstated"
-	if g.o.Watch {
+	if o.Watch {
 		regen += " --watch"
-		title += " --watch"
 	}
-	g.comment(fmt.Sprintf(`ifstated.conf(5) generated by "%s" from %s.
-
-%s
-
-How ifstated(8) runs this file (read in its source, ifstated.c):
-- It runs only the tests that an expression uses: those in the current
-  state, and those outside any state, which run in every state.
-- On entering a state it runs all of that state's tests, waiting for each,
-  then the state's init block, then its body.
-- Afterwards it evaluates the body again whenever one of the state's tests
-  changes its result, and every if whose condition is then true runs, not
-  only those that use the test that changed.
-- Nothing else makes it evaluate a state. A restart that failed changes no
-  test, so it would never be tried again: $retry is always true, but it
-  holds a test whose result flips every minute, so each state that repairs
-  is evaluated at least once a minute and a failed repair is retried.
-  The same flip catches a change that ifstated notes but does not act on,
-  which happens in the first %d seconds after it comes back to a state.
-- run waits for the command: gifctl bounds its own time. gifctl logs to
-  syslog (daemon, tag gifctl); ifstated logs the state changes.
-
-States:`, title, g.o.configPath(), Install(regen), g.slowest()))
-	if g.o.Watch {
-		g.comment("  auto     all is well. An address change is gifctl watch's to repair\n           (rcctl enable gifctl): this file runs no check tunnel")
-	} else {
-		g.comment(fmt.Sprintf("  auto     all is well, or gifctl check tunnel has just failed (every %d s):\n           the egress address changed, gifctl restart follows at once", tunnelEvery))
+	v.Install = "# " + strings.ReplaceAll(Install(regen), "\n", "\n# ")
+	v.Slowest = max(30, v.Every4, v.Every6) // 30: $retry's interval
+	if c.IPv4 != nil {
+		v.V4 = "$ipv4_up && "
 	}
-	if g.has4 {
-		g.comment("  no_ipv4  gifctl check ipv4 fails: restart the egress interface, then\n           the tunnel (gifctl restart --egress), every minute until it works")
-	} else {
-		g.comment(`  (no no_ipv4: gifctl.conf has no "check ipv4" block. Without an IPv4
-  address on the egress interface, gifctl restart fails, and is tried
-  again every minute until the lease is back)`)
-	}
-	if g.has6 {
-		names := make([]string, 0, len(g.c.Tunnels))
-		for _, t := range g.c.Tunnels {
-			names = append(names, g.v6State(t))
+	var states []string
+	for i, t := range c.Tunnels {
+		r := row{Tunnel: t, V6: "ipv6_up", No6: "no_ipv6", Check6: "check ipv6"}
+		if len(c.Tunnels) > 1 {
+			r.V6, r.No6, r.Check6 = t.Name+"_ipv6_up", "no_ipv6_"+t.Name, "check ipv6 --tunnel "+t.Name
 		}
-		what := "the tunnel agrees with the egress address but gifctl check\n           ipv6 fails"
-		if g.o.Watch {
-			what = "gifctl check ipv6 fails"
-		}
-		g.comment(fmt.Sprintf("  %-8s %s: restart it (and tell the broker), every minute", strings.Join(names, ", "), what))
-	}
-	g.line("")
-}
-
-func (g *gen) macro(name, expr string) {
-	g.line("%s = '%s'", name, expr)
-}
-
-func test(cmd string, every int) string { return fmt.Sprintf("%s every %d", quote(cmd), every) }
-
-// quote double-quotes a command built from checked paths and names. It
-// stands inside a '...' macro too, so no kind of quote may be in it.
-func quote(s string) string {
-	if strings.ContainsAny(s, "\"'\\\n") {
-		panic("ifstated: unquotable command " + s)
-	}
-	return `"` + s + `"`
-}
-
-func (g *gen) macros() {
-	if g.has4 {
-		g.macro("ipv4_up", "( "+test(g.checkIPv4(), pingEvery(g.c.IPv4))+" )")
-	}
-	for _, t := range g.c.Tunnels {
-		if !g.o.Watch {
-			g.macro(okMacro(t), "( "+test(g.checkTunnel(t), tunnelEvery)+" )")
-		}
-		if g.has6 {
-			g.macro(g.v6Macro(t), "( "+test(g.checkIPv6(t), pingEvery(g.c.IPv6))+" )")
-		}
-		if t.Heartbeat != "" {
-			g.macro(beatMacro(t), "( "+test(g.heartbeat(t), heartbeatEvery)+" )")
-		}
-	}
-	tick := "( " + test(retryCommand, retryEvery) + " )"
-	g.comment("always true: see above")
-	g.macro("retry", "( "+tick+" || ! "+tick+" )")
-	g.line("")
-}
-
-// block writes if COND { actions }, each on its own line as parse.y wants.
-func (g *gen) block(why, cond string, actions ...string) {
-	if why != "" {
-		g.line("\t# %s", why)
-	}
-	g.line("\tif %s {", cond)
-	for _, a := range actions {
-		g.line("\t\t%s", a)
-	}
-	g.line("\t}")
-}
-
-func run(cmd string) string       { return "run " + quote(cmd) }
-func setState(name string) string { return "set-state " + name }
-
-// and joins the conditions that are not empty with &&.
-func and(conds ...string) string {
-	return strings.Join(slices.DeleteFunc(conds, func(s string) bool { return s == "" }), " && ")
-}
-
-// v4 is the condition that IPv4 works, empty without a check ipv4 block.
-func (g *gen) v4() string {
-	if !g.has4 {
-		return ""
-	}
-	return "$ipv4_up"
-}
-
-// heartbeats puts each heartbeat outside the states, where its test runs
-// whatever the state: a test must stand in an expression to run at all.
-func (g *gen) heartbeats() {
-	for _, t := range g.c.Tunnels {
-		if t.Heartbeat == "" {
+		v.Tunnels = append(v.Tunnels, r)
+		states = append(states, r.No6)
+		if slices.ContainsFunc(c.Tunnels[:i], func(u *config.Tunnel) bool { return u.Egress == t.Egress }) {
 			continue
 		}
-		g.comment(fmt.Sprintf(`%s's heartbeat, every %d s in every state. A test runs only where an
-expression uses it, hence this if: when a beat cannot be sent, gifctl restart
-%s makes sure the tunnel follows the egress address (it does nothing when
-all agrees).`, t.Name, heartbeatEvery, t.Name))
-		g.line("if ! $%s {", beatMacro(t))
-		g.line("\t%s", run(g.restart(t)))
-		g.line("}")
-		g.line("")
-	}
-}
-
-func (g *gen) auto() {
-	g.line("state auto {")
-	if g.has4 {
-		g.block("IPv4 does not work: restart the egress interface", "! $ipv4_up", setState("no_ipv4"))
-	}
-	for _, t := range g.c.Tunnels {
-		if !g.o.Watch {
-			g.block(fmt.Sprintf("%s's source is not %s's address: it changed, or a restart failed", t.Name, t.Egress),
-				and(g.v4(), "! $"+okMacro(t), "$retry"), run(g.restart(t)))
-		}
-	}
-	if g.has6 {
-		for _, t := range g.c.Tunnels {
-			why := fmt.Sprintf("%s agrees with %s but carries no IPv6", t.Name, t.Egress)
-			if g.o.Watch {
-				why = t.Name + " carries no IPv6"
-			}
-			g.block(why,
-				and(g.v4(), g.ok(t), "! $"+g.v6Macro(t)), setState(g.v6State(t)))
-		}
-	}
-	g.line("}")
-	g.line("")
-}
-
-// noIPv4 restarts each egress interface once, then the other tunnels on it.
-func (g *gen) noIPv4() {
-	if !g.has4 {
-		return
-	}
-	var runs []string
-	done := map[string]bool{}
-	for _, t := range g.c.Tunnels {
-		if done[t.Egress] {
-			continue
-		}
-		done[t.Egress] = true
-		runs = append(runs, run(g.restartEgress(t)))
-		for _, u := range g.c.Tunnels {
-			if u != t && u.Egress == t.Egress {
-				runs = append(runs, run(g.restart(u)))
+		v.NoIPv4 = append(v.NoIPv4, "restart --egress "+t.Name)
+		for _, u := range c.Tunnels[i+1:] {
+			if u.Egress == t.Egress {
+				v.NoIPv4 = append(v.NoIPv4, "restart "+u.Name)
 			}
 		}
 	}
-	g.line("state no_ipv4 {")
-	g.block("at once, then every minute while IPv4 does not work", "! $ipv4_up && $retry", runs...)
-	g.block("", "$ipv4_up", setState("auto"))
-	g.line("}")
-	g.line("")
+	v.States6 = fmt.Sprintf("%-8s", strings.Join(states, ", "))
+	var b strings.Builder
+	if err := conf.Execute(&b, v); err != nil {
+		panic("ifstated: " + err.Error())
+	}
+	return []byte(strings.TrimRight(b.String(), "\n") + "\n")
 }
 
-func (g *gen) noIPv6(t *config.Tunnel) {
-	if !g.has6 {
-		return
-	}
-	v6 := "$" + g.v6Macro(t)
-	g.line("state %s {", g.v6State(t))
-	if g.has4 {
-		g.block("", "! $ipv4_up", setState("no_ipv4"))
-	}
-	if g.o.Watch {
-		g.block("at once, then every minute", and(g.v4(), "! "+v6, "$retry"), run(g.restart(t)))
-	} else {
-		g.block(fmt.Sprintf("at once, then every minute, and when %s's source changes", t.Name),
-			and(g.v4(), "(! $"+okMacro(t)+" || ! "+v6+")", "$retry"), run(g.restart(t)))
-	}
-	for _, u := range g.c.Tunnels {
-		if u != t && !g.o.Watch {
-			g.block(fmt.Sprintf("%s as in auto", u.Name), and(g.v4(), "! $"+okMacro(u), "$retry"), run(g.restart(u)))
-		}
-	}
-	g.block("", and(g.v4(), v6), setState("auto"))
-	g.line("}")
-	g.line("")
+// view is what the template prints, every name and number worked out.
+type view struct {
+	Options                 // with the defaults filled in
+	Cmd            string   // gifctl [-f FILE], to which a command is appended
+	Install        string   // Install's procedure as a comment
+	Every4, Every6 int      // intervals of check ipv4 and ipv6; 0 without the block
+	Slowest        int      // the longest interval of a test in a state
+	V4             string   // "$ipv4_up && " with a check ipv4 block
+	Tunnels        []row    // in the configuration's order
+	States6        string   // the no_ipv6 states, for the header
+	NoIPv4         []string // no_ipv4's restarts: each egress once, then its other tunnels
 }
+
+// row is a tunnel. Macros and states carry its name when there are several;
+// a name ends in a digit, so T_ok and the like never meet ipv4_up or retry.
+type row struct {
+	*config.Tunnel
+	V6, No6, Check6 string // its ipv6_up macro, no_ipv6 state and check ipv6 command
+}
+
+// pingEvery leaves a check at least three times its timeout, 0 without the
+// block: ifstated kills a test still running when its next run is due.
+func pingEvery(c *config.Check) int {
+	if c == nil {
+		return 0
+	}
+	d := cmp.Or(c.Timeout, config.DefaultCheckTimeout)
+	return max(int(math.Ceil(3*d.Seconds())), 30)
+}
+
+// conf is the file. Its tests run every 5 s (check tunnel: local, no
+// packets), every pingEvery (check ipv4, ipv6), every 30 s ($retry's minute
+// clock, see doc.go) and every 60 s (heartbeat: SixXS wants a beat a
+// minute). An if and each of its actions stand on their own lines, as
+// ifstated's parse.y wants.
+var conf = template.Must(template.New("ifstated.conf").Parse(`# ifstated.conf(5) generated by "gifctl ifstated{{if .Watch}} --watch{{end}}" from {{.ConfigPath}}.
+#
+{{.Install}}
+#
+# How ifstated(8) runs this file (read in its source, ifstated.c):
+# - It runs only the tests that an expression uses: those in the current
+#   state, and those outside any state, which run in every state.
+# - On entering a state it runs all of that state's tests, waiting for each,
+#   then the state's init block, then its body.
+# - Afterwards it evaluates the body again whenever one of the state's tests
+#   changes its result, and every if whose condition is then true runs, not
+#   only those that use the test that changed.
+# - Nothing else makes it evaluate a state. A restart that failed changes no
+#   test, so it would never be tried again: $retry is always true, but it
+#   holds a test whose result flips every minute, so each state that repairs
+#   is evaluated at least once a minute and a failed repair is retried.
+#   The same flip catches a change that ifstated notes but does not act on,
+#   which happens in the first {{.Slowest}} seconds after it comes back to a state.
+# - run waits for the command: gifctl bounds its own time. gifctl logs to
+#   syslog (daemon, tag gifctl); ifstated logs the state changes.
+#
+# States:
+{{if .Watch}}#   auto     all is well. An address change is gifctl watch's to repair
+#            (rcctl enable gifctl): this file runs no check tunnel
+{{else}}#   auto     all is well, or gifctl check tunnel has just failed (every 5 s):
+#            the egress address changed, gifctl restart follows at once
+{{end}}{{if .Every4}}#   no_ipv4  gifctl check ipv4 fails: restart the egress interface, then
+#            the tunnel (gifctl restart --egress), every minute until it works
+{{else}}#   (no no_ipv4: gifctl.conf has no "check ipv4" block. Without an IPv4
+#   address on the egress interface, gifctl restart fails, and is tried
+#   again every minute until the lease is back)
+{{end}}{{if and .Every6 .Watch}}#   {{.States6}} gifctl check ipv6 fails: restart it (and tell the broker), every minute
+{{else if .Every6}}#   {{.States6}} the tunnel agrees with the egress address but gifctl check
+#            ipv6 fails: restart it (and tell the broker), every minute
+{{end}}
+{{if .Every4}}ipv4_up = '( "{{.Cmd}} check ipv4" every {{.Every4}} )'
+{{end}}{{range .Tunnels}}{{if not $.Watch}}{{.Name}}_ok = '( "{{$.Cmd}} check tunnel {{.Name}}" every 5 )'
+{{end}}{{if $.Every6}}{{.V6}} = '( "{{$.Cmd}} {{.Check6}}" every {{$.Every6}} )'
+{{end}}{{if .Heartbeat}}{{.Name}}_beat = '( "{{$.Cmd}} heartbeat {{.Name}}" every 60 )'
+{{end}}{{end}}# always true: see above
+retry = '( ( "` + retryCommand + `" every 30 ) || ! ( "` + retryCommand + `" every 30 ) )'
+
+init-state auto
+
+{{range .Tunnels}}{{if .Heartbeat}}# {{.Name}}'s heartbeat, every 60 s in every state. A test runs only where an
+# expression uses it, hence this if: when a beat cannot be sent, gifctl restart
+# {{.Name}} makes sure the tunnel follows the egress address (it does nothing when
+# all agrees).
+if ! ${{.Name}}_beat {
+	run "{{$.Cmd}} restart {{.Name}}"
+}
+
+{{end}}{{end}}state auto {
+{{if .Every4}}	# IPv4 does not work: restart the egress interface
+	if ! $ipv4_up {
+		set-state no_ipv4
+	}
+{{end}}{{if not .Watch}}{{range .Tunnels}}	# {{.Name}}'s source is not {{.Egress}}'s address: it changed, or a restart failed
+	if {{$.V4}}! ${{.Name}}_ok && $retry {
+		run "{{$.Cmd}} restart {{.Name}}"
+	}
+{{end}}{{end}}{{if .Every6}}{{range .Tunnels}}	# {{.Name}} {{if not $.Watch}}agrees with {{.Egress}} but {{end}}carries no IPv6
+	if {{$.V4}}{{if not $.Watch}}${{.Name}}_ok && {{end}}! ${{.V6}} {
+		set-state {{.No6}}
+	}
+{{end}}{{end}}}
+
+{{if .Every4}}state no_ipv4 {
+	# at once, then every minute while IPv4 does not work
+	if ! $ipv4_up && $retry {
+{{range .NoIPv4}}		run "{{$.Cmd}} {{.}}"
+{{end}}	}
+	if $ipv4_up {
+		set-state auto
+	}
+}
+
+{{end}}{{if .Every6}}{{range $t := .Tunnels}}state {{.No6}} {
+{{if $.Every4}}	if ! $ipv4_up {
+		set-state no_ipv4
+	}
+{{end}}{{if $.Watch}}	# at once, then every minute
+	if {{$.V4}}! ${{.V6}} && $retry {
+{{else}}	# at once, then every minute, and when {{.Name}}'s source changes
+	if {{$.V4}}(! ${{.Name}}_ok || ! ${{.V6}}) && $retry {
+{{end}}		run "{{$.Cmd}} restart {{.Name}}"
+	}
+{{if not $.Watch}}{{range $.Tunnels}}{{if ne .Name $t.Name}}	# {{.Name}} as in auto
+	if {{$.V4}}! ${{.Name}}_ok && $retry {
+		run "{{$.Cmd}} restart {{.Name}}"
+	}
+{{end}}{{end}}{{end}}	if {{$.V4}}${{.V6}} {
+		set-state auto
+	}
+}
+
+{{end}}{{end}}`))
