@@ -2,6 +2,7 @@ package config
 
 import (
 	"encoding/base64"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -97,12 +98,10 @@ func TestKeywords(t *testing.T) {
 		t.Errorf("Keywords (-want +got):\n%s", diff)
 	}
 	// The full example (testdata/full.conf) shows every keyword.
-	toks, err := lex("full.conf", readTestdata(t, "full.conf"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := &parser{cfg: &Config{File: "full.conf"}}
+	p.lex(readTestdata(t, "full.conf"))
 	words := make(map[string]bool)
-	for _, tok := range toks {
+	for _, tok := range p.toks {
 		if tok.kind == tokWord {
 			words[tok.text] = true
 		}
@@ -127,6 +126,9 @@ func TestSuggest(t *testing.T) {
 		"update_url": "update-url", "url": "", "x": "", "gif0": "", "": "",
 		strings.Repeat("egress", 20): "",
 	} {
+		if want != "" {
+			want = fmt.Sprintf("; did you mean %q?", want)
+		}
 		if got := suggest(in, tunnelKeywords); got != want {
 			t.Errorf("suggest(%q) = %q, want %q", in, got, want)
 		}

@@ -3,32 +3,79 @@ package config
 import (
 	"encoding/base64"
 	"fmt"
+	"net/netip"
 	"net/url"
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 )
+
+// Config is a parsed gifctl.conf(5). Every value is typed, but for paths,
+// which are absolute and free of shell metacharacters.
+type Config struct {
+	File        string    // the path it was read from, for messages
+	HostnameDir string    // set hostname-dir
+	StateDir    string    // set state-dir
+	Netstart    string    // set netstart
+	Pfctl       string    // set pfctl
+	Ifconfig    string    // set ifconfig
+	PfConf      string    // set pf-conf; "" leaves pf alone
+	CAFile      string    // set ca-file
+	IPv4        *Check    // check ipv4 { }; nil when absent
+	IPv6        *Check    // check ipv6 { }; nil when absent
+	Tunnels     []*Tunnel // in file order; at least one
+}
+
+// defaultConfig holds the set options' defaults, a stock OpenBSD's paths.
+var defaultConfig = Config{
+	HostnameDir: "/etc", StateDir: "/var/db/gifctl", Netstart: "/etc/netstart",
+	Pfctl: "/sbin/pfctl", Ifconfig: "/sbin/ifconfig", CAFile: "/etc/ssl/cert.pem",
+}
+
+// DefaultCheckTimeout is a check block's timeout when it sets none.
+const DefaultCheckTimeout = time.Second
+
+// Check is a check ipv4|ipv6 block.
+type Check struct {
+	Targets []netip.Addr
+	Timeout time.Duration
+}
+
+// Tunnel is a tunnel IF { } block.
+type Tunnel struct {
+	Name   string     // gif interface, e.g. "gif0"
+	Egress string     // interface whose IPv4 address is the tunnel source
+	Remote netip.Addr // broker's IPv4 end; invalid when not set
+	Inet6  netip.Addr // inner address; invalid when not set
+	Peer   netip.Addr // inner peer; invalid when not set
+	MTU    int        // 0 when not set
+	// Inet6Len is the prefix length after inet6 or peer, as the broker's page
+	// shows it, or 0. A gif tunnel is point to point: hostname.IF gets 128.
+	Inet6Len  int
+	UpdateURL *url.URL // with its credentials; a secret, printed only by broker.Redact
+	Heartbeat string   // the SixXS heartbeat password, or ""; a secret
+	Line      int      // line of the tunnel keyword
+}
 
 // Tunnel returns the tunnel block for the gif interface name. "" means the
 // only tunnel, which is how a one-tunnel router is run without naming it.
 func (c *Config) Tunnel(name string) (*Tunnel, error) {
-	if name == "" {
-		switch len(c.Tunnels) {
-		case 0:
-			return nil, fmt.Errorf("no tunnel in %s", c.File)
-		case 1:
-			return c.Tunnels[0], nil
-		}
-		names := make([]string, len(c.Tunnels))
-		for i, t := range c.Tunnels {
-			names[i] = t.Name
-		}
-		return nil, fmt.Errorf("several tunnels; name one of %s", strings.Join(names, ", "))
+	switch {
+	case name == "" && len(c.Tunnels) == 0:
+		return nil, fmt.Errorf("no tunnel in %s", c.File)
+	case name == "" && len(c.Tunnels) == 1:
+		return c.Tunnels[0], nil
 	}
+	var names []string
 	for _, t := range c.Tunnels {
 		if t.Name == name {
 			return t, nil
 		}
+		names = append(names, t.Name)
+	}
+	if name == "" {
+		return nil, fmt.Errorf("several tunnels; name one of %s", strings.Join(names, ", "))
 	}
 	return nil, fmt.Errorf("%s: no such tunnel in %s", quoteIfOdd(name), c.File)
 }
@@ -38,10 +85,8 @@ func (t *Tunnel) HostnameFile(c *Config) string {
 	return filepath.Join(c.HostnameDir, "hostname."+t.Name)
 }
 
-// Secrets returns every secret of the configuration: those of the update
-// URLs (URLSecrets) and the heartbeat passwords. The logger masks them, in
-// these forms and percent-encoded (bsd.Redactor), and tests check that none
-// of them appears in their output.
+// Secrets returns every secret of the configuration, those of the update
+// URLs (URLSecrets) and the heartbeat passwords, for the logger to mask.
 func (c *Config) Secrets() []string {
 	var out []string
 	for _, t := range c.Tunnels {
@@ -63,24 +108,15 @@ func URLSecrets(u *url.URL) []string {
 		return nil
 	}
 	var out []string
-	add := func(raw string, unescape func(string) (string, error)) {
-		out = append(out, raw)
-		if v, err := unescape(raw); err == nil {
-			out = append(out, v)
-		}
-	}
 	if key, ok := u.User.Password(); ok {
 		_, raw, _ := strings.Cut(u.User.String(), ":") // as the URL spells it
-		add(raw, url.PathUnescape)
-		out = append(out, key, base64.StdEncoding.EncodeToString([]byte(u.User.Username()+":"+key)))
+		out = append(out, raw, key, base64.StdEncoding.EncodeToString([]byte(u.User.Username()+":"+key)))
 	}
-	for _, kv := range strings.Split(u.RawQuery, "&") {
-		k, raw, ok := strings.Cut(kv, "=")
-		if dk, err := url.QueryUnescape(k); err == nil {
-			k = dk
-		}
-		if ok && SecretParam(k) {
-			add(raw, url.QueryUnescape)
+	for kv := range strings.SplitSeq(u.RawQuery, "&") {
+		k, raw, _ := strings.Cut(kv, "=")
+		dk, _ := url.QueryUnescape(k)
+		if v, _ := url.QueryUnescape(raw); SecretParam(k) || SecretParam(dk) {
+			out = append(out, raw, v)
 		}
 	}
 	out = slices.DeleteFunc(out, func(s string) bool { return s == "" })

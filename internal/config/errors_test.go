@@ -171,6 +171,7 @@ func TestParseErrors(t *testing.T) {
 		{"heartbeat long", tun(`heartbeat "` + strings.Repeat("s", MaxHeartbeatLen+1) + `"`), `t.conf:3: heartbeat: password longer than 128 characters`},
 		{"heartbeat non-ascii", tun(`heartbeat "secrét"`), `t.conf:3: heartbeat: contains "é"; the password is printable ASCII`},
 		{"heartbeat twice", tun("heartbeat a\nheartbeat a"), `t.conf:4: heartbeat: already given on line 3`},
+		{"value too long", tun(`heartbeat "` + strings.Repeat("s", 1025) + `"`), `t.conf:3: value longer than 1024 bytes`},
 
 		// a ';' outside quotes ends the statement: the rest is a new one
 		{"semicolon splits", tun("egress em0;reboot"), `t.conf:3: egress: already given on line 2`},

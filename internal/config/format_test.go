@@ -77,7 +77,6 @@ var cmpConfig = []cmp.Option{
 
 // ignoreLines leaves out line numbers, which a reformatted file changes.
 var ignoreLines = []cmp.Option{
-	cmpopts.IgnoreFields(Check{}, "Line"),
 	cmpopts.IgnoreFields(Tunnel{}, "Line"),
 	cmpopts.IgnoreFields(Config{}, "File"),
 }

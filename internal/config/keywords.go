@@ -2,8 +2,8 @@ package config
 
 import (
 	"fmt"
+	"maps"
 	"slices"
-	"strings"
 )
 
 // The keywords of gifctl.conf(5), by where they may stand.
@@ -11,58 +11,39 @@ var (
 	topKeywords    = []string{"check", "set", "tunnel"}
 	setOptions     = []string{"ca-file", "hostname-dir", "ifconfig", "netstart", "pf-conf", "pfctl", "state-dir"}
 	checkKeywords  = []string{"target", "timeout"}
-	families       = []string{"ipv4", "ipv6"}
-	tunnelKeywords = []string{"egress", "heartbeat", "inet6", "mtu", "remote", "update-url"}
-	// peer stands only inside "inet6 ADDRESS peer ADDRESS".
-	innerKeywords = []string{"peer"}
+	tunnelKeywords = slices.Sorted(maps.Keys(tunnelValues))
 )
 
-// Keywords returns every keyword of the grammar, set options and the
-// address families included, sorted: a test keeps gifctl.conf.5 in step.
+// Keywords returns every keyword of the grammar, set options, the address
+// families and "peer" included, sorted: a test keeps gifctl.conf.5 in step.
 func Keywords() []string {
-	var all []string
-	for _, l := range [][]string{topKeywords, setOptions, checkKeywords, families, tunnelKeywords, innerKeywords} {
-		all = append(all, l...)
-	}
+	all := slices.Concat(topKeywords, setOptions, checkKeywords, tunnelKeywords, []string{"ipv4", "ipv6", "peer"})
 	slices.Sort(all)
 	return all
 }
 
-// unknown explains a keyword that may not stand where it does: in block
-// (e.g. "tunnel gif0"), or at the top level when block is "".
-func (p *parser) unknown(kw token, block string) error {
-	var valid []string
-	var kind string
-	switch {
-	case block == "":
-		valid = topKeywords
-	case strings.HasPrefix(block, "tunnel "):
-		valid, kind = tunnelKeywords, "a tunnel block"
-	default: // "check FAMILY"
-		valid, kind = checkKeywords, "a check block"
-	}
+// unknown stops the parser at a keyword that may not stand where it does:
+// in a block of kind ("a tunnel block") whose keywords are valid, or at the
+// top level when kind is "".
+func (p *parser) unknown(kw token, valid []string, kind string) {
 	k := kw.text
 	switch {
 	case k == "peer":
-		return p.errorf(kw.line, `peer: only in "inet6 ADDRESS peer ADDRESS"`)
+		p.fail(kw.line, `peer: only in "inet6 ADDRESS peer ADDRESS"`)
 	case slices.Contains(setOptions, k):
-		return p.errorf(kw.line, "unknown keyword %q; did you mean \"set %s\"?", k, k)
-	case block == "" && slices.Contains(tunnelKeywords, k):
-		return p.errorf(kw.line, "%s: only inside a tunnel block", k)
-	case block == "" && slices.Contains(checkKeywords, k):
-		return p.errorf(kw.line, "%s: only inside a check block", k)
-	case block != "" && slices.Contains(Keywords(), k):
-		return p.errorf(kw.line, "%s: not allowed in %s", k, kind)
+		p.fail(kw.line, "unknown keyword %q; did you mean \"set %s\"?", k, k)
+	case kind == "" && slices.Contains(tunnelKeywords, k):
+		p.fail(kw.line, "%s: only inside a tunnel block", k)
+	case kind == "" && slices.Contains(checkKeywords, k):
+		p.fail(kw.line, "%s: only inside a check block", k)
+	case kind != "" && slices.Contains(Keywords(), k):
+		p.fail(kw.line, "%s: not allowed in %s", k, kind)
 	}
-	msg := "unknown keyword " + quoteShort(k)
-	if s := suggest(k, valid); s != "" {
-		msg += fmt.Sprintf("; did you mean %q?", s)
-	}
-	return p.errorf(kw.line, "%s", msg)
+	p.fail(kw.line, "unknown keyword %s%s", quoteShort(k), suggest(k, valid))
 }
 
-// suggest returns the candidate nearest to word, if it is near enough to
-// be a typing mistake, else "".
+// suggest offers the candidate nearest to word if it is near enough to be a
+// typing mistake: "; did you mean ...?", else "".
 func suggest(word string, candidates []string) string {
 	if len(word) > 64 {
 		return "" // no keyword is that long; spare the quadratic work
@@ -74,26 +55,28 @@ func suggest(word string, candidates []string) string {
 			best, bestDist = c, d
 		}
 	}
-	return best
+	if best == "" {
+		return ""
+	}
+	return fmt.Sprintf("; did you mean %q?", best)
 }
 
 // editDistance is the Levenshtein distance between a and b, in bytes.
 func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
+	row := make([]int, len(b)+1) // distances from a[:i] to each b[:j]
+	for j := range row {
+		row[j] = j
 	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
+	for i := range len(a) {
+		diag := row[0]
+		row[0] = i + 1
+		for j := range len(b) {
 			cost := 1
-			if a[i-1] == b[j-1] {
+			if a[i] == b[j] {
 				cost = 0
 			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			diag, row[j+1] = row[j+1], min(row[j+1]+1, row[j]+1, diag+cost)
 		}
-		prev, cur = cur, prev
 	}
-	return prev[len(b)]
+	return row[len(b)]
 }

@@ -12,44 +12,30 @@ import (
 // maxFileSize bounds what Load reads: a gifctl.conf is a few hundred bytes.
 const maxFileSize = 1 << 20
 
-// Load reads and parses the configuration file at path. The file holds
-// broker credentials and names the programs gifctl runs as root, so Load
-// first refuses what others could read or change, as OpenBSD's daemons
-// with secrets do (check_file_secrecy in their parse.y): a file that is
-// not regular, not owned by root (or by the user running gifctl),
-// writable by its group, or with any permission for others. Unlike
-// check_file_secrecy it lets the group read, as gifctl.conf(5) allows
-// mode 0640.
+// Load reads and parses the configuration file at path. As it holds broker
+// credentials and names what gifctl runs as root, Load first refuses, as
+// OpenBSD's daemons do (parse.y: check_file_secrecy on the opened file), a
+// file that is not regular, not owned by root (or the user running gifctl),
+// writable by its group or open to others; it lets the group read (0640).
 func Load(path string) (*Config, error) {
-	fi, err := os.Stat(path)
+	// O_NONBLOCK: a FIFO is refused below, not waited on for a writer.
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, fileErr(path, err)
+	}
+	defer f.Close()
+	fi, err := f.Stat()
 	if err != nil {
 		return nil, fileErr(path, err)
 	}
 	if err := checkSecrecy(path, fi); err != nil {
 		return nil, err
 	}
-	// Not waiting for a writer, should a FIFO have replaced the file.
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
-	if err != nil {
-		return nil, fileErr(path, err)
-	}
-	defer f.Close()
-	// Check again what was opened: the path may have changed in between.
-	ofi, err := f.Stat()
-	if err != nil {
-		return nil, fileErr(path, err)
-	}
-	if !os.SameFile(fi, ofi) {
-		return nil, fmt.Errorf("%s: replaced while being opened", path)
-	}
-	if err := checkSecrecy(path, ofi); err != nil {
-		return nil, err
-	}
 	data, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
-	if err != nil {
+	switch {
+	case err != nil:
 		return nil, fileErr(path, err)
-	}
-	if len(data) > maxFileSize {
+	case len(data) > maxFileSize:
 		return nil, fmt.Errorf("%s: larger than %d bytes", path, maxFileSize)
 	}
 	return Parse(path, data)
@@ -58,19 +44,17 @@ func Load(path string) (*Config, error) {
 // fileErr words an error from the file system as "PATH: reason", keeping
 // errors.Is(err, fs.ErrNotExist) true.
 func fileErr(path string, err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
+	if pe, ok := err.(*fs.PathError); ok {
 		err = pe.Err
 	}
 	return fmt.Errorf("%s: %w", path, err)
 }
 
 func checkSecrecy(path string, fi fs.FileInfo) error {
-	if !fi.Mode().IsRegular() {
-		return fmt.Errorf("%s: not a regular file", path)
-	}
 	perm := fi.Mode().Perm()
 	switch {
+	case !fi.Mode().IsRegular():
+		return fmt.Errorf("%s: not a regular file", path)
 	case perm&0o004 != 0:
 		return fmt.Errorf("%s: readable by others; run chmod 600 %s", path, path)
 	case perm&0o007 != 0:
@@ -82,20 +66,17 @@ func checkSecrecy(path string, fi fs.FileInfo) error {
 	return checkOwner(path, fi)
 }
 
-// checkOwner refuses a file or directory owned by another user than root
-// or the one running gifctl.
+// checkOwner refuses what is owned by another than root or gifctl's user.
 func checkOwner(path string, fi fs.FileInfo) error {
-	if uid, ok := fileOwner(fi); ok && uid != 0 && uid != os.Getuid() {
+	if uid := int(fi.Sys().(*syscall.Stat_t).Uid); uid != 0 && uid != os.Getuid() {
 		return fmt.Errorf("%s: owned by uid %d, not root; run chown root %s", path, uid, path)
 	}
 	return nil
 }
 
-// CheckStateDir refuses a state-dir that another user could write, as
-// Load refuses a gifctl.conf others could read: whoever may write there
-// could plant a link at the lock, which root would truncate, or a record
-// of an update the broker never accepted. A missing one is fine: gifctl
-// makes it, mode 0700.
+// CheckStateDir refuses a state-dir another user could write, and so plant
+// a link at the lock, which root would truncate, or a record of an update
+// the broker never accepted. A missing one is fine: gifctl makes it 0700.
 func CheckStateDir(path string) error {
 	fi, err := os.Stat(path)
 	switch {

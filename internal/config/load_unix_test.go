@@ -16,7 +16,7 @@ func TestLoadFIFO(t *testing.T) {
 	if err := syscall.Mkfifo(path, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	// Refused before it is opened: opening a FIFO would block.
+	// Opened without waiting for a writer, then refused.
 	if diff := cmp.Diff(path+": not a regular file", loadErr(path)); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}

@@ -1,46 +1,52 @@
 package config
 
 import (
-	"errors"
 	"fmt"
+	"net/netip"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
 )
 
+// parseError is a mistake in a gifctl.conf: "NAME:LINE: message", as
+// OpenBSD's parsers print them. A message quotes keywords, names, addresses
+// and paths, never a secret, and through %q, so no control character
+// reaches a terminal or syslog.
+type parseError struct {
+	File string // the name given to Parse
+	Line int    // 1-based
+	Msg  string
+}
+
+func (e *parseError) Error() string { return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg) }
+
 // Parse reads a gifctl.conf(5). name is the file's name for messages; an
-// error is a *parseError reading "NAME:LINE: message", the first mistake
-// in the file.
-func Parse(name string, data []byte) (*Config, error) {
-	toks, err := lex(name, data)
-	if err != nil {
-		return nil, err
-	}
-	p := &parser{
-		name: name,
-		toks: toks,
-		cfg: &Config{
-			File:        name,
-			HostnameDir: defaultHostnameDir,
-			StateDir:    defaultStateDir,
-			Netstart:    defaultNetstart,
-			Pfctl:       defaultPfctl,
-			Ifconfig:    defaultIfconfig,
-			CAFile:      defaultCAFile,
-		},
-		setLines: make(map[string]int),
-	}
-	if err := p.file(); err != nil {
-		return nil, err
-	}
+// error is a *parseError, the first mistake in the file: the parser stops
+// at it by panicking, as text/template's does, and only here is it caught.
+func Parse(name string, data []byte) (c *Config, err error) {
+	defer func() {
+		switch e := recover().(type) {
+		case nil:
+		case *parseError:
+			c, err = nil, e
+		default:
+			panic(e)
+		}
+	}()
+	cfg := defaultConfig
+	cfg.File = name
+	p := &parser{cfg: &cfg, seen: make(map[string]int)}
+	p.lex(data)
+	p.file()
 	return p.cfg, nil
 }
 
 type parser struct {
-	name     string
-	toks     []token
-	pos      int
-	cfg      *Config
-	setLines map[string]int // set option -> line it was set on
+	toks []token
+	pos  int
+	cfg  *Config
+	seen map[string]int // set option, "check FAMILY", "tunnel IF" -> its line
 }
 
 func (p *parser) peek() token { return p.toks[p.pos] }
@@ -53,53 +59,41 @@ func (p *parser) next() token {
 	return t
 }
 
-func (p *parser) errorf(line int, format string, args ...any) error {
-	return &parseError{p.name, line, fmt.Sprintf(format, args...)}
+// fail stops the parser with a mistake at line.
+func (p *parser) fail(line int, format string, args ...any) {
+	panic(&parseError{p.cfg.File, line, fmt.Sprintf(format, args...)})
 }
 
-// at puts a value checker's error at a line.
-func (p *parser) at(line int, err error) error {
-	var pe *parseError
-	if err == nil || errors.As(err, &pe) {
-		return err
+// must stops the parser with a value checker's error, at line.
+func (p *parser) must(line int, err error) {
+	if err != nil {
+		p.fail(line, "%s", err)
 	}
-	return &parseError{p.name, line, err.Error()}
 }
 
 // file is the top level: set statements and check and tunnel blocks.
-func (p *parser) file() error {
+func (p *parser) file() {
 	for {
-		t := p.next()
-		switch t.kind {
-		case tokEOF:
-			if len(p.cfg.Tunnels) == 0 {
-				return p.errorf(t.line, "no tunnel block; see gifctl.conf(5)")
-			}
-			return nil
-		case tokEOS:
-			continue
-		case tokWord:
-			if err := p.statement(t); err != nil {
-				return err
-			}
-		case tokClose:
-			return p.errorf(t.line, `unexpected "}" outside a block`)
+		switch t := p.next(); {
+		case t.kind == tokEOF && len(p.cfg.Tunnels) == 0:
+			p.fail(t.line, "no tunnel block; see gifctl.conf(5)")
+		case t.kind == tokEOF:
+			return
+		case t.kind == tokEOS:
+		case t.kind == tokClose:
+			p.fail(t.line, `unexpected "}" outside a block`)
+		case t.kind != tokWord:
+			p.fail(t.line, "expected a keyword, found %s", describe(t))
+		case t.text == "set":
+			p.set(t)
+		case t.text == "check":
+			p.check(t)
+		case t.text == "tunnel":
+			p.tunnel(t)
 		default:
-			return p.errorf(t.line, "expected a keyword, found %s", describe(t))
+			p.unknown(t, topKeywords, "")
 		}
 	}
-}
-
-func (p *parser) statement(kw token) error {
-	switch kw.text {
-	case "set":
-		return p.set(kw)
-	case "check":
-		return p.check(kw)
-	case "tunnel":
-		return p.tunnel(kw)
-	}
-	return p.unknown(kw, "")
 }
 
 // values takes the words and strings that follow a keyword.
@@ -111,85 +105,223 @@ func (p *parser) values() []token {
 	return p.toks[start:p.pos]
 }
 
-// endStatement takes the end of a top-level statement: a newline, ';' or
-// the end of the file.
-func (p *parser) endStatement(what string) error {
-	switch t := p.peek(); t.kind {
-	case tokEOS:
-		p.next()
-		return nil
-	case tokEOF:
-		return nil
-	default:
-		return p.errorf(t.line, "%s: unexpected %s", what, describe(t))
+// once refuses a second statement of a name ("pfctl", "check ipv4",
+// "timeout" in a block).
+func (p *parser) once(seen map[string]int, name string, line int, verb string) {
+	if first, ok := seen[name]; ok {
+		p.fail(line, "%s: already %s on line %d", name, verb, first)
 	}
+	seen[name] = line
 }
 
-func (p *parser) set(kw token) error {
+// one returns the value of a keyword that takes one, what in messages.
+func (p *parser) one(kw token, vs []token, what string) string {
+	switch {
+	case len(vs) == 0:
+		p.fail(kw.line, "%s: missing %s", kw.text, what)
+	case len(vs) > 1:
+		p.fail(kw.line, "%s: one %s only", kw.text, what)
+	}
+	return vs[0].text
+}
+
+func (p *parser) set(kw token) {
 	vs := p.values()
-	if err := p.endStatement("set"); err != nil {
-		return err
+	if t := p.next(); t.kind != tokEOS && t.kind != tokEOF {
+		p.fail(t.line, "set: unexpected %s", describe(t))
 	}
 	if len(vs) == 0 {
-		return p.errorf(kw.line, "set: missing option")
+		p.fail(kw.line, "set: missing option")
 	}
-	opt := vs[0]
-	if opt.kind != tokWord {
-		return p.errorf(opt.line, "set: expected an option, found %s", describe(opt))
-	}
-	field := p.setField(opt.text)
-	if field == nil {
-		msg := "set: unknown option " + quoteShort(opt.text)
-		if s := suggest(opt.text, setOptions); s != "" {
-			msg += fmt.Sprintf("; did you mean %q?", s)
-		}
-		return p.errorf(opt.line, "%s", msg)
-	}
-	switch {
-	case len(vs) == 1:
-		return p.errorf(kw.line, "%s: missing value", opt.text)
-	case len(vs) > 2:
-		return p.errorf(kw.line, "%s: one value only", opt.text)
-	}
-	if first, ok := p.setLines[opt.text]; ok {
-		return p.errorf(kw.line, "%s: already set on line %d", opt.text, first)
-	}
-	p.setLines[opt.text] = kw.line
-	path, err := parsePath(opt.text, vs[1].text)
-	if err != nil {
-		return p.at(kw.line, err)
-	}
-	*field = path
-	return nil
-}
-
-// setField is where a set option goes in the Config, nil if unknown.
-func (p *parser) setField(opt string) *string {
-	c := p.cfg
-	return map[string]*string{
+	c, opt := p.cfg, vs[0]
+	field := map[string]*string{
 		"hostname-dir": &c.HostnameDir, "state-dir": &c.StateDir, "netstart": &c.Netstart,
 		"pfctl": &c.Pfctl, "ifconfig": &c.Ifconfig, "pf-conf": &c.PfConf, "ca-file": &c.CAFile,
-	}[opt]
+	}[opt.text]
+	switch {
+	case opt.kind != tokWord:
+		p.fail(opt.line, "set: expected an option, found %s", describe(opt))
+	case field == nil:
+		p.fail(opt.line, "set: unknown option %s%s", quoteShort(opt.text), suggest(opt.text, setOptions))
+	}
+	s := p.one(opt, vs[1:], "value")
+	p.once(p.seen, opt.text, kw.line, "set")
+	*field = p.path(opt, s)
 }
 
-// header takes the value of a block's header ("tunnel gif0", "check
-// ipv4") and the "{" after it, which may stand on the next line.
-func (p *parser) header(kw token, what string) (token, error) {
+// header reads a block's header up to its "{", which may stand on the next
+// line, checks its value and refuses a second block of the name.
+func (p *parser) header(kw token, what, verb string, check func(token, string)) string {
 	vs := p.values()
-	if len(vs) == 0 {
-		return token{}, p.errorf(kw.line, "%s: missing %s", kw.text, what)
-	}
-	if len(vs) > 1 {
-		return token{}, p.errorf(vs[1].line, "%s %s: expected \"{\", found %s", kw.text, quoteIfOdd(vs[0].text), describe(vs[1]))
+	switch {
+	case len(vs) == 0:
+		p.fail(kw.line, "%s: missing %s", kw.text, what)
+	case len(vs) > 1:
+		p.fail(vs[1].line, "%s %s: expected \"{\", found %s", kw.text, quoteIfOdd(vs[0].text), describe(vs[1]))
 	}
 	for p.peek().kind == tokEOS {
 		p.next()
 	}
-	if p.peek().kind != tokOpen {
-		return token{}, p.errorf(kw.line, "%s %s: missing \"{\"", kw.text, quoteIfOdd(vs[0].text))
+	if p.next().kind != tokOpen {
+		p.fail(kw.line, "%s %s: missing \"{\"", kw.text, quoteIfOdd(vs[0].text))
 	}
-	p.next()
-	return vs[0], nil
+	check(kw, vs[0].text)
+	p.once(p.seen, kw.text+" "+vs[0].text, kw.line, verb)
+	return vs[0].text
+}
+
+// block hands each statement up to the "}" to stmt. Every keyword but
+// target stands once in a block.
+func (p *parser) block(what string, open int, stmt func(kw token, vs []token)) {
+	seen := make(map[string]int)
+	for {
+		switch t := p.next(); {
+		case t.kind == tokEOS:
+		case t.kind == tokClose:
+			// What follows "}" on its line must end the statement too.
+			if n := p.peek(); n.kind != tokEOS && n.kind != tokEOF && n.kind != tokClose {
+				p.fail(n.line, "unexpected %s after \"}\"", describe(n))
+			}
+			return
+		case t.kind == tokEOF:
+			p.fail(t.line, "%s: missing \"}\" at end of file (block opened on line %d)", what, open)
+		case t.kind != tokWord:
+			p.fail(t.line, "expected a keyword, found %s", describe(t))
+		case slices.Contains(topKeywords, t.text):
+			p.fail(t.line, "%s: missing \"}\" before %q (block opened on line %d)", what, t.text, open)
+		default:
+			vs := p.values()
+			if n := p.peek(); n.kind == tokOpen {
+				p.fail(n.line, "%s: unexpected \"{\"", quoteIfOdd(t.text))
+			}
+			if t.text != "target" {
+				p.once(seen, t.text, t.line, "given")
+			}
+			stmt(t, vs)
+		}
+	}
+}
+
+func (p *parser) check(kw token) {
+	fam := p.header(kw, "family (ipv4 or ipv6)", "given", func(k token, s string) {
+		if p.must(k.line, checkSafe("check", s)); s != "ipv4" && s != "ipv6" {
+			p.fail(k.line, "check: unknown family %s; want ipv4 or ipv6", quoteShort(s))
+		}
+	})
+	what, c := "check "+fam, &Check{Timeout: DefaultCheckTimeout}
+	listed := make(map[netip.Addr]int) // target -> its line
+	p.block(what, kw.line, func(k token, vs []token) {
+		switch k.text {
+		case "target":
+			if len(vs) == 0 {
+				p.fail(k.line, "target: missing address")
+			}
+			for _, v := range vs {
+				a := p.addr(k, v.text, fam == "ipv4")
+				if first, ok := listed[a]; ok {
+					p.fail(k.line, "target: %s already listed on line %d", a, first)
+				}
+				if len(c.Targets) == MaxTargets {
+					p.fail(k.line, "%s: more than %d targets", what, MaxTargets)
+				}
+				listed[a] = k.line
+				c.Targets = append(c.Targets, a)
+			}
+		case "timeout":
+			n := p.int(k, p.one(k, vs, "number of seconds"), MinCheckTimeout, MaxCheckTimeout, " of seconds")
+			c.Timeout = time.Duration(n) * time.Second
+		default:
+			p.unknown(k, checkKeywords, "a check block")
+		}
+	})
+	if len(c.Targets) == 0 {
+		p.fail(kw.line, "%s: no target", what)
+	}
+	if fam == "ipv4" {
+		p.cfg.IPv4 = c
+	} else {
+		p.cfg.IPv6 = c
+	}
+}
+
+// tunnelValues names the value of each tunnel keyword in messages.
+var tunnelValues = map[string]string{
+	"egress": "interface name", "heartbeat": "password", "inet6": "", "mtu": "number",
+	"remote": "IPv4 address", "update-url": "URL",
+}
+
+func (p *parser) tunnel(kw token) {
+	name := p.header(kw, "interface name", "defined", func(k token, s string) { p.ifName(k, s) })
+	t := &Tunnel{Name: name, Line: kw.line}
+	p.block("tunnel "+name, kw.line, func(k token, vs []token) {
+		noun, ok := tunnelValues[k.text]
+		switch {
+		case !ok:
+			p.unknown(k, tunnelKeywords, "a tunnel block")
+		case k.text == "inet6":
+			p.inet6(t, k, vs)
+			return
+		}
+		switch s := p.one(k, vs, noun); k.text {
+		case "egress":
+			if t.Egress = p.ifName(k, s); s == name {
+				p.fail(k.line, "egress: %s is the tunnel itself", s)
+			}
+		case "remote":
+			t.Remote = p.addr(k, s, true)
+		case "mtu":
+			t.MTU = p.int(k, s, MinMTU, MaxMTU, "")
+		case "update-url":
+			t.UpdateURL = p.updateURL(k, s)
+		case "heartbeat":
+			t.Heartbeat = p.heartbeat(k, s)
+		}
+	})
+	if t.Egress == "" {
+		p.fail(kw.line, "tunnel %s: egress is required", name)
+	}
+	p.cfg.Tunnels = append(p.cfg.Tunnels, t)
+}
+
+// inet6 is "inet6 ADDR peer ADDR". Either address may carry the prefix
+// length of the tunnel's network, as Hurricane Electric's tunnel page shows
+// them ("2001:db8:1::2/64"): the two must then lie in that network.
+func (p *parser) inet6(t *Tunnel, k token, vs []token) {
+	if len(vs) != 3 || vs[1].text != "peer" || vs[1].kind != tokWord {
+		p.fail(k.line, `inet6: want "inet6 ADDRESS peer ADDRESS"`)
+	}
+	a, alen := p.inner(k, vs[0].text)
+	peer, plen := p.inner(vs[1], vs[2].text)
+	if a == peer {
+		p.fail(k.line, "inet6: address and peer are both %s", a)
+	}
+	for _, n := range []int{alen, plen} {
+		if net := netip.PrefixFrom(a, n).Masked(); n > 0 && !net.Contains(peer) {
+			p.fail(k.line, "inet6: %s and peer %s are not both in %s; copy both from the tunnel's page", a, peer, net)
+		}
+	}
+	t.Inet6, t.Peer, t.Inet6Len = a, peer, max(alen, plen)
+}
+
+// describe names a token without quoting a string, which may be a secret.
+func describe(t token) string {
+	switch {
+	case t.kind == tokEOF:
+		return "end of file"
+	case t.text == "\n":
+		return "end of line"
+	case t.kind == tokString:
+		return "a quoted string"
+	}
+	return quoteShort(t.text)
+}
+
+// quoteShort quotes text from the file for a message, cut short.
+func quoteShort(s string) string {
+	if len(s) > 40 {
+		return strconv.Quote(s[:40]) + "..."
+	}
+	return strconv.Quote(s)
 }
 
 // quoteIfOdd leaves a plain name as it is and quotes anything else.
@@ -198,83 +330,4 @@ func quoteIfOdd(s string) string {
 		return s
 	}
 	return quoteShort(s)
-}
-
-// block reads statements up to the "}" of a block opened on line open,
-// handing each keyword and its values to stmt.
-func (p *parser) block(what string, open int, stmt func(kw token, vs []token) error) error {
-	for {
-		t := p.next()
-		switch t.kind {
-		case tokEOS:
-			continue
-		case tokClose:
-			// What follows "}" on its line must end the statement too.
-			switch n := p.peek(); n.kind {
-			case tokEOS, tokEOF, tokClose:
-				return nil
-			default:
-				return p.errorf(n.line, "unexpected %s after \"}\"", describe(n))
-			}
-		case tokEOF:
-			return p.errorf(t.line, "%s: missing \"}\" at end of file (block opened on line %d)", what, open)
-		case tokWord:
-			if slices.Contains(topKeywords, t.text) {
-				return p.errorf(t.line, "%s: missing \"}\" before %q (block opened on line %d)", what, t.text, open)
-			}
-			vs := p.values()
-			switch n := p.peek(); n.kind {
-			case tokEOS:
-				p.next()
-			case tokOpen:
-				return p.errorf(n.line, "%s: unexpected \"{\"", quoteIfOdd(t.text))
-			}
-			if err := stmt(t, vs); err != nil {
-				return err
-			}
-		default:
-			return p.errorf(t.line, "expected a keyword, found %s", describe(t))
-		}
-	}
-}
-
-// once refuses a keyword given twice in a block.
-func (p *parser) once(seen map[string]int, kw token) error {
-	if first, ok := seen[kw.text]; ok {
-		return p.errorf(kw.line, "%s: already given on line %d", kw.text, first)
-	}
-	seen[kw.text] = kw.line
-	return nil
-}
-
-// one checks that a keyword has exactly one value and returns it.
-func (p *parser) one(kw token, vs []token, what string) (string, error) {
-	switch {
-	case len(vs) == 0:
-		return "", p.errorf(kw.line, "%s: missing %s", kw.text, what)
-	case len(vs) > 1:
-		return "", p.errorf(kw.line, "%s: one %s only", kw.text, what)
-	}
-	return vs[0].text, nil
-}
-
-// describe names a token for a message without quoting a string, which
-// may be a secret.
-func describe(t token) string {
-	switch t.kind {
-	case tokEOF:
-		return "end of file"
-	case tokEOS:
-		if t.text == ";" {
-			return `";"`
-		}
-		return "end of line"
-	case tokString:
-		return "a quoted string"
-	case tokOpen:
-		return `"{"`
-	case tokClose:
-		return `"}"`
-	}
-	return quoteShort(t.text)
 }

@@ -26,12 +26,12 @@ var addr = netip.MustParseAddr
 func defaults(tunnels ...*Tunnel) *Config {
 	return &Config{
 		File:        "t.conf",
-		HostnameDir: defaultHostnameDir,
-		StateDir:    defaultStateDir,
-		Netstart:    defaultNetstart,
-		Pfctl:       defaultPfctl,
-		Ifconfig:    defaultIfconfig,
-		CAFile:      defaultCAFile,
+		HostnameDir: "/etc",
+		StateDir:    "/var/db/gifctl",
+		Netstart:    "/etc/netstart",
+		Pfctl:       "/sbin/pfctl",
+		Ifconfig:    "/sbin/ifconfig",
+		CAFile:      "/etc/ssl/cert.pem",
 		Tunnels:     tunnels,
 	}
 }
@@ -73,12 +73,10 @@ func TestParseExamples(t *testing.T) {
 			IPv4: &Check{
 				Targets: []netip.Addr{addr("8.8.8.8"), addr("1.1.1.1")},
 				Timeout: time.Second,
-				Line:    9,
 			},
 			IPv6: &Check{
 				Targets: []netip.Addr{addr("2001:4860:4860::8888"), addr("2606:4700:4700::1111")},
 				Timeout: time.Second,
-				Line:    14,
 			},
 			Tunnels: []*Tunnel{{
 				Name:      "gif0",
@@ -192,11 +190,11 @@ tunnel gif0 { egress em0 }`, withConfig(defaults(gif0(func(t *Tunnel) { t.Line =
 			c.CAFile = "/etc/ssl/my_ca-2024+old,v=1:@%~.pem"
 		})},
 		{"check blocks", "check ipv4 { target 8.8.8.8 1.1.1.1; timeout 30 }\ncheck ipv6 {\ntarget 2001:4860:4860::8888\n}\ntunnel gif0 { egress em0 }", withConfig(defaults(gif0(func(t *Tunnel) { t.Line = 5 })), func(c *Config) {
-			c.IPv4 = &Check{Targets: []netip.Addr{addr("8.8.8.8"), addr("1.1.1.1")}, Timeout: 30 * time.Second, Line: 1}
-			c.IPv6 = &Check{Targets: []netip.Addr{addr("2001:4860:4860::8888")}, Timeout: DefaultCheckTimeout, Line: 2}
+			c.IPv4 = &Check{Targets: []netip.Addr{addr("8.8.8.8"), addr("1.1.1.1")}, Timeout: 30 * time.Second}
+			c.IPv6 = &Check{Targets: []netip.Addr{addr("2001:4860:4860::8888")}, Timeout: DefaultCheckTimeout}
 		})},
 		{"sixteen targets", "check ipv4 {\n" + sixteenLines.String() + "}\ntunnel gif0 { egress em0 }", withConfig(defaults(gif0(func(t *Tunnel) { t.Line = 19 })), func(c *Config) {
-			c.IPv4 = &Check{Targets: sixteen, Timeout: DefaultCheckTimeout, Line: 1}
+			c.IPv4 = &Check{Targets: sixteen, Timeout: DefaultCheckTimeout}
 		})},
 	}
 	for _, tt := range tests {

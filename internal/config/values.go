@@ -1,11 +1,13 @@
 package config
 
 import (
-	"errors"
+	"cmp"
 	"fmt"
 	"net/netip"
 	"net/url"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -23,283 +25,204 @@ const (
 	ifNameSize      = 16 // IFNAMSIZ, the terminating NUL included
 )
 
-// badEverywhere are characters no value may hold, whatever its keyword:
-// each ends, chains or expands a command in sh(1) and in a hostname.if(5)
-// "!" line, which netstart evals as root.
+// The value checkers stop the parser at a mistake in the value s of the
+// keyword k. Of a secret (update URL, heartbeat password) a message names
+// at most the one character that is wrong.
+
+// badEverywhere are characters no value may hold: each ends, chains or
+// expands a command in sh(1) and in a hostname.if(5) "!" line, which
+// netstart evals as root.
 const badEverywhere = ";!$`"
 
 // checkSafe is the first check of every value: valid UTF-8, printable, no
-// white space, none of badEverywhere. The message names only the offending
-// character, so it is safe for secrets too.
+// white space, none of badEverywhere.
 func checkSafe(kw, s string) error {
 	for i, r := range s {
-		if r == utf8.RuneError {
-			if _, size := utf8.DecodeRuneInString(s[i:]); size == 1 {
-				return fmt.Errorf("%s: contains invalid UTF-8", kw)
-			}
-		}
-		if !unicode.IsPrint(r) || unicode.IsSpace(r) || strings.ContainsRune(badEverywhere, r) {
+		switch {
+		case r == utf8.RuneError && !strings.HasPrefix(s[i:], "\uFFFD"):
+			return fmt.Errorf("%s: contains invalid UTF-8", kw)
+		case !unicode.IsPrint(r) || unicode.IsSpace(r) || strings.ContainsRune(badEverywhere, r):
 			return fmt.Errorf("%s: contains %q", kw, string(r))
 		}
 	}
 	return nil
 }
 
-// pathPunct is the punctuation a path may hold besides letters and digits.
-// A whitelist, because a path is run (netstart, pfctl) or handed to a
-// shell by someone one day: no quote, glob, redirection, brace or
-// backslash gets through.
+// pathPunct is the punctuation a path may hold besides letters and digits:
+// a whitelist, as a path is run (netstart, pfctl) or one day handed to a
+// shell, so no quote, glob, redirection, brace or backslash gets through.
 const pathPunct = "/._-+,:@%=~"
 
-// parsePath checks a set option's path and returns it cleaned.
-func parsePath(kw, s string) (string, error) {
-	if err := checkSafe(kw, s); err != nil {
-		return "", err
-	}
+// path checks a set option's path and returns it cleaned.
+func (p *parser) path(k token, s string) string {
+	p.must(k.line, checkSafe(k.text, s))
 	for _, r := range s {
 		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && !strings.ContainsRune(pathPunct, r) {
-			return "", fmt.Errorf("%s: contains %q", kw, string(r))
+			p.fail(k.line, "%s: contains %q", k.text, string(r))
 		}
 	}
 	if !strings.HasPrefix(s, "/") {
-		return "", fmt.Errorf("%s: %s is not an absolute path", kw, quoteShort(s))
+		p.fail(k.line, "%s: %s is not an absolute path", k.text, quoteShort(s))
 	}
-	return filepath.Clean(s), nil
+	return filepath.Clean(s)
 }
 
-// IsIfName reports whether s looks like an interface name gifctl.conf
-// accepts: lowercase letters, then the unit number (em0, gif0, pppoe1).
-// Other packages use it to keep a name inside a directory or a shell line.
-// It is a loop, not a regexp, because every gifctl process checks names
-// on its way to a 5-second check and a regexp compiles at start-up.
+// IsIfName reports whether s is an interface name as gifctl.conf has them,
+// lowercase letters and a unit number (em0, gif0, pppoe1), which keeps it
+// inside a directory or a shell line. No regexp: one compiles at start-up.
 func IsIfName(s string) bool {
-	letters := 0
-	for letters < len(s) && 'a' <= s[letters] && s[letters] <= 'z' {
-		letters++
-	}
-	if letters == 0 || letters == len(s) {
-		return false
-	}
-	for _, c := range []byte(s[letters:]) {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
+	unit := strings.TrimLeft(s, "abcdefghijklmnopqrstuvwxyz")
+	return unit != "" && len(unit) < len(s) && strings.Trim(unit, "0123456789") == ""
 }
 
-// parseIfName checks an interface name: letters, then the unit number.
-func parseIfName(kw, s string) (string, error) {
-	if err := checkSafe(kw, s); err != nil {
-		return "", err
-	}
+func (p *parser) ifName(k token, s string) string {
+	p.must(k.line, checkSafe(k.text, s))
 	if !IsIfName(s) {
-		return "", fmt.Errorf("%s: %s is not an interface name (letters, then a unit number, like em0)", kw, quoteShort(s))
+		p.fail(k.line, "%s: %s is not an interface name (letters, then a unit number, like em0)", k.text, quoteShort(s))
 	}
 	if len(s) >= ifNameSize {
-		return "", fmt.Errorf("%s: %s is longer than %d bytes", kw, quoteShort(s), ifNameSize-1)
+		p.fail(k.line, "%s: %s is longer than %d bytes", k.text, quoteShort(s), ifNameSize-1)
 	}
-	return s, nil
+	return s
 }
 
 // ParseAddr checks an address of one family, from gifctl.conf or the
-// command line. Zones, IPv4-mapped IPv6 and whatever is not global unicast
-// (unspecified, loopback, 0.0.0.0/8, link-local, multicast, broadcast) are
-// refused: none of them can be a tunnel end or a probe target that says
-// anything about the tunnel.
+// command line. Zones, IPv4-mapped IPv6 and what is not global unicast
+// (0.0.0.0/8 included) can be neither a tunnel end nor a useful target.
 func ParseAddr(kw, s string, want4 bool) (netip.Addr, error) {
 	if err := checkSafe(kw, s); err != nil {
 		return netip.Addr{}, err
 	}
 	a, err := netip.ParseAddr(s)
-	if err != nil {
-		return netip.Addr{}, fmt.Errorf("%s: %s is not an IP address", kw, quoteShort(s))
-	}
+	var why string
 	switch {
+	case err != nil:
+		return netip.Addr{}, fmt.Errorf("%s: %s is not an IP address", kw, quoteShort(s))
 	case a.Zone() != "":
-		return netip.Addr{}, fmt.Errorf("%s: %s: zones are not allowed", kw, a)
+		why = ": zones are not allowed"
 	case a.Is4In6():
-		return netip.Addr{}, fmt.Errorf("%s: %s is IPv4-mapped; write it as IPv4", kw, a)
+		why = " is IPv4-mapped; write it as IPv4"
 	case want4 && !a.Is4():
-		return netip.Addr{}, fmt.Errorf("%s: %s is not an IPv4 address", kw, a)
+		why = " is not an IPv4 address"
 	case !want4 && !a.Is6():
-		return netip.Addr{}, fmt.Errorf("%s: %s is not an IPv6 address", kw, a)
+		why = " is not an IPv6 address"
 	case !a.IsGlobalUnicast(), a.Is4() && a.As4()[0] == 0:
-		return netip.Addr{}, fmt.Errorf("%s: %s is not a global unicast address", kw, a)
+		why = " is not a global unicast address"
+	default:
+		return a, nil
 	}
-	return a, nil
+	return netip.Addr{}, fmt.Errorf("%s: %s%s", kw, a, why)
 }
 
-// parseInner reads an inner address, with or without "/LENGTH".
-func parseInner(kw, s string) (netip.Addr, int, error) {
+func (p *parser) addr(k token, s string, want4 bool) netip.Addr {
+	a, err := ParseAddr(k.text, s, want4)
+	p.must(k.line, err)
+	return a
+}
+
+// inner reads an inner address, with or without "/LENGTH".
+func (p *parser) inner(k token, s string) (netip.Addr, int) {
 	addr, length, hasLen := strings.Cut(s, "/")
-	a, err := ParseAddr(kw, addr, false)
-	if err != nil || !hasLen {
-		return a, 0, err
+	a := p.addr(k, addr, false)
+	if !hasLen {
+		return a, 0
 	}
-	n, err := parseInt(kw+" prefix length", length, 1, 128, "")
-	return a, n, err
+	return a, p.int(token{text: k.text + " prefix length", line: k.line}, length, 1, 128, "")
 }
 
-// parseInt checks a decimal number in [min, max]: digits only, no sign.
-func parseInt(kw, s string, min, max int, unit string) (int, error) {
-	if err := checkSafe(kw, s); err != nil {
-		return 0, err
-	}
-	if s == "" || strings.TrimLeft(s, "0123456789") != "" {
-		return 0, fmt.Errorf("%s: %s is not a whole number%s", kw, quoteShort(s), unit)
+// int checks a decimal number in [min, max]: digits only, no sign.
+func (p *parser) int(k token, s string, min, max int, unit string) int {
+	p.must(k.line, checkSafe(k.text, s))
+	if s == "" || strings.Trim(s, "0123456789") != "" {
+		p.fail(k.line, "%s: %s is not a whole number%s", k.text, quoteShort(s), unit)
 	}
 	n, err := strconv.Atoi(s)
 	if err != nil || n < min || n > max {
 		if len(s) > 20 {
 			s = s[:20] + "..."
 		}
-		return 0, fmt.Errorf("%s: %s is out of range %d-%d", kw, s, min, max)
+		p.fail(k.line, "%s: %s is out of range %d-%d", k.text, s, min, max)
 	}
-	return n, nil
+	return n
 }
 
-// parseUpdateURL checks a broker's update URL. The URL is a secret: no
-// message quotes any part of it.
-func parseUpdateURL(s string) (*url.URL, error) {
-	const kw = "update-url"
-	if err := checkSafe(kw, s); err != nil {
-		return nil, err
-	}
+// updateURL checks a broker's update URL, a secret quoted in no message.
+func (p *parser) updateURL(k token, s string) *url.URL {
+	p.must(k.line, checkSafe(k.text, s))
 	u, err := url.Parse(s)
 	if err != nil {
-		return nil, fmt.Errorf("%s: not a valid URL: %s", kw, urlErrReason(err))
+		p.fail(k.line, "update-url: not a valid URL: %s", urlErrReason(err))
 	}
-	switch {
+	q, qerr := url.ParseQuery(u.RawQuery)
+	// Percent-escapes can hide control characters, which the decoded parts
+	// would carry into an Authorization header or a query.
+	pw, _ := u.User.Password()
+	parts := []string{u.Path, u.User.Username(), pw}
+	for k, vs := range q {
+		parts = append(append(parts, k), vs...)
+	}
+	var why string
+	switch port, perr := strconv.Atoi(u.Port()); {
 	case u.Scheme != "https":
 		// Plain HTTP would send user:key over the network in the clear.
-		return nil, fmt.Errorf("%s: scheme must be https: the URL carries credentials", kw)
+		why = "scheme must be https: the URL carries credentials"
 	case u.Opaque != "":
-		return nil, fmt.Errorf("%s: not a valid URL: want https://HOST/PATH", kw)
+		why = "not a valid URL: want https://HOST/PATH"
 	case u.Hostname() == "":
-		return nil, fmt.Errorf("%s: no host", kw)
+		why = "no host"
 	case u.Fragment != "" || strings.Contains(s, "#"):
-		return nil, fmt.Errorf("%s: a fragment (#...) is never sent; remove it", kw)
+		why = "a fragment (#...) is never sent; remove it"
+	case !validHost(u.Hostname()):
+		why = "host is neither a DNS name nor an IP address"
+	case u.Port() != "" && (perr != nil || port < 1 || port > 65535):
+		why = "bad port"
+	case qerr != nil:
+		why = "bad query: " + urlErrReason(qerr)
+	case slices.ContainsFunc(parts, func(s string) bool {
+		return !utf8.ValidString(s) || strings.ContainsFunc(s, unicode.IsControl)
+	}):
+		why = "contains an escaped control character or invalid UTF-8"
+	default:
+		return u
 	}
-	if !validHost(u.Hostname()) {
-		return nil, fmt.Errorf("%s: host is neither a DNS name nor an IP address", kw)
-	}
-	if p := u.Port(); p != "" {
-		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
-			return nil, fmt.Errorf("%s: bad port", kw)
-		}
-	}
-	q, err := url.ParseQuery(u.RawQuery)
-	if err != nil {
-		return nil, fmt.Errorf("%s: bad query: %s", kw, urlErrReason(err))
-	}
-	// Percent-escapes can hide what checkSafe refused in the raw text. The
-	// decoded parts go into an Authorization header and a query, never a
-	// shell, so punctuation may stay; control characters may not.
-	parts := []string{u.Path}
-	if u.User != nil {
-		pw, _ := u.User.Password()
-		parts = append(parts, u.User.Username(), pw)
-	}
-	for k, vs := range q {
-		parts = append(parts, k)
-		parts = append(parts, vs...)
-	}
-	for _, p := range parts {
-		if hasControl(p) {
-			return nil, fmt.Errorf("%s: contains an escaped control character or invalid UTF-8", kw)
-		}
-	}
-	return u, nil
+	p.fail(k.line, "update-url: %s", why)
+	return nil
 }
 
-// validHost accepts an IP address or a DNS name: dot-separated labels of
-// letters, digits, '-' and '_', each 1 to 63 long. net/url lets through
-// much more ('<', '"', '{' ...), which has no business in a host name.
+// validHost accepts an IP address or a DNS name, labels of 1 to 63 letters,
+// digits, '-' and '_': net/url lets through '<', '"', '{' and more.
 func validHost(h string) bool {
-	if _, err := netip.ParseAddr(h); err == nil {
-		return !strings.Contains(h, "%") // no zone
+	if a, err := netip.ParseAddr(h); err == nil {
+		return a.Zone() == ""
 	}
-	if len(h) > 253 {
-		return false
-	}
-	for _, label := range strings.Split(strings.TrimSuffix(h, "."), ".") {
-		if label == "" || len(label) > 63 {
-			return false
-		}
-		for _, r := range label {
-			if !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || r == '-' || r == '_') {
-				return false
-			}
-		}
-	}
-	return true
+	const label = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_"
+	return len(h) <= 253 && !slices.ContainsFunc(strings.Split(strings.TrimSuffix(h, "."), "."), func(l string) bool {
+		return l == "" || len(l) > 63 || strings.Trim(l, label) != ""
+	})
 }
 
-func hasControl(s string) bool {
-	if !utf8.ValidString(s) {
-		return true
-	}
-	for _, r := range s {
-		if unicode.IsControl(r) {
-			return true
-		}
-	}
-	return false
-}
-
-// withoutQuoted returns s without its "..." parts, the quotes included.
-// An unpaired quote is kept with what follows it.
-func withoutQuoted(s string) string {
-	var b strings.Builder
-	for {
-		open := strings.IndexByte(s, '"')
-		if open < 0 {
-			break
-		}
-		end := strings.IndexByte(s[open+1:], '"')
-		if end < 0 {
-			break
-		}
-		b.WriteString(s[:open])
-		s = s[open+1+end+1:]
-	}
-	b.WriteString(s)
-	return b.String()
-}
-
-// urlErrReason is why net/url refused a URL, without the URL: its errors
-// quote the URL, or a piece of it, which may be the password.
+// urlErrReason is why net/url refused a URL, without what its errors quote
+// of the URL, which may be the password. The regexp compiles only here.
 func urlErrReason(err error) string {
-	var ue *url.Error
-	if errors.As(err, &ue) {
+	if ue, ok := err.(*url.Error); ok {
 		err = ue.Err
 	}
-	r := withoutQuoted(err.Error())
-	r = strings.TrimPrefix(strings.Join(strings.Fields(r), " "), "net/url: ")
-	if r == "" {
-		return "malformed"
-	}
-	return r
+	r := regexp.MustCompile(`"[^"]*"`).ReplaceAllString(err.Error(), "")
+	return cmp.Or(strings.TrimPrefix(strings.Join(strings.Fields(r), " "), "net/url: "), "malformed")
 }
 
-// parseHeartbeat checks a SixXS heartbeat password. It is a secret: a
-// message names at most the one character that is wrong.
-func parseHeartbeat(s string) (string, error) {
-	const kw = "heartbeat"
-	if err := checkSafe(kw, s); err != nil {
-		return "", err
-	}
-	for _, r := range s {
-		if r < '!' || r > '~' {
-			return "", fmt.Errorf("%s: contains %q; the password is printable ASCII", kw, string(r))
-		}
+// heartbeat checks a SixXS heartbeat password.
+func (p *parser) heartbeat(k token, s string) string {
+	p.must(k.line, checkSafe(k.text, s))
+	if i := strings.IndexFunc(s, func(r rune) bool { return r > '~' }); i >= 0 {
+		r, _ := utf8.DecodeRuneInString(s[i:])
+		p.fail(k.line, "heartbeat: contains %q; the password is printable ASCII", string(r))
 	}
 	switch {
 	case s == "":
-		return "", fmt.Errorf("%s: empty password", kw)
+		p.fail(k.line, "heartbeat: empty password")
 	case len(s) > MaxHeartbeatLen:
-		return "", fmt.Errorf("%s: password longer than %d characters", kw, MaxHeartbeatLen)
+		p.fail(k.line, "heartbeat: password longer than %d characters", MaxHeartbeatLen)
 	}
-	return s, nil
+	return s
 }
