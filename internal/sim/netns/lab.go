@@ -1,10 +1,13 @@
 package netns
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"net/netip"
 	"os"
+	"os/exec"
 	"slices"
 	"strings"
 	"sync"
@@ -179,6 +182,55 @@ func (l *Lab) Renumber(p netip.Prefix) error {
 	l.mu.Lock()
 	l.routerV4 = p
 	l.mu.Unlock()
+	return nil
+}
+
+// RenumberEach moves the router's em0 through ps in turn, gap apart, as
+// an ISP's DHCP server that flaps does, and calls each (when not nil) as
+// it hands each change over. Starting ip(8) can take longer than gap on a
+// loaded machine, so the ISP's gateways are set up first, and a single
+// `ip -batch -` in the router takes the changes, each as it is written.
+func (l *Lab) RenumberEach(ps []netip.Prefix, gap time.Duration, each func(from, to netip.Prefix)) error {
+	for _, p := range ps {
+		if !p.Addr().Is4() {
+			return fmt.Errorf("renumber %s: not an IPv4 prefix", p)
+		}
+		if err := l.ISP.IP("addr", "replace", gateway(p).String(), "dev", ISPRouterIf); err != nil {
+			return fmt.Errorf("renumber to %s: %w", p, err)
+		}
+	}
+	cmd := exec.Command("ip", "-n", l.Router.Name, "-batch", "-")
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	in, err := cmd.StdinPipe()
+	if err != nil {
+		return err
+	}
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("renumber: %w", err)
+	}
+	start := time.Now()
+	for i, p := range ps {
+		time.Sleep(time.Until(start.Add(time.Duration(i) * gap)))
+		l.mu.Lock()
+		old := l.routerV4
+		l.routerV4 = p
+		l.mu.Unlock()
+		lines := fmt.Sprintf("addr add %s dev %s\nroute replace default via %s\n", p, RouterIf, gateway(p).Addr())
+		if old.IsValid() {
+			lines = fmt.Sprintf("addr del %s dev %s\n", old, RouterIf) + lines
+		}
+		if _, err := io.WriteString(in, lines); err != nil {
+			break // ip failed: Wait says why
+		}
+		if each != nil {
+			each(old, p)
+		}
+	}
+	in.Close()
+	if err := cmd.Wait(); err != nil {
+		return fmt.Errorf("renumber to %v: %w: %s", ps, err, bytes.TrimSpace(out.Bytes()))
+	}
 	return nil
 }
 

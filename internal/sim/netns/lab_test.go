@@ -2,6 +2,7 @@ package netns
 
 import (
 	"context"
+	"net/netip"
 	"os"
 	"os/exec"
 	"slices"
@@ -77,6 +78,33 @@ func TestRenumber(t *testing.T) {
 	}
 	if err := l.Router.Ping(context.Background(), PoPPrefix.Addr()); err != nil {
 		t.Errorf("router to PoP from the new address: %v", err)
+	}
+}
+
+// RenumberEach leaves em0 on the last address only, with the default
+// route through the ISP's gateway there, and tells of each change.
+func TestRenumberEach(t *testing.T) {
+	l := NewForTest(t)
+	ps := []netip.Prefix{netip.MustParsePrefix("198.18.5.2/24"), netip.MustParsePrefix("198.18.6.2/24"), RenumberedPrefix}
+	var told []string
+	if err := l.RenumberEach(ps, 10*time.Millisecond, func(from, to netip.Prefix) { told = append(told, from.String()+">"+to.String()) }); err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"198.18.1.2/24>198.18.5.2/24", "198.18.5.2/24>198.18.6.2/24", "198.18.6.2/24>198.18.2.2/24"}; !slices.Equal(told, want) {
+		t.Errorf("told %q, want %q", told, want)
+	}
+	if got := l.RouterIPv4(); got != RenumberedPrefix {
+		t.Errorf("RouterIPv4 = %v, want %v", got, RenumberedPrefix)
+	}
+	out, err := exec.Command("ip", "-n", l.Router.Name, "-4", "-o", "addr", "show", "dev", RouterIf).CombinedOutput()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(out), "inet "); n != 1 || !strings.Contains(string(out), RenumberedPrefix.String()) {
+		t.Errorf("em0 after RenumberEach:\n%s", out)
+	}
+	if err := l.Router.Ping(context.Background(), PoPPrefix.Addr()); err != nil {
+		t.Errorf("router to PoP from the last address: %v", err)
 	}
 }
 

@@ -55,6 +55,15 @@ func (p *Process) Output() string { return p.out.String() }
 // Done is closed when the process has exited and been reaped.
 func (p *Process) Done() <-chan struct{} { return p.done }
 
+// Err is how the process ended (exec.Cmd.Wait's error), once Done is
+// closed; nil before.
+func (p *Process) Err() error {
+	if !p.Exited() {
+		return nil
+	}
+	return p.err
+}
+
 // Exited reports whether the process has exited and been reaped.
 func (p *Process) Exited() bool {
 	select {

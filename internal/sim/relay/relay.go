@@ -28,6 +28,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -57,6 +58,22 @@ type Server struct {
 	ln      net.Listener
 	command func(args []string) *exec.Cmd
 	wg      sync.WaitGroup
+
+	mu      sync.Mutex
+	observe Observer
+}
+
+// Observer is told of each command a Server starts, for a log of them: it
+// returns a writer that gets the command's output too, as it comes (nil:
+// none), and a function called with its exit status once it ended (-1:
+// killed, by a signal or because its client went away; nil: none).
+type Observer func(args []string) (out io.Writer, ended func(code int))
+
+// Observe has s tell o of each command it starts from now on.
+func (s *Server) Observe(o Observer) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.observe = o
 }
 
 // Listen starts a Server on the unix socket sock.
@@ -97,15 +114,31 @@ func (s *Server) serve(conn net.Conn) {
 	if err := json.NewDecoder(conn).Decode(&req); err != nil || len(req.Args) == 0 {
 		return
 	}
+	s.mu.Lock()
+	observe := s.observe
+	s.mu.Unlock()
+	var live io.Writer
+	ended := func(int) {}
+	if observe != nil {
+		var end func(int)
+		if live, end = observe(req.Args); end != nil {
+			ended = end
+		}
+	}
 	var out bytes.Buffer
+	all := io.Writer(&out)
+	if live != nil {
+		all = io.MultiWriter(&out, live)
+	}
 	cmd := s.command(req.Args)
 	cmd.Env = req.Env
-	cmd.Stdout, cmd.Stderr = &out, &out
+	cmd.Stdout, cmd.Stderr = all, all // one writer: one pipe, the order kept
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.WaitDelay = time.Second // a daemon it started may keep the pipe
 	rep := reply{}
 	if err := cmd.Start(); err != nil {
 		rep.Out, rep.Code = []byte(err.Error()+"\n"), 127
+		ended(rep.Code)
 		json.NewEncoder(conn).Encode(rep)
 		return
 	}
@@ -120,16 +153,18 @@ func (s *Server) serve(conn net.Conn) {
 	case <-gone:
 		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 		<-done
+		ended(-1)
 		return
 	}
 	rep.Out = out.Bytes()
 	var ee *exec.ExitError
 	if errors.As(err, &ee) {
-		rep.Code = ee.ExitCode()
+		rep.Code = ee.ExitCode() // -1 when killed
 		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
 			rep.Signal = ws.Signal()
 		}
 	}
+	ended(rep.Code)
 	json.NewEncoder(conn).Encode(rep)
 }
 
@@ -198,7 +233,7 @@ func Wrap(dir, prog string, env []string, sock string, names ...string) error {
 // command. It returns the Server, to Close with the world, and the
 // environment to run gifctl with (SandboxEnv).
 func Enforce(dir, prog string, env []string, command func(args []string) *exec.Cmd) (*Server, []string, error) {
-	sock := filepath.Join(dir, "relay.sock")
+	sock := socket(dir)
 	if err := Wrap(dir, prog, env, sock, "netstart", "ifconfig", "pfctl"); err != nil {
 		return nil, nil, err
 	}
@@ -207,6 +242,25 @@ func Enforce(dir, prog string, env []string, command func(args []string) *exec.C
 		return nil, nil, err
 	}
 	return s, SandboxEnv(dir, prog), nil
+}
+
+// socket is the Server's socket in a world Enforce readied in dir.
+func socket(dir string) string { return filepath.Join(dir, "relay.sock") }
+
+// ForWatch makes dir/gifctl, in a world Enforce readied in dir, the client
+// for the gifctl binary gifctl, and returns its path: what `gifctl watch
+// --gifctl` is given to start its restarts with. On OpenBSD the restart
+// leaves watch's pledge and unveil behind at execve; on Linux it would
+// stay in watch's sandbox, so it runs through the Server instead, with
+// the environment that makes it enforce a plan of its own (SandboxEnv),
+// which bsd.Run leaves out of a child's environment.
+func ForWatch(dir, gifctl, prog string, env []string) (string, error) {
+	p := filepath.Join(dir, "gifctl")
+	if err := os.Symlink(gifctl, p); err != nil {
+		return "", fmt.Errorf("relay: %w", err)
+	}
+	env = append(slices.Clone(env), SandboxEnv(dir, prog)...)
+	return p, Wrap(dir, prog, env, socket(dir), "gifctl")
 }
 
 // libraries are where a dynamic Linux program's loader and libraries are.

@@ -3,11 +3,14 @@ package relay
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -23,11 +26,11 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// start serves on a socket in dir and writes a client script named name
-// for the command real.
-func start(t *testing.T, real string) (script, dir string) {
+// start serves on a socket in a temporary directory and writes a client
+// script there for the command real.
+func start(t *testing.T, real string) (script string, s *Server) {
 	t.Helper()
-	dir = t.TempDir()
+	dir := t.TempDir()
 	sock := filepath.Join(dir, "relay.sock")
 	s, err := Listen(sock, func(args []string) *exec.Cmd { return exec.Command(args[0], args[1:]...) })
 	if err != nil {
@@ -41,7 +44,7 @@ func start(t *testing.T, real string) (script, dir string) {
 	if err := Wrap(dir, os.Args[0], []string{clientEnv + "=1"}, sock, "standin"); err != nil {
 		t.Fatal(err)
 	}
-	return script, dir
+	return script, s
 }
 
 func writeScript(t *testing.T, dir, text string) string {
@@ -124,4 +127,77 @@ func TestRelayEnvironment(t *testing.T) {
 	if got, want := string(out), fmt.Sprintf("%d bar\n", os.Getpid()); got != want {
 		t.Errorf("stand-in saw %q, want %q", got, want)
 	}
+}
+
+// observed is what an Observer was told of one command.
+type observed struct {
+	args []string
+	out  string
+	code int
+}
+
+// observe has s report each command on the channel returned once it ended,
+// and close started when one has written its first output.
+func observe(s *Server) (ends chan observed, started chan struct{}) {
+	ends, started = make(chan observed, 1), make(chan struct{})
+	var once sync.Once
+	s.Observe(func(args []string) (io.Writer, func(int)) {
+		out := &lockedBuilder{}
+		w := writerFunc(func(p []byte) (int, error) {
+			once.Do(func() { close(started) })
+			return out.Write(p)
+		})
+		return w, func(code int) { ends <- observed{args, out.String(), code} }
+	})
+	return ends, started
+}
+
+// An Observer sees each command's line, output and exit status.
+func TestRelayObserve(t *testing.T) {
+	real := writeScript(t, t.TempDir(), `echo "out $*"; exit 4`+"\n")
+	script, s := start(t, real)
+	ends, _ := observe(s)
+	exec.Command(script, "a").Run()
+	got := <-ends
+	if want := (observed{[]string{script + ".real", "a"}, "out a\n", 4}); !reflect.DeepEqual(got, want) {
+		t.Errorf("observed %+v, want %+v", got, want)
+	}
+}
+
+// A command whose client was killed ends with -1 for the Observer.
+func TestRelayObserveKilled(t *testing.T) {
+	real := writeScript(t, t.TempDir(), "echo started; sleep 3600\n")
+	script, s := start(t, real)
+	ends, started := observe(s)
+	c := exec.Command(script)
+	if err := c.Start(); err != nil {
+		t.Fatal(err)
+	}
+	<-started
+	c.Process.Kill()
+	c.Wait()
+	if got := <-ends; got.code != -1 || got.out != "started\n" {
+		t.Errorf("observed %+v, want exit -1 after \"started\"", got)
+	}
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
+
+type lockedBuilder struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuilder) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuilder) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }

@@ -19,8 +19,9 @@ import (
 
 // Demo is `gifsim demo`, what `make demo` runs: it checks the
 // prerequisites, builds gifctl (or copies the one given with -gifctl),
-// builds the simulated network, and runs the address change with ifstated
-// at real time, printing every event as it happens. The last line says how
+// builds the simulated network, and runs the address change with gifctl
+// watch and ifstated (what `gifctl ifstated --watch` prints) at real time,
+// printing every event as it happens. The last line says how
 // long IPv6 took to come back. Everything is torn down at the end, also on
 // failure and on Ctrl-C. prog is gifsim itself (the running binary).
 func Demo(args []string, prog sim.Program, stdout, stderr io.Writer) int {
@@ -36,7 +37,7 @@ func Demo(args []string, prog sim.Program, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "gifsim demo: %v\n", err)
 		return 1
 	}
-	fmt.Fprintln(stdout, "gifsim demo: an OpenBSD router's ISP changes its IPv4 address; ifstated runs gifctl; IPv6 through the 6in4 tunnel comes back.")
+	fmt.Fprintln(stdout, "gifsim demo: an OpenBSD router's ISP changes its IPv4 address; gifctl watch restarts the tunnel at once; IPv6 through the 6in4 tunnel comes back.")
 	fmt.Fprintln(stdout, "needs: root, ip(8) (iproute2), /dev/net/tun, raw sockets, network namespaces")
 	if err := netns.Check(); err != nil {
 		fmt.Fprintf(stderr, "gifsim demo: cannot run: %v\n", err)
@@ -88,9 +89,9 @@ func Demo(args []string, prog sim.Program, stdout, stderr io.Writer) int {
 	defer teardown()
 
 	fmt.Fprintf(stdout, "SIM=%s\n", dir)
-	fmt.Fprintln(stdout, "seconds  who      what (ifstated: its state changes, test results that changed, what it runs; router: gifctl's messages; pop: the broker)")
+	fmt.Fprintln(stdout, "seconds  who      what (watch: gifctl watch's messages; ifstated: its state changes, test results that changed, what it runs; router: the messages of the gifctl it runs; pop: the broker)")
 	ctx := context.Background()
-	w, err := Start(ctx, lab, Options{Program: prog, Gifctl: path, Dir: dir, Scale: *scale, Live: stdout})
+	w, err := Start(ctx, lab, Options{Program: prog, Gifctl: path, Dir: dir, Scale: *scale, Live: stdout, Watch: true})
 	if err != nil {
 		return fail(err)
 	}
@@ -98,7 +99,7 @@ func Demo(args []string, prog sim.Program, stdout, stderr io.Writer) int {
 	// Ctrl-C from here on: the machine stops (killing the tests it runs)
 	// before the network goes, or a test it starts meanwhile survives.
 	netns.BeforeTeardown(w.Stop)
-	w.Logf("all is well: ifstated in state auto, every check true")
+	w.Logf("all is well: gifctl watch runs, ifstated in state auto, every check true")
 	time.Sleep(2 * time.Second) // a quiet moment before the ISP acts
 
 	d, err := AddressChange(ctx, w, 90*time.Second)
@@ -109,6 +110,9 @@ func Demo(args []string, prog sim.Program, stdout, stderr io.Writer) int {
 		return fail(err)
 	}
 	w.Logf("all is well again: state auto, every check true")
+	if err := w.StopWatch(); err != nil {
+		return fail(err)
+	}
 	w.Stop()
 	if err := teardown(); err != nil {
 		return fail(fmt.Errorf("teardown: %w", err))

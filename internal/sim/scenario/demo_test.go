@@ -44,7 +44,8 @@ func demoCommand(t *testing.T) *exec.Cmd {
 var recovered = regexp.MustCompile(`^recovered in [0-9]+\.[0-9] s$`)
 
 // TestDemo runs the demo to its end (ifstated's clock 5x): it must say what
-// it needs, show the story, end with the recovery time and leave nothing.
+// it needs, show the story (gifctl watch restarting the tunnel, ifstated
+// running no check tunnel), end with the recovery time and leave nothing.
 func TestDemo(t *testing.T) {
 	t.Parallel()
 	netns.Require(t)
@@ -65,15 +66,20 @@ func TestDemo(t *testing.T) {
 	}
 	for _, want := range []string{
 		"isp      renumbers the router",
-		"ifstated running $SIM/bin/gifctl -f $SIM/gifctl.conf restart gif0",
+		"watch    gifctl: gif0: tunnel source 198.18.1.2 is not em0's address (198.18.2.2): gifctl restart gif0",
 		"router   gifctl: $SIM/etc/hostname.gif0: tunnel source set to 198.18.2.2",
 		`pop      broker: GET /nic/update?hostname=123456&myip=198.18.2.2 from 198.18.2.2: 200 "good 198.18.2.2"`,
 		"ping     2001:db8:ffff::1 answers through the tunnel",
+		"watch    gifctl: gif0: restart done",
+		"watch    gifctl: stopped",
 		"sim      torn down: no namespace and no process left",
 	} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("demo output lacks %q", want)
 		}
+	}
+	if strings.Contains(string(out), "check tunnel") {
+		t.Errorf("the demo ran check tunnel: gifctl ifstated --watch prints none")
 	}
 	checkDemoGone(t, cmd.Process.Pid, simDir(lines))
 }

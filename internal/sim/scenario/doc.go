@@ -14,6 +14,12 @@
 // as `/bin/sh -c CMD` inside the router's namespace (World.Shell): no
 // hand-written loop decides when gifctl runs.
 //
+// With Options.Watch the router also runs `gifctl watch`, as
+// etc/rc.d/gifctl starts it, and ifstated the file `gifctl ifstated
+// --watch` prints, which has no check tunnel. watch's restarts reach the
+// router through the relay (relay.ForWatch) and are recorded as Runs like
+// those ifstated starts.
+//
 // Time: the file is run as rendered. For speed, tests make the Machine's
 // clock run faster (Options.Scale): "every 5" becomes every 0.5 s of real
 // time at scale 10. Only ifstated's clock is scaled: gifctl's timeouts and

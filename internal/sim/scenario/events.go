@@ -12,7 +12,7 @@ import (
 // Event is one thing that happened in the simulation.
 type Event struct {
 	At   time.Duration // since the World started
-	Who  string        // sim, isp, admin, ifstated, router (gifctl's output), pop (the broker), ping
+	Who  string        // sim, isp, admin, ifstated, watch (gifctl watch's log), router (the output of a gifctl run), pop (the broker), ping
 	Text string
 }
 

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os/exec"
 	"strings"
 	"sync"
@@ -22,16 +21,53 @@ type Run struct {
 	Output     string        // stdout and stderr, as they came
 }
 
-// runs keeps every Run, for assertions.
+// runs keeps every Run, for assertions, and those under way.
 type runs struct {
-	mu   sync.Mutex
-	list []Run
+	mu      sync.Mutex
+	list    []Run
+	running map[*recording]bool
 }
 
-func (r *runs) add(x Run) {
+func (r *runs) start(x *recording) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.list = append(r.list, x)
+	if r.running == nil {
+		r.running = map[*recording]bool{}
+	}
+	r.running[x] = true
+}
+
+func (r *runs) end(x *recording, run Run) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	delete(r.running, x)
+	r.list = append(r.list, run)
+}
+
+// watchBusy says whether a gifctl run that gifctl watch started is under
+// way.
+func (w *World) watchBusy() bool {
+	w.runs.mu.Lock()
+	defer w.runs.mu.Unlock()
+	for r := range w.runs.running {
+		if r.watch {
+			return true
+		}
+	}
+	return false
+}
+
+// Running returns the command lines of what the World runs in the router
+// now: ifstated's tests and actions, the admin's commands, the gifctl
+// runs of gifctl watch.
+func (w *World) Running() []string {
+	w.runs.mu.Lock()
+	defer w.runs.mu.Unlock()
+	var out []string
+	for r := range w.runs.running {
+		out = append(out, r.run.Cmd)
+	}
+	return out
 }
 
 // Runs returns the commands run so far whose command line contains s, in
@@ -60,13 +96,10 @@ var shellEnv = []string{"PATH=/usr/bin:/bin:/usr/sbin:/sbin", "LC_ALL=C"}
 // line of it becomes an event of the router, since ifstated itself throws
 // it away but gifctl sends the same lines to syslog.
 func (w *World) Shell(ctx context.Context, cmd string) (int, error) {
-	start := w.ev.Since()
+	rec := w.record(cmd, false)
 	c := exec.Command("ip", "netns", "exec", w.Lab.Router.Name, "/bin/sh", "-c", cmd)
 	c.Env = w.env
-	var out bytes.Buffer
-	lines := &lineWriter{ev: w.ev, who: "router"}
-	both := &lockedWriter{w: io.MultiWriter(&out, lines)}
-	c.Stdout, c.Stderr = both, both
+	c.Stdout, c.Stderr = rec, rec
 	c.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := c.Start(); err != nil {
 		return -1, err
@@ -81,30 +114,51 @@ func (w *World) Shell(ctx context.Context, cmd string) (int, error) {
 		err = <-done
 	}
 
-	r := Run{Cmd: cmd, Start: start, End: w.ev.Since(), Output: out.String()}
+	code := 0
 	var ee *exec.ExitError
 	switch {
 	case err == nil:
 	case errors.As(err, &ee) && ee.Exited():
-		r.Code = ee.ExitCode()
+		code = ee.ExitCode()
 		err = nil
 	default:
-		r.Code = -1
+		code = -1
 		err = fmt.Errorf("%s: %w", cmd, err)
 	}
-	lines.Write([]byte("\n")) // a last line without its newline
-	w.runs.add(r)
-	return r.Code, err
+	rec.end(code)
+	return code, err
 }
 
-// lockedWriter serialises the writes of a command's stdout and stderr.
-type lockedWriter struct {
-	mu sync.Mutex
-	w  io.Writer
+// recording is a Run under way: its output is kept and, a line at a time,
+// becomes the router's events as it comes.
+type recording struct {
+	w     *World
+	run   Run
+	watch bool // started by gifctl watch
+	mu    sync.Mutex
+	out   bytes.Buffer
+	lines *lineWriter
 }
 
-func (l *lockedWriter) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.w.Write(p)
+// record starts a recording of cmd, which gifctl watch started if byWatch.
+func (w *World) record(cmd string, byWatch bool) *recording {
+	r := &recording{w: w, run: Run{Cmd: cmd, Start: w.ev.Since()}, watch: byWatch, lines: &lineWriter{ev: w.ev, who: "router"}}
+	w.runs.start(r)
+	return r
+}
+
+func (r *recording) Write(p []byte) (int, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.out.Write(p)
+	return r.lines.Write(p)
+}
+
+// end adds the Run, ended now with exit status code, to the World's.
+func (r *recording) end(code int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.lines.Write([]byte("\n")) // a last line without its newline
+	r.run.End, r.run.Code, r.run.Output = r.w.ev.Since(), code, r.out.String()
+	r.w.runs.end(r, r.run)
 }

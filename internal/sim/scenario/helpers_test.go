@@ -68,9 +68,30 @@ func gifctlBinary(t *testing.T) string {
 	return build.path
 }
 
-// newWorld builds a Lab and a World in it for t, ifstated running and all
-// well. On failure, and with go test -v, the whole event log is printed.
+// mode is how the router runs gifctl: under ifstated alone, whose check
+// tunnel finds an address change, or with gifctl watch as well, which the
+// kernel tells of it (Options.Watch).
+type mode struct {
+	name  string
+	watch bool
+}
+
+var (
+	ifstatedAlone = mode{"ifstated", false}
+	withWatch     = mode{"watch", true}
+	modes         = []mode{ifstatedAlone, withWatch}
+)
+
+// newWorld builds a Lab and a World in it for t, ifstated alone running
+// and all well.
 func newWorld(t *testing.T) *World {
+	t.Helper()
+	return ifstatedAlone.world(t)
+}
+
+// world builds a Lab and a World in it for t, run in mode m, and all
+// well. On failure, and with go test -v, the whole event log is printed.
+func (m mode) world(t *testing.T) *World {
 	t.Helper()
 	lab := netns.NewForTest(t)
 	prog, err := sim.SelfProgram()
@@ -78,7 +99,7 @@ func newWorld(t *testing.T) *World {
 		t.Fatal(err)
 	}
 	w, err := Start(context.Background(), lab, Options{
-		Program: prog, Gifctl: gifctlBinary(t), Dir: t.TempDir(), Scale: testScale,
+		Program: prog, Gifctl: gifctlBinary(t), Dir: t.TempDir(), Scale: testScale, Watch: m.watch,
 	})
 	t.Cleanup(func() {
 		w.Stop()
@@ -100,12 +121,19 @@ func newWorld(t *testing.T) *World {
 	return w
 }
 
-// finish stops ifstated, tears the Lab down and checks that nothing is
-// left: no namespace, no process in one. It also checks that the update
-// key never showed: not in any event, command output or state file.
+// finish stops ifstated and gifctl watch, which must stop cleanly, tears
+// the Lab down and checks that nothing is left: no run of gifctl, no
+// namespace, no process in one. It also checks that the update key never
+// showed: not in any event, command output or state file.
 func finish(t *testing.T, w *World) {
 	t.Helper()
+	if err := w.StopWatch(); err != nil {
+		t.Error(err)
+	}
 	w.Stop()
+	if err := w.WaitFor(context.Background(), 10*time.Second, "no command running", func() bool { return len(w.Running()) == 0 }); err != nil {
+		t.Errorf("%v: %q", err, w.Running())
+	}
 	if err := w.Lab.CloseAndVerify(); err != nil {
 		t.Errorf("teardown: %v", err)
 	}

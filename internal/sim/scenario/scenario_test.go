@@ -14,78 +14,125 @@ import (
 	"github.com/gifctl/gifctl/internal/sim/standin"
 )
 
-// TestAddressChange: the ISP renumbers the router; ifstated's tunnel check
-// notices, gifctl restart repoints the tunnel and tells the broker, the
+// TestAddressChange: the ISP renumbers the router. Under ifstated alone
+// its tunnel check notices; with gifctl watch the kernel tells watch at
+// once. gifctl restart repoints the tunnel and tells the broker, the
 // broker pings the new address and moves its end, IPv6 comes back.
 func TestAddressChange(t *testing.T) {
 	t.Parallel()
-	w := newWorld(t)
-	ctx := context.Background()
-	change := w.Events().Since()
-	d, err := AddressChange(ctx, w, 30*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("recovered in %.1f s (ifstated's clock %dx: its tunnel check runs every %.1f s)", d.Seconds(), testScale, 5.0/testScale)
+	for _, m := range modes {
+		t.Run(m.name, func(t *testing.T) {
+			t.Parallel()
+			w := m.world(t)
+			ctx := context.Background()
+			change := w.Events().Since()
+			d, err := AddressChange(ctx, w, 30*time.Second)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("recovered in %.1f s (ifstated's clock %dx: its tunnel check runs every %.1f s)", d.Seconds(), testScale, 5.0/testScale)
 
-	r := lastRun(t, w, w.Gifctl("restart gif0"), change, 10*time.Second)
-	if r.Code != 0 {
-		t.Errorf("restart: exit %d\n%s", r.Code, r.Output)
+			r := lastRun(t, w, w.Gifctl("restart gif0"), change, 10*time.Second)
+			if r.Code != 0 {
+				t.Errorf("restart: exit %d\n%s", r.Code, r.Output)
+			}
+			wantRestartedBy(t, w, m, r)
+			newSrc := netns.RenumberedPrefix.Addr().String()
+			wantHostnameSource(t, w, newSrc)
+			_, answers := updates(t, w)
+			if want := []string{"nochg " + netns.RouterPrefix.Addr().String(), "good " + newSrc}; !slices.Equal(answers, want) {
+				t.Errorf("broker answers %q, want %q", answers, want)
+			}
+			if len(w.Events().Find("pop", "broker: ping "+newSrc+": reply")) == 0 {
+				t.Errorf("the broker did not ping %s before accepting it", newSrc)
+			}
+			if err := w.WaitFor(ctx, 20*time.Second, "all well again", w.AllWell); err != nil {
+				t.Error(err)
+			}
+			finish(t, w)
+		})
 	}
-	newSrc := netns.RenumberedPrefix.Addr().String()
-	wantHostnameSource(t, w, newSrc)
-	_, answers := updates(t, w)
-	if want := []string{"nochg " + netns.RouterPrefix.Addr().String(), "good " + newSrc}; !slices.Equal(answers, want) {
-		t.Errorf("broker answers %q, want %q", answers, want)
+}
+
+// wantRestartedBy checks who ran the restart r of gif0: ifstated, after a
+// failed check tunnel, or gifctl watch, with no check tunnel at all (the
+// file gifctl ifstated --watch prints has none) and ifstated running no
+// restart of gif0.
+func wantRestartedBy(t *testing.T, w *World, m mode, r Run) {
+	t.Helper()
+	checks, byIfstated := w.Runs("check tunnel"), w.Events().Find("ifstated", "running "+r.Cmd)
+	byWatch := w.Events().Find("watch", "gifctl restart gif0")
+	if !m.watch {
+		if len(byIfstated) == 0 || len(byWatch) != 0 {
+			t.Errorf("the restart was not ifstated's")
+		}
+		return
 	}
-	if len(w.Events().Find("pop", "broker: ping "+newSrc+": reply")) == 0 {
-		t.Errorf("the broker did not ping %s before accepting it", newSrc)
+	if len(checks) != 0 || len(byIfstated) != 0 {
+		t.Errorf("with gifctl watch, ifstated ran %d check tunnel and %d restart gif0; want none", len(checks), len(byIfstated))
 	}
-	if err := w.WaitFor(ctx, 20*time.Second, "all well again", w.AllWell); err != nil {
-		t.Error(err)
+	if len(byWatch) == 0 || byWatch[len(byWatch)-1].At > r.Start {
+		t.Errorf("gifctl watch did not say it restarts gif0 before the restart started at %.3f s", r.Start.Seconds())
 	}
-	finish(t, w)
 }
 
 // TestLostLease: em0 loses its lease and, later, gets a new address. The
 // IPv4 check fails, ifstated goes to no_ipv4 and runs gifctl restart
 // --egress: netstart em0 starts the DHCP client, gifctl waits for the
-// address the ISP offers a second later, then restarts the tunnel.
+// address the ISP offers a second later, then restarts the tunnel. gifctl
+// watch, where it runs, restarts nothing while em0 has no IPv4 address.
 func TestLostLease(t *testing.T) {
 	t.Parallel()
-	w := newWorld(t)
-	ctx := context.Background()
-	start := time.Now()
-	if err := w.LoseLease(); err != nil {
-		t.Fatal(err)
+	for _, m := range modes {
+		t.Run(m.name, func(t *testing.T) {
+			t.Parallel()
+			w := m.world(t)
+			ctx := context.Background()
+			start := time.Now()
+			lost := w.Events().Since()
+			if err := w.LoseLease(); err != nil {
+				t.Fatal(err)
+			}
+			egress := w.Gifctl("restart --egress gif0")
+			if err := w.WaitFor(ctx, 20*time.Second, "ifstated to run "+egress, func() bool {
+				return len(w.Events().Find("ifstated", "running "+egress)) > 0
+			}); err != nil {
+				t.Fatal(err)
+			}
+			if s := w.State(); s != "no_ipv4" {
+				t.Errorf("ifstated in state %s while it restarts the egress, want no_ipv4", s)
+			}
+			time.Sleep(time.Second)
+			offered := w.Events().Since()
+			if err := w.OfferLease(netns.RenumberedPrefix); err != nil {
+				t.Fatal(err)
+			}
+			d, err := w.WaitIPv6(ctx, start, 30*time.Second)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("IPv6 back %.1f s after the lease was lost", d.Seconds())
+			r := lastRun(t, w, egress, 0, 20*time.Second)
+			if r.Code != 0 || !strings.Contains(r.Output, "em0: restarting") {
+				t.Errorf("restart --egress: exit %d, said:\n%s", r.Code, r.Output)
+			}
+			wantHostnameSource(t, w, netns.RenumberedPrefix.Addr().String())
+			if m.watch {
+				if len(w.Events().Find("watch", "em0: no IPv4 address: no restart of gif0 until em0 has an IPv4 address")) == 0 {
+					t.Errorf("gifctl watch did not say it waits for em0's address")
+				}
+				for _, r := range w.Runs(w.Gifctl("restart gif0")) {
+					if r.Start > lost && r.Start < offered {
+						t.Errorf("a restart of gif0 at %.3f s, while em0 had no address", r.Start.Seconds())
+					}
+				}
+			}
+			if err := w.WaitFor(ctx, 20*time.Second, "all well again", w.AllWell); err != nil {
+				t.Error(err)
+			}
+			finish(t, w)
+		})
 	}
-	egress := w.Gifctl("restart --egress gif0")
-	if err := w.WaitFor(ctx, 20*time.Second, "ifstated to run "+egress, func() bool {
-		return len(w.Events().Find("ifstated", "running "+egress)) > 0
-	}); err != nil {
-		t.Fatal(err)
-	}
-	if s := w.State(); s != "no_ipv4" {
-		t.Errorf("ifstated in state %s while it restarts the egress, want no_ipv4", s)
-	}
-	time.Sleep(time.Second)
-	if err := w.OfferLease(netns.RenumberedPrefix); err != nil {
-		t.Fatal(err)
-	}
-	d, err := w.WaitIPv6(ctx, start, 30*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("IPv6 back %.1f s after the lease was lost", d.Seconds())
-	r := lastRun(t, w, egress, 0, 20*time.Second)
-	if r.Code != 0 || !strings.Contains(r.Output, "em0: restarting") {
-		t.Errorf("restart --egress: exit %d, said:\n%s", r.Code, r.Output)
-	}
-	wantHostnameSource(t, w, netns.RenumberedPrefix.Addr().String())
-	if err := w.WaitFor(ctx, 20*time.Second, "all well again", w.AllWell); err != nil {
-		t.Error(err)
-	}
-	finish(t, w)
 }
 
 // TestBadAuth: the broker refuses the update key. gifctl exits 1 naming
@@ -259,4 +306,71 @@ func TestBrokenPFConf(t *testing.T) {
 		t.Errorf("pf loaded %q, want the old rules %q still", got, loaded)
 	}
 	finish(t, w)
+}
+
+// TestFiveChanges: the ISP renumbers the router five times within a
+// quarter of a second. The tunnel ends up on the last address, the broker
+// told of it; gifctl's restarts coalesce (gifctl watch runs one for the
+// first change it saw and one more for all that came during it), and
+// nothing is left running or starts again afterwards.
+func TestFiveChanges(t *testing.T) {
+	t.Parallel()
+	for _, m := range modes {
+		t.Run(m.name, func(t *testing.T) {
+			t.Parallel()
+			w := m.world(t)
+			ctx := context.Background()
+			change := w.Events().Since()
+			start := time.Now()
+			var ps []netip.Prefix
+			for i := range 5 {
+				ps = append(ps, netip.PrefixFrom(netip.AddrFrom4([4]byte{198, 18, byte(3 + i), 2}), 24))
+			}
+			if err := w.RenumberEach(ps, 50*time.Millisecond); err != nil {
+				t.Fatal(err)
+			}
+			last := ps[len(ps)-1]
+			d, err := w.WaitIPv6(ctx, start, 60*time.Second)
+			if err != nil {
+				t.Fatal(err)
+			}
+			restart := w.Gifctl("restart gif0")
+			if err := w.WaitFor(ctx, 30*time.Second, "no restart running", func() bool {
+				return !slices.ContainsFunc(w.Running(), func(c string) bool { return c == restart })
+			}); err != nil {
+				t.Fatal(err)
+			}
+			var restarts []Run
+			for _, r := range w.Runs(restart) {
+				if r.Start >= change {
+					restarts = append(restarts, r)
+				}
+			}
+			t.Logf("IPv6 back %.1f s after the first change; %d restarts", d.Seconds(), len(restarts))
+			if len(restarts) == 0 || (m.watch && len(restarts) > 3) {
+				t.Errorf("%d restarts of gif0 for five changes; want 1 to 3 with gifctl watch, at least 1 under ifstated", len(restarts))
+			}
+			if r := restarts[len(restarts)-1]; r.Code != 0 {
+				t.Errorf("the last restart: exit %d\n%s", r.Code, r.Output)
+			}
+			wantHostnameSource(t, w, last.Addr().String())
+			_, answers := updates(t, w)
+			if want := "good " + last.Addr().String(); answers[len(answers)-1] != want {
+				t.Errorf("the broker's last answer %q, want %q: %q", answers[len(answers)-1], want, answers)
+			}
+			if m.watch {
+				wantRestartedBy(t, w, m, restarts[0])
+			}
+			if err := w.WaitFor(ctx, 20*time.Second, "all well again", w.AllWell); err != nil {
+				t.Error(err)
+			}
+			// A quiet while (10 s of ifstated's time): no restart starts.
+			n := len(w.Runs(restart))
+			time.Sleep(2 * time.Second)
+			if running := w.Running(); len(w.Runs(restart)) != n || slices.Contains(running, restart) {
+				t.Errorf("restarts went on after the tunnel worked: %d more, running %q", len(w.Runs(restart))-n, running)
+			}
+			finish(t, w)
+		})
+	}
 }

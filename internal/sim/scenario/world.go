@@ -46,6 +46,10 @@ type Options struct {
 	// ByHand leaves the first restart and ifstated to the caller, which
 	// follows the README's quick start (RunIfstated starts ifstated).
 	ByHand bool
+	// Watch runs the router as the README's last steps set it up: gifctl
+	// watch as a daemon, and ifstated with what `gifctl ifstated --watch`
+	// prints, which has no check tunnel.
+	Watch bool
 }
 
 // World is one simulated router under gifctl and ifstated, its ISP and its
@@ -66,6 +70,10 @@ type World struct {
 	ev    *Events
 	runs  runs
 
+	watch     *netns.Process // gifctl watch, with Options.Watch
+	watchStop sync.Once
+	watchErr  error // how it stopped
+
 	mu          sync.Mutex
 	state       string // ifstated's current state
 	changes     int    // state changes, the initial one included
@@ -76,9 +84,9 @@ type World struct {
 
 // Start builds the World in lab: files, stand-ins, the PoP's gif and
 // broker, the router's first `gifctl restart` (the admin's one-time step),
-// and ifstated (the generated file, run by ifstatedsim.Machine), and returns
-// once ifstated is in state auto with every check true. Stop ends
-// ifstated; closing lab ends the rest. On error the World returned is
+// with Options.Watch gifctl watch, and ifstated (the generated file, run
+// by ifstatedsim.Machine), and returns once ifstated is in state auto with
+// every check true. Stop ends ifstated and watch; closing lab ends the rest. On error the World returned is
 // stopped, and useful only for its Events.
 func Start(ctx context.Context, lab *netns.Lab, opts Options) (*World, error) {
 	if opts.Scale <= 0 {
@@ -97,7 +105,11 @@ func Start(ctx context.Context, lab *netns.Lab, opts Options) (*World, error) {
 	key := make([]byte, 10)
 	rand.Read(key)
 	w.Key = hex.EncodeToString(key)
-	steps := []func(context.Context) error{w.files, w.startPoP, w.firstRestart, w.startIfstated}
+	steps := []func(context.Context) error{w.files, w.startPoP, w.firstRestart}
+	if opts.Watch {
+		steps = append(steps, w.startWatch)
+	}
+	steps = append(steps, w.startIfstated)
 	if opts.ByHand {
 		steps = steps[:2]
 	}
@@ -151,6 +163,7 @@ func (w *World) files(ctx context.Context) error {
 		return err
 	}
 	w.relay, w.env = srv, append(slices.Clone(shellEnv), env...)
+	srv.Observe(w.relayed)
 	w.Logf("network: router em0 %s -- isp -- %s pop; IPv6 host %s behind the pop",
 		w.Lab.RouterIPv4(), netns.PoPPrefix, netns.PoPHost)
 	w.Logf("the router's files are in %s: gifctl.conf, ifstated.conf, etc/, state/", w.Dir)
@@ -270,13 +283,17 @@ func (w *World) startIfstated(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	o := ifstated.Options{Gifctl: w.opts.Gifctl, ConfigPath: w.Conf}
+	o := ifstated.Options{Gifctl: w.opts.Gifctl, ConfigPath: w.Conf, Watch: w.opts.Watch}
 	if err := ifstated.Check(c, o); err != nil {
 		return err
 	}
 	// The file is what the admin installs: the output of gifctl
 	// ifstated, which must be ifstated.Render's for the configuration.
-	cmd := exec.CommandContext(ctx, w.opts.Gifctl, "-c", w.Conf, "ifstated", "--gifctl", w.opts.Gifctl)
+	args := []string{"-c", w.Conf, "ifstated", "--gifctl", w.opts.Gifctl}
+	if w.opts.Watch {
+		args = append(args, "--watch")
+	}
+	cmd := exec.CommandContext(ctx, w.opts.Gifctl, args...)
 	cmd.Env = w.env
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -314,7 +331,11 @@ func (w *World) RunIfstated(ctx context.Context, path string) error {
 	if w.opts.Scale != 1 {
 		speed = fmt.Sprintf(", its clock %g times faster than real time", w.opts.Scale)
 	}
-	w.Logf("ifstated runs %s, what gifctl ifstated prints%s", w.IfstatedConf, speed)
+	prints := "gifctl ifstated"
+	if w.opts.Watch {
+		prints += " --watch"
+	}
+	w.Logf("ifstated runs %s, what %s prints%s", w.IfstatedConf, prints, speed)
 	mctx, cancel := context.WithCancel(context.Background())
 	w.mu.Lock()
 	w.stopMachine, w.machineDone = cancel, make(chan struct{})
@@ -385,12 +406,20 @@ func (w *World) State() string {
 }
 
 // AllWell says whether ifstated is in state auto and the last run of each
-// check (tunnel, ipv4, ipv6) was true.
+// check of its file was true: tunnel, ipv4 and ipv6, or with Options.Watch
+// ipv4 and ipv6 while gifctl watch runs and has no restart under way.
 func (w *World) AllWell() bool {
 	if w.State() != "auto" {
 		return false
 	}
-	for _, check := range []string{"check tunnel", "check ipv4", "check ipv6"} {
+	checks := []string{"check tunnel", "check ipv4", "check ipv6"}
+	if w.opts.Watch {
+		if w.watch == nil || w.watch.Exited() || w.watchBusy() {
+			return false
+		}
+		checks = checks[1:]
+	}
+	for _, check := range checks {
 		r := w.Runs(check)
 		if len(r) == 0 || r[len(r)-1].Code != 0 {
 			return false
@@ -432,9 +461,10 @@ func (w *World) StopIfstated() {
 	}
 }
 
-// Stop ends ifstated and the relay the stand-ins go through.
+// Stop ends ifstated, gifctl watch and the relay the stand-ins go through.
 func (w *World) Stop() {
 	w.StopIfstated()
+	w.StopWatch()
 	if w.relay != nil {
 		w.relay.Close()
 	}
@@ -460,6 +490,13 @@ func (w *World) WaitFor(ctx context.Context, timeout time.Duration, what string,
 func (w *World) Renumber(p netip.Prefix) error {
 	w.ev.Addf("isp", "renumbers the router: em0 %s -> %s", w.Lab.RouterIPv4(), p)
 	return w.Lab.Renumber(p)
+}
+
+// RenumberEach has the ISP move the router through ps, gap apart.
+func (w *World) RenumberEach(ps []netip.Prefix, gap time.Duration) error {
+	return w.Lab.RenumberEach(ps, gap, func(from, to netip.Prefix) {
+		w.ev.Addf("isp", "renumbers the router: em0 %s -> %s", from, to)
+	})
 }
 
 // Updates are the requests the broker has had on /nic/update.
