@@ -19,6 +19,7 @@ type Run struct {
 	Start, End time.Duration // on the events' clock
 	Code       int           // exit status; -1 when killed
 	Output     string        // stdout and stderr, as they came
+	ByWatch    bool          // started by gifctl watch, through the relay
 }
 
 // runs keeps every Run, for assertions, and those under way.
@@ -50,7 +51,7 @@ func (w *World) watchBusy() bool {
 	w.runs.mu.Lock()
 	defer w.runs.mu.Unlock()
 	for r := range w.runs.running {
-		if r.watch {
+		if r.run.ByWatch {
 			return true
 		}
 	}
@@ -134,7 +135,6 @@ func (w *World) Shell(ctx context.Context, cmd string) (int, error) {
 type recording struct {
 	w     *World
 	run   Run
-	watch bool // started by gifctl watch
 	mu    sync.Mutex
 	out   bytes.Buffer
 	lines *lineWriter
@@ -142,7 +142,7 @@ type recording struct {
 
 // record starts a recording of cmd, which gifctl watch started if byWatch.
 func (w *World) record(cmd string, byWatch bool) *recording {
-	r := &recording{w: w, run: Run{Cmd: cmd, Start: w.ev.Since()}, watch: byWatch, lines: &lineWriter{ev: w.ev, who: "router"}}
+	r := &recording{w: w, run: Run{Cmd: cmd, Start: w.ev.Since(), ByWatch: byWatch}, lines: &lineWriter{ev: w.ev, who: "router"}}
 	w.runs.start(r)
 	return r
 }
