@@ -23,10 +23,8 @@ import (
 type app struct {
 	cli    *CLI
 	stdout io.Writer
-	stderr io.Writer
 	log    *bsd.Logger
 	conf   *config.Config
-	now    func() time.Time
 	lock   *bsd.FileLock
 	paths  bsd.Paths // what a plan unveils beyond gifctl.conf's paths, set by prepare (watch)
 }
@@ -96,7 +94,7 @@ func newApp(cli *CLI, stdout, stderr io.Writer) *app {
 	// Connect to syslog now, before any sandbox. Without syslogd (a test
 	// machine) stderr still gets every line.
 	_ = log.OpenSyslog()
-	return &app{cli: cli, stdout: stdout, stderr: stderr, log: log, now: time.Now}
+	return &app{cli: cli, stdout: stdout, log: log}
 }
 
 func (a *app) close() {
@@ -118,10 +116,7 @@ func (a *app) tunnels(name string) ([]*config.Tunnel, error) {
 // tunnel returns the tunnel named on the command line, or the only one.
 func (a *app) tunnel(name string) (*config.Tunnel, error) {
 	t, err := a.conf.Tunnel(name)
-	if err != nil {
-		return nil, usageError(err)
-	}
-	return t, nil
+	return t, usageError(err)
 }
 
 // sandbox applies the plan of bsd's table (OpenBSD, and Linux when the
@@ -137,11 +132,10 @@ func (a *app) sandbox(command string) error {
 		return err
 	}
 	// unveil(2) of a directory that does not exist yet hides whatever is
-	// created in it later: make the state directory first, when the plan
-	// lets the command create files there. Not with -n, which creates
-	// nothing anywhere.
-	// One that cannot be made is reported where it is written: a check
-	// still answers.
+	// created in it later: make the state directory first when the plan
+	// lets the command create files there (not with -n, which creates
+	// nothing). One that cannot be made is reported where it is written:
+	// a check still answers.
 	creates := func(u bsd.UnveilPath) bool { return u.Path == p.StateDir && strings.Contains(u.Perms, "c") }
 	if !a.cli.NoAction && slices.ContainsFunc(plan.Unveil, creates) {
 		_ = os.MkdirAll(p.StateDir, 0o700)
@@ -154,20 +148,16 @@ func (a *app) sandbox(command string) error {
 
 // takeLock makes sure two gifctl runs never interleave: the second waits
 // while ctx allows, then says who holds the lock.
-func (a *app) takeLock(ctx context.Context) error {
-	c := a.conf
-	if err := config.CheckStateDir(c.StateDir); err != nil {
-		return usageError(err)
-	}
-	if err := os.MkdirAll(c.StateDir, 0o700); err != nil {
+func (a *app) takeLock(ctx context.Context) (err error) {
+	dir := a.conf.StateDir
+	if err := usageError(config.CheckStateDir(dir)); err != nil {
 		return err
 	}
-	l, err := bsd.Lock(ctx, filepath.Join(c.StateDir, "lock"))
-	if err != nil {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
-	a.lock = l
-	return nil
+	a.lock, err = bsd.Lock(ctx, filepath.Join(dir, "lock"))
+	return err
 }
 
 // requireRoot is the root check of ifstated.c and dhcpleased.c, for the
@@ -191,17 +181,14 @@ func (a *app) requireRoot() error {
 // asRoot is the next step when the privileges are missing.
 const asRoot = "run gifctl as root, with doas(1)"
 
-// exampleConf is where make install and the port put the sample
-// gifctl.conf.
-const exampleConf = "/usr/local/share/examples/gifctl/gifctl.conf"
-
 // withNextStep adds to an error reading the configuration what an admin
-// does next: a missing file is installed from the example; one that
-// cannot be read is read as root.
+// does next: a missing file is installed from the example (where make
+// install and the port put it); one that cannot be read is read as root.
 func withNextStep(path string, err error) error {
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return fmt.Errorf("%w; start from the example: install -m 600 %s %s", err, exampleConf, path)
+		return fmt.Errorf("%w; start from the example: install -m 600 %s %s",
+			err, "/usr/local/share/examples/gifctl/gifctl.conf", path)
 	case errors.Is(err, fs.ErrPermission) && os.Geteuid() != 0:
 		return fmt.Errorf("%w; %s", err, asRoot)
 	}
@@ -215,10 +202,9 @@ func (a *app) record(check string, ok bool, detail string) {
 	if a.cli.NoAction {
 		return
 	}
-	r := checklog.Result{Check: check, OK: ok, Detail: detail, Since: a.now()}
 	err := config.CheckStateDir(a.conf.StateDir)
 	if err == nil {
-		err = checklog.Record(a.conf.StateDir, r)
+		err = checklog.Record(a.conf.StateDir, checklog.Result{Check: check, OK: ok, Detail: detail, Since: time.Now()})
 	}
 	if err != nil {
 		a.log.Warnf("check %s: result not recorded: %v", check, err)

@@ -16,7 +16,7 @@ const tunnelCheckTimeout = 3 * time.Second
 
 // checkTunnelCmd is `gifctl check tunnel [IF]`.
 type checkTunnelCmd struct {
-	Tunnel string `arg:"" optional:"" name:"IF" help:"The tunnel to check; needed only when the configuration has several."`
+	Tunnel string `arg:"" optional:"" name:"IF" help:"The tunnel to check; needed only when there are several."`
 
 	t        *config.Tunnel
 	addrs    []netip.Addr // the egress interface's IPv4 addresses
@@ -35,8 +35,7 @@ func (c *checkTunnelCmd) prepare(ctx context.Context, a *app) (err error) {
 	if c.t, err = a.tunnel(c.Tunnel); err != nil {
 		return err
 	}
-	c.remote = c.t.Remote
-	if !c.remote.IsValid() {
+	if c.remote = c.t.Remote; !c.remote.IsValid() {
 		addrs, err := readTunnelAddrs(a.conf, c.t)
 		if err != nil {
 			return err
@@ -56,28 +55,13 @@ func (c *checkTunnelCmd) work(ctx context.Context, a *app) error {
 	if why == nil {
 		why = bsd.Consistent(c.t.Name, c.t.Egress, c.addrs, c.src, c.dst, c.remote)
 	}
-	detail := fmt.Sprintf("%s --> %s", c.src, c.dst)
 	if why != nil {
-		detail = why.Error()
-	}
-	a.record("tunnel "+c.t.Name, why == nil, detail)
-	if why != nil {
+		a.record("tunnel "+c.t.Name, false, why.Error())
 		a.log.Debugf("%s", why)
 		return checkFalse
 	}
+	detail := fmt.Sprintf("%s --> %s", c.src, c.dst)
+	a.record("tunnel "+c.t.Name, true, detail)
 	a.log.Debugf("%s: %s", c.t.Name, detail)
 	return nil
-}
-
-// Help is the long help of gifctl check tunnel --help.
-func (c *checkTunnelCmd) Help() string {
-	return `True (exit 0) when the gif's tunnel source is one of the egress
-interface's IPv4 addresses and its destination is the remote (from the
-tunnel block, or hostname.IF); false (exit 1) otherwise, saying which
-with -v. It sends no packet and, on OpenBSD, starts no process: cheap
-enough for ifstated to run every 5 seconds, so that an address change
-is repaired without waiting for pings to fail.
-
-Example:
-  gifctl -v check tunnel gif0`
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"time"
 
 	"github.com/gifctl/gifctl/internal/doctor"
 )
@@ -14,20 +15,6 @@ type DoctorCmd struct {
 
 	g        *doctor.Gatherer
 	warnings []string // what gifctl -n warns of
-}
-
-// Help is the long help of gifctl doctor --help.
-func (d *DoctorCmd) Help() string {
-	return `Say why a tunnel does not work: the configuration, hostname.IF, the
-kernel's interfaces, endpoints, addresses and MTUs, pf, the broker's
-last answers, and echo requests through the tunnel. One line per
-finding (ok, skip, WARN, FAIL) with its fix. It changes nothing. Run it
-as root: without, it says what it could not check. Exit 1 when
-something needs fixing.
-
-Examples:
-  gifctl doctor
-  gifctl doctor --json gif0`
 }
 
 func (d *DoctorCmd) needs() needs { return needs{config: true, plan: "doctor"} }
@@ -53,7 +40,7 @@ func (d *DoctorCmd) work(ctx context.Context, a *app) error {
 		findings = append(findings, doctor.Finding{ID: "config.preflight", Level: doctor.Warn, Message: w})
 	}
 	for _, f := range d.g.Finish(ctx) {
-		findings = append(findings, doctor.Judge(f, a.now())...)
+		findings = append(findings, doctor.Judge(f, time.Now())...)
 	}
 	if d.JSON {
 		enc := json.NewEncoder(a.stdout)

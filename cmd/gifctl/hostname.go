@@ -1,10 +1,12 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
 	"net/netip"
+	"os"
 
 	"github.com/gifctl/gifctl/bsd"
 	"github.com/gifctl/gifctl/hostnameif"
@@ -43,6 +45,19 @@ func readTunnelAddrs(c *config.Config, t *config.Tunnel) (tunnelAddrs, error) {
 	return a, nil
 }
 
+// sourceAddr is the egress address the tunnel uses, by restart's rule
+// (bsd.ChooseSource): the kernel's tunnel source, else hostname.IF's,
+// while the egress interface still has it.
+func sourceAddr(ctx context.Context, c *config.Config, t *config.Tunnel, addrs tunnelAddrs) (netip.Addr, error) {
+	egress, err := bsd.IPv4Addrs(t.Egress)
+	if err != nil {
+		return netip.Addr{}, err
+	}
+	kernel, _, _ := bsd.TunnelEndpoints(ctx, t.Name, c.Ifconfig)
+	src, _, err := bsd.ChooseSource(t.Egress, egress, kernel, addrs.source)
+	return src, err
+}
+
 // errNoInner is the configuration error of a tunnel whose inner address
 // neither gifctl.conf nor hostname.IF gives. It names the lines of
 // hostname.IF that netstart reads otherwise than they read: an inet6 line
@@ -56,4 +71,19 @@ func errNoInner(c *config.Config, t *config.Tunnel) error {
 		}
 	}
 	return usageError(errors.New(msg))
+}
+
+// hostnameWritable says why a restart could not write a missing
+// hostname.IF from the tunnel block, as restart would (hostnameif.Render);
+// nil when the file exists or can be written.
+func hostnameWritable(c *config.Config, t *config.Tunnel) error {
+	if _, err := os.Stat(t.HostnameFile(c)); !errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	// Any source will do: it is the tunnel block that is checked.
+	spec := hostnameif.Spec{Source: netip.MustParseAddr("192.0.2.1"), Remote: t.Remote, Inet6: t.Inet6, Peer: t.Peer, MTU: t.MTU}
+	if _, err := hostnameif.Render(spec); err != nil {
+		return fmt.Errorf("%s is missing and tunnel %s cannot write it: %w", t.HostnameFile(c), t.Name, err)
+	}
+	return nil
 }

@@ -5,11 +5,9 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	"github.com/alecthomas/kong"
 
-	"github.com/gifctl/gifctl/bsd"
 	"github.com/gifctl/gifctl/internal/broker"
 )
 
@@ -37,9 +35,14 @@ func (e *exitError) Error() string {
 	return e.err.Error()
 }
 func (e *exitError) Unwrap() error { return e.err }
-func (e *exitError) ExitCode() int { return e.code }
 
-func usageError(err error) error { return &exitError{code: exitUsage, err: err} }
+// usageError makes err, unless nil, exit 2.
+func usageError(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &exitError{code: exitUsage, err: err}
+}
 
 // checkFalse is a check whose answer is "no": exit 1, message already logged.
 var checkFalse = &exitError{code: exitFailed}
@@ -57,7 +60,7 @@ type kongExit int
 func run(args []string, stdout, stderr io.Writer) (code int) {
 	broker.Version = version // the User-Agent names it
 	var cli CLI
-	parser, err := kong.New(&cli,
+	parser := kong.Must(&cli,
 		kong.Name("gifctl"),
 		kong.Description(description),
 		kong.Writers(stdout, stderr),
@@ -65,34 +68,28 @@ func run(args []string, stdout, stderr io.Writer) (code int) {
 		kong.Vars{"version": version},
 		kong.ConfigureHelp(kong.HelpOptions{Compact: true, Summary: true}),
 	)
-	if err != nil {
-		panic(err) // the CLI's own struct is wrong: a programming error
-	}
 	defer func() {
-		if r := recover(); r != nil {
-			c, ok := r.(kongExit)
-			if !ok {
-				panic(r)
-			}
-			code = int(c)
+		switch r := recover().(type) {
+		case nil:
+		case kongExit:
+			code = int(r)
+		default:
+			panic(r)
 		}
 	}()
 	kctx, err := parser.Parse(args)
+	a := newApp(&cli, stdout, stderr)
+	defer a.close()
 	if err != nil {
 		// ifstated discards the output of what it runs: a mistyped
 		// command in ifstated.conf must show in the log too.
-		log := bsd.NewLogger(stderr, false)
-		_ = log.OpenSyslog()
-		log.Errorf("%s", err)
-		log.Close()
+		a.log.Errorf("%s", err)
 		fmt.Fprintln(stderr, usageLine(err))
 		return exitUsage
 	}
-	a := newApp(&cli, stdout, stderr)
-	defer a.close()
 	cmd := kctx.Selected().Target.Addr().Interface().(command)
 	if _, ok := cmd.(*ConfigTestCmd); ok && !cli.NoAction {
-		return a.exitStatus(usageError(fmt.Errorf("no command given; see gifctl --help")))
+		return a.exitStatus(usageError(errors.New("no command given; see gifctl --help")))
 	}
 	return a.exitStatus(a.runCommand(cmd))
 }
@@ -103,34 +100,23 @@ func (a *app) exitStatus(err error) int {
 		return exitOK
 	}
 	code := exitFailed
-	var coder kong.ExitCoder
-	if errors.As(err, &coder) {
-		code = coder.ExitCode()
-	}
-	var ee *exitError
-	if errors.As(err, &ee) && ee.err == nil {
-		return code
+	if ee := (*exitError)(nil); errors.As(err, &ee) {
+		if ee.err == nil {
+			return ee.code
+		}
+		code = ee.code
 	}
 	// One record per error errors.Join joined, never per line: a newline
 	// inside one error is someone else's text (a certificate's name),
 	// and the logger escapes it.
 	errs := []error{err}
-	if j, ok := err.(interface{ Unwrap() []error }); ok && joined(j.Unwrap()) == err.Error() {
+	if j, ok := err.(interface{ Unwrap() []error }); ok && errors.Join(j.Unwrap()...).Error() == err.Error() {
 		errs = j.Unwrap()
 	}
 	for _, e := range errs {
 		a.log.Errorf("%s", e)
 	}
 	return code
-}
-
-// joined is the text errors.Join gives errs.
-func joined(errs []error) string {
-	var s []string
-	for _, e := range errs {
-		s = append(s, e.Error())
-	}
-	return strings.Join(s, "\n")
 }
 
 // globalUsage is the synopsis of gifctl(8).

@@ -10,28 +10,12 @@ import (
 // RestartCmd is `gifctl restart [-n] [--egress] [IF]`, ifstated's action
 // when the tunnel is down.
 type RestartCmd struct {
-	Egress  bool     `help:"First restart the egress interface (sh netstart EGRESS) and wait for an IPv4 address: for when IPv4 itself is down."`
-	Timeout duration `default:"30s" placeholder:"DURATION" help:"Give up after this long (${default}), killing whatever still runs; ifstated blocks while a restart runs."`
+	Egress  bool     `help:"First restart the egress interface and wait for an IPv4 address."`
+	Timeout duration `default:"30s" placeholder:"DURATION" help:"Give up after this long (${default}), killing whatever still runs."`
 	Wait    duration `default:"15s" placeholder:"DURATION" help:"With --egress, how long to wait for an IPv4 address (${default})."`
-	Tunnel  string   `arg:"" optional:"" name:"IF" help:"The tunnel to restart; needed only when the configuration has several."`
+	Tunnel  string   `arg:"" optional:"" name:"IF" help:"The tunnel to restart; needed only when there are several."`
 
 	job *restart.Job
-}
-
-// Help is the long help of gifctl restart --help.
-func (r *RestartCmd) Help() string {
-	return `Under a lock: read the egress interface's IPv4 address, set the source
-address in hostname.IF to it (atomically, and only the source), run
-"sh /etc/netstart IF", read the tunnel back, reload pf when pf-conf is set,
-and tell the broker when the address is new to it. A missing hostname.IF is
-written from the tunnel block (remote, inet6 ... peer, mtu), with an IPv6
-default route through the peer. With -n, print the diff of hostname.IF and
-the commands instead, and change nothing; with -v, say what each step did.
-
-Examples:
-  gifctl restart gif0
-  gifctl restart -n gif0
-  gifctl restart --egress gif0`
 }
 
 func (r *RestartCmd) needs() needs {

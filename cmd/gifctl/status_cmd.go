@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/netip"
 	"strings"
 	"text/tabwriter"
@@ -23,20 +24,6 @@ type StatusCmd struct {
 
 	tunnels []*config.Tunnel
 	report  statusReport
-}
-
-// Help is the long help of gifctl status --help.
-func (s *StatusCmd) Help() string {
-	return `For each tunnel: the egress interface's IPv4 addresses, the tunnel's
-endpoints as the kernel has them, whether they agree and, when not, what
-repairs them (a restart, or what must come first); the broker's last
-answer and when, any back-off; then the last answer of each check and
-since when. Nothing secret is shown.
-
-Examples:
-  gifctl status
-  gifctl status --json gif0
-  gifctl status --prom`
 }
 
 // tunnelStatus is one tunnel in status's output; the JSON names are an API.
@@ -60,11 +47,10 @@ type tunnelStatus struct {
 	repair string
 }
 
+// brokerState is what status shows of broker.State: nothing secret.
 type brokerState struct {
-	Address netip.Addr `json:"address,omitzero"`
-	// BrokerAddress is the address the broker named: behind NAT (no
-	// myip sent) the router's public address as the broker sees it.
-	BrokerAddress netip.Addr `json:"broker_address,omitzero"`
+	Address       netip.Addr `json:"address,omitzero"`
+	BrokerAddress netip.Addr `json:"broker_address,omitzero"` // behind NAT, the public address
 	Answer        string     `json:"answer,omitempty"`
 	Code          string     `json:"code,omitempty"`
 	When          time.Time  `json:"when,omitzero"`
@@ -81,75 +67,63 @@ type statusReport struct {
 func (s *StatusCmd) needs() needs { return needs{config: true, plan: "status"} }
 
 // prepare reads each tunnel's egress addresses and endpoints.
-func (s *StatusCmd) prepare(ctx context.Context, a *app) error {
-	var err error
+func (s *StatusCmd) prepare(ctx context.Context, a *app) (err error) {
 	if s.tunnels, err = a.tunnels(s.Tunnel); err != nil {
 		return err
 	}
 	for _, t := range s.tunnels {
-		ts := tunnelStatus{Name: t.Name, Egress: t.Egress, Remote: t.Remote, EgressAddrs: []netip.Addr{}}
-		if addrs, err := bsd.IPv4Addrs(t.Egress); err != nil {
-			ts.EgressError = err.Error()
-		} else {
-			ts.EgressAddrs = addrs
-		}
+		ts := tunnelStatus{Name: t.Name, Egress: t.Egress}
+		addrs, egressErr := bsd.IPv4Addrs(t.Egress)
+		ts.EgressAddrs, ts.EgressError = append([]netip.Addr{}, addrs...), errText(egressErr)
 		ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 		src, dst, tunErr := bsd.TunnelEndpoints(ctx, t.Name, a.conf.Ifconfig)
 		cancel()
-		if tunErr != nil {
-			ts.TunnelError = tunErr.Error()
-		} else {
-			ts.Source, ts.Destination = src, dst
-		}
-		if addrs, err := readTunnelAddrs(a.conf, t); err != nil {
-			ts.HostnameError = err.Error()
-		} else {
-			ts.Remote = addrs.remote
-		}
-		ts.Consistent = tunErr == nil && bsd.Consistent(t.Name, t.Egress, ts.EgressAddrs, src, dst, ts.Remote) == nil
+		ts.Source, ts.Destination, ts.TunnelError = src, dst, errText(tunErr)
+		hn, err := readTunnelAddrs(a.conf, t)
+		ts.Remote, ts.HostnameError = hn.remote, errText(err)
+		ts.Consistent = tunErr == nil && bsd.Consistent(t.Name, t.Egress, addrs, src, dst, ts.Remote) == nil
 		ts.repair = repair(a.conf, t, ts)
 		s.report.Tunnels = append(s.report.Tunnels, ts)
 	}
 	return nil
 }
 
+// errText is err's message, "" for none.
+func errText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
 // work adds the broker's state and the checks' results, and prints it
 // all. It exits 0 whatever it finds: it reports, and the checks are what
 // answer yes or no.
 func (s *StatusCmd) work(ctx context.Context, a *app) error {
-	report := &s.report
+	r := &s.report
 	for i, t := range s.tunnels {
 		if t.UpdateURL == nil {
 			continue
 		}
 		st, err := broker.LoadState(a.conf.StateDir, t.Name)
 		if err != nil {
-			// Reported, not fatal: status shows what it can.
-			report.Tunnels[i].BrokerError = err.Error()
+			r.Tunnels[i].BrokerError = err.Error() // not fatal: status shows what it can
 			continue
 		}
-		report.Tunnels[i].Broker = &brokerState{
-			Address: st.Address, BrokerAddress: st.BrokerAddress, Answer: st.Answer, Code: st.Code, When: st.When, Accepted: st.Accepted, BackoffUntil: st.BackoffUntil,
-		}
+		r.Tunnels[i].Broker = &brokerState{Address: st.Address, BrokerAddress: st.BrokerAddress,
+			Answer: st.Answer, Code: st.Code, When: st.When, Accepted: st.Accepted, BackoffUntil: st.BackoffUntil}
 	}
 	checks, err := checklog.Load(a.conf.StateDir)
-	if err != nil {
-		report.ChecksError = err.Error()
-	}
-	report.Checks = checks
-	if report.Checks == nil {
-		report.Checks = []checklog.Result{}
-	}
-	if s.Prom {
-		return writeProm(a.stdout, *report)
-	}
-	if s.JSON {
+	r.Checks, r.ChecksError = append([]checklog.Result{}, checks...), errText(err)
+	switch {
+	case s.Prom:
+		return writeProm(a.stdout, *r)
+	case s.JSON:
 		enc := json.NewEncoder(a.stdout)
 		enc.SetIndent("", "  ")
-		return enc.Encode(report)
+		return enc.Encode(r)
 	}
-	printStatus(a, *report)
-	return nil
+	return printStatus(a.stdout, *r)
 }
 
 // repair says what repairs a tunnel that is not consistent: a restart only
@@ -169,18 +143,17 @@ func repair(c *config.Config, t *config.Tunnel, ts tunnelStatus) string {
 	return "gifctl restart " + t.Name + " repairs it"
 }
 
-func printStatus(a *app, r statusReport) {
-	w := tabwriter.NewWriter(a.stdout, 0, 8, 2, ' ', 0)
+func printStatus(out io.Writer, r statusReport) error {
+	w := tabwriter.NewWriter(out, 0, 8, 2, ' ', 0)
 	for _, t := range r.Tunnels {
-		fmt.Fprintf(w, "%s\n", t.Name)
 		egress := bsd.JoinAddrs(t.EgressAddrs)
-		if len(t.EgressAddrs) == 0 {
+		switch {
+		case t.EgressError != "":
+			egress = strings.TrimPrefix(t.EgressError, t.Egress+": ")
+		case len(t.EgressAddrs) == 0:
 			egress = "no IPv4 address"
 		}
-		if t.EgressError != "" {
-			egress = strings.TrimPrefix(t.EgressError, t.Egress+": ")
-		}
-		fmt.Fprintf(w, "  egress\t%s\t%s\n", t.Egress, egress)
+		fmt.Fprintf(w, "%s\n  egress\t%s\t%s\n", t.Name, t.Egress, egress)
 		if t.HostnameError != "" {
 			fmt.Fprintf(w, "  hostname\t%s\n", t.HostnameError)
 		}
@@ -198,31 +171,26 @@ func printStatus(a *app, r statusReport) {
 			fmt.Fprintf(w, "  broker\t%s\n", t.BrokerError)
 		}
 		if b := t.Broker; b != nil {
-			switch {
-			case b.When.IsZero():
+			if b.When.IsZero() {
 				fmt.Fprintf(w, "  broker\tnever asked\n")
-			default:
+			} else {
 				fmt.Fprintf(w, "  broker\t%s\t%s\n", b.Answer, b.When.Local().Format(time.DateTime))
 			}
 			if b.BrokerAddress.IsValid() && b.BrokerAddress != b.Address {
 				fmt.Fprintf(w, "  public address\t%s\n", b.BrokerAddress)
 			}
-			if !b.BackoffUntil.IsZero() && b.BackoffUntil.After(a.now()) {
+			if b.BackoffUntil.After(time.Now()) {
 				fmt.Fprintf(w, "  back-off\tuntil %s\n", b.BackoffUntil.Local().Format(time.DateTime))
 			}
 		}
 	}
 	for _, c := range r.Checks {
-		answer := "false"
-		if c.OK {
-			answer = "true"
-		}
-		fmt.Fprintf(w, "check %s\t%s since %s\t%s\n", c.Check, answer, c.Since.Local().Format(time.DateTime), c.Detail)
+		fmt.Fprintf(w, "check %s\t%t since %s\t%s\n", c.Check, c.OK, c.Since.Local().Format(time.DateTime), c.Detail)
 	}
 	if r.ChecksError != "" {
 		for _, line := range strings.Split(r.ChecksError, "\n") {
 			fmt.Fprintf(w, "check\t%s\n", line)
 		}
 	}
-	w.Flush()
+	return w.Flush()
 }

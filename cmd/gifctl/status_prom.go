@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"strconv"
@@ -16,15 +17,13 @@ func writeProm(w io.Writer, r statusReport) error {
 	family := func(name, help string) {
 		fmt.Fprintf(&b, "# HELP gifctl_%s %s\n# TYPE gifctl_%s gauge\n", name, help, name)
 	}
+	// sample writes one series; labels are name, value pairs.
 	sample := func(name string, v float64, labels ...string) {
-		fmt.Fprintf(&b, "gifctl_%s{", name)
+		var l []string
 		for i := 0; i < len(labels); i += 2 {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			fmt.Fprintf(&b, "%s=\"%s\"", labels[i], promEscape.Replace(labels[i+1]))
+			l = append(l, labels[i]+`="`+promEscape.Replace(labels[i+1])+`"`)
 		}
-		fmt.Fprintf(&b, "} %s\n", strconv.FormatFloat(v, 'f', -1, 64))
+		fmt.Fprintf(&b, "gifctl_%s{%s} %s\n", name, strings.Join(l, ","), strconv.FormatFloat(v, 'f', -1, 64))
 	}
 	family("tunnel_consistent", "1 when the tunnel's endpoints are an egress address and the remote, else 0.")
 	for _, t := range r.Tunnels {
@@ -40,11 +39,7 @@ func writeProm(w io.Writer, r statusReport) error {
 	family("broker_backoff_until_seconds", "Until when gifctl sends the broker no update after failures; 0 when it may.")
 	for _, t := range r.Tunnels {
 		if s := t.Broker; s != nil && !s.When.IsZero() {
-			code := s.Code
-			if code == "" {
-				code = "error"
-			}
-			sample("broker_answer_timestamp_seconds", promTime(s.When), "tunnel", t.Name, "code", code)
+			sample("broker_answer_timestamp_seconds", promTime(s.When), "tunnel", t.Name, "code", cmp.Or(s.Code, "error"))
 		}
 	}
 	for _, t := range r.Tunnels {
@@ -54,18 +49,17 @@ func writeProm(w io.Writer, r statusReport) error {
 	}
 	family("check_ok", "Each check's last answer: 1 true, 0 false.")
 	family("check_since_seconds", "When each check's answer last changed.")
-	for _, name := range []string{"check_ok", "check_since_seconds"} {
+	for _, since := range []bool{false, true} {
 		for _, c := range r.Checks {
-			kind, ifname, _ := strings.Cut(c.Check, " ")
-			labels := []string{"check", kind}
-			if ifname != "" {
-				labels = append(labels, "tunnel", ifname)
+			labels := []string{"check", c.Check}
+			if kind, ifname, ok := strings.Cut(c.Check, " "); ok {
+				labels = []string{"check", kind, "tunnel", ifname}
 			}
-			v := promBool(c.OK)
-			if name == "check_since_seconds" {
-				v = promTime(c.Since)
+			if since {
+				sample("check_since_seconds", promTime(c.Since), labels...)
+			} else {
+				sample("check_ok", promBool(c.OK), labels...)
 			}
-			sample(name, v, labels...)
 		}
 	}
 	_, err := io.WriteString(w, b.String())

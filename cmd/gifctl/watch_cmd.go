@@ -21,23 +21,12 @@ import (
 // starts.
 type WatchCmd struct {
 	Every   duration `default:"10m" placeholder:"DURATION" help:"Also check every this long, in case a change was missed."`
-	Gifctl  string   `placeholder:"PATH" help:"The gifctl to run restarts with, an absolute path; the default is this program."`
-	Once    bool     `help:"Decide once, restart what needs it, and exit: what watch would do now."`
+	Gifctl  string   `placeholder:"PATH" help:"The gifctl to run restarts with, an absolute path (default: this program)."`
+	Once    bool     `help:"Restart what needs it now, and exit."`
 	Tunnels []string `arg:"" optional:"" name:"IF" help:"The tunnels to watch; all when none is named."`
 
 	tunnels []watch.Tunnel
 	events  *bsd.AddrWatch
-}
-
-// Help is the long help of gifctl watch --help.
-func (w *WatchCmd) Help() string {
-	return `Run until SIGTERM; restart a tunnel ("gifctl restart IF", a child) as soon
-as the routing socket reports that its source is no longer an IPv4 address
-of the egress interface. SIGHUP reads the configuration again.
-
-Examples:
-  rcctl enable gifctl && rcctl start gifctl
-  gifctl -v watch gif0`
 }
 
 func (w *WatchCmd) needs() needs { return needs{config: true, root: true, plan: "watch"} }

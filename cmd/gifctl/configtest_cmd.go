@@ -1,32 +1,38 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
-	"io/fs"
-	"net/netip"
-	"os"
 	"strings"
 
 	"github.com/gifctl/gifctl/bsd"
-	"github.com/gifctl/gifctl/hostnameif"
 	"github.com/gifctl/gifctl/internal/broker"
 	"github.com/gifctl/gifctl/internal/config"
 )
 
-// hostnameWritable says why a restart could not write a missing
-// hostname.IF from the tunnel block, as restart would (hostnameif.Render);
-// nil when the file exists or can be written.
-func hostnameWritable(c *config.Config, t *config.Tunnel) error {
-	if _, err := os.Stat(t.HostnameFile(c)); !errors.Is(err, fs.ErrNotExist) {
-		return nil
+// ConfigTestCmd runs when no command is given: with -n it checks the
+// configuration, as ifstated -n and pfctl -n do; without, run refuses it.
+type ConfigTestCmd struct{}
+
+func (c *ConfigTestCmd) needs() needs { return needs{config: true, plan: "configtest"} }
+
+// prepare looks for what would keep the configuration from working here:
+// before the sandbox, which lets -n read nothing.
+func (c *ConfigTestCmd) prepare(_ context.Context, a *app) error {
+	warn, notes := preflight(a.conf)
+	for _, n := range notes {
+		a.log.Infof("%s", n)
 	}
-	// Any source will do: it is the tunnel block that is checked.
-	spec := hostnameif.Spec{Source: netip.MustParseAddr("192.0.2.1"), Remote: t.Remote, Inet6: t.Inet6, Peer: t.Peer, MTU: t.MTU}
-	if _, err := hostnameif.Render(spec); err != nil {
-		return fmt.Errorf("%s is missing and tunnel %s cannot write it: %w", t.HostnameFile(c), t.Name, err)
+	for _, w := range warn {
+		a.log.Warnf("warning: %s", w)
 	}
 	return nil
+}
+
+func (c *ConfigTestCmd) work(ctx context.Context, a *app) error {
+	_, err := fmt.Fprintln(a.stdout, "configuration OK")
+	return err
 }
 
 // preflight is what gifctl -n says beyond syntax: what would keep a
