@@ -29,29 +29,22 @@ type app struct {
 	paths  bsd.Paths // what a plan unveils beyond gifctl.conf's paths, set by prepare (watch)
 }
 
-// command is one kong command. It declares what it needs, and
-// runCommand does the steps in main's order; no command does them itself.
+// command is one kong command (doc.go says how runCommand runs it).
 type command interface {
 	needs() needs
-	// prepare does what must come before the sandbox: kernel reads
-	// (ioctls, interface addresses) and sockets.
-	prepare(ctx context.Context, a *app) error
-	// work is the rest, under the sandbox.
-	work(ctx context.Context, a *app) error
+	prepare(ctx context.Context, a *app) error // before the sandbox
+	work(ctx context.Context, a *app) error    // under the sandbox
 }
 
 // needs are what a command asks for before its work.
 type needs struct {
-	config  bool          // read gifctl.conf; a bad one is a usage error
 	root    bool          // may write hostname-dir and state-dir; not with -n
 	lock    bool          // hold the lock while it runs; not with -n
 	timeout time.Duration // bounds the command, the wait for the lock too; 0: none
 	plan    string        // the sandbox: a command of bsd's table
 }
 
-// runCommand runs cmd in the order of ifstated.c's main: flags (parsed
-// by kong already), configuration, root, lock, kernel reads and sockets
-// (prepare), unveil and pledge (the plan), work.
+// runCommand runs cmd in the order of ifstated.c's main (doc.go).
 func (a *app) runCommand(cmd command) error {
 	n := cmd.needs()
 	ctx, stop := bsd.WithSignals(context.Background())
@@ -61,15 +54,13 @@ func (a *app) runCommand(cmd command) error {
 		ctx, cancel = context.WithTimeout(ctx, n.timeout)
 		defer cancel()
 	}
-	if n.config {
-		c, err := config.Load(a.cli.Config)
-		if err != nil {
-			// Exit 2: ifstated's log shows a broken file, not a dead tunnel.
-			return usageError(withNextStep(a.cli.Config, err))
-		}
-		a.conf = c
-		a.log.AddSecrets(c.Secrets()...)
+	c, err := config.Load(a.cli.Config)
+	if err != nil {
+		// Exit 2: ifstated's log shows a broken file, not a dead tunnel.
+		return usageError(withNextStep(a.cli.Config, err))
 	}
+	a.conf = c
+	a.log.AddSecrets(c.Secrets()...)
 	if n.root && !a.cli.NoAction {
 		if err := a.requireRoot(); err != nil {
 			return err
@@ -122,11 +113,9 @@ func (a *app) tunnel(name string) (*config.Tunnel, error) {
 // sandbox applies the plan of bsd's table (OpenBSD, and Linux when the
 // tests ask; elsewhere it only checks the plan).
 func (a *app) sandbox(command string) error {
-	p := a.paths
-	if c := a.conf; c != nil {
-		p.HostnameDir, p.StateDir, p.Netstart = c.HostnameDir, c.StateDir, c.Netstart
-		p.Pfctl, p.Ifconfig, p.PfConf, p.CAFile = c.Pfctl, c.Ifconfig, c.PfConf, c.CAFile
-	}
+	p, c := a.paths, a.conf
+	p.HostnameDir, p.StateDir, p.Netstart = c.HostnameDir, c.StateDir, c.Netstart
+	p.Pfctl, p.Ifconfig, p.PfConf, p.CAFile = c.Pfctl, c.Ifconfig, c.PfConf, c.CAFile
 	plan, err := bsd.PlanFor(command, p)
 	if err != nil {
 		return err

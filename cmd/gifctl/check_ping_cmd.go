@@ -35,8 +35,8 @@ type checkIPv6Cmd struct {
 	pingArgs
 }
 
-func (c *checkIPv4Cmd) needs() needs { return needs{config: true, plan: "check-ipv4"} }
-func (c *checkIPv6Cmd) needs() needs { return needs{config: true, plan: "check-ipv6"} }
+func (c *checkIPv4Cmd) needs() needs { return needs{plan: "check-ipv4"} }
+func (c *checkIPv6Cmd) needs() needs { return needs{plan: "check-ipv6"} }
 
 func (c *checkIPv4Cmd) prepare(ctx context.Context, a *app) error {
 	return c.open(a.conf.IPv4, probe.IPv4, netip.Addr{})
@@ -98,7 +98,7 @@ func (p *pingArgs) work(ctx context.Context, a *app) error {
 	if p.gone != nil {
 		a.log.Debugf("%v", p.gone)
 		a.record(name, false, p.gone.Error())
-		return checkFalse
+		return errFalse
 	}
 	defer p.prober.Close()
 	ctx, cancel := context.WithTimeout(ctx, p.timeout)
@@ -108,7 +108,7 @@ func (p *pingArgs) work(ctx context.Context, a *app) error {
 	case errors.Is(err, probe.ErrNoReply):
 		a.log.Debugf("%s: %v", name, err)
 		a.record(name, false, "no reply")
-		return checkFalse
+		return errFalse
 	case err != nil:
 		return usageError(err)
 	}

@@ -26,7 +26,7 @@ type checkTunnelCmd struct {
 }
 
 func (c *checkTunnelCmd) needs() needs {
-	return needs{config: true, timeout: tunnelCheckTimeout, plan: "check-tunnel"}
+	return needs{timeout: tunnelCheckTimeout, plan: "check-tunnel"}
 }
 
 // prepare reads the egress addresses and the kernel's tunnel: no packets,
@@ -58,7 +58,7 @@ func (c *checkTunnelCmd) work(ctx context.Context, a *app) error {
 	if why != nil {
 		a.record("tunnel "+c.t.Name, false, why.Error())
 		a.log.Debugf("%s", why)
-		return checkFalse
+		return errFalse
 	}
 	detail := fmt.Sprintf("%s --> %s", c.src, c.dst)
 	a.record("tunnel "+c.t.Name, true, detail)

@@ -15,7 +15,7 @@ import (
 // configuration, as ifstated -n and pfctl -n do; without, run refuses it.
 type ConfigTestCmd struct{}
 
-func (c *ConfigTestCmd) needs() needs { return needs{config: true, plan: "configtest"} }
+func (c *ConfigTestCmd) needs() needs { return needs{plan: "configtest"} }
 
 // prepare looks for what would keep the configuration from working here:
 // before the sandbox, which lets -n read nothing.

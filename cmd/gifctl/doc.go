@@ -6,8 +6,8 @@
 // exit statuses; each command is one *_cmd.go file, a kong command that
 // implements command (app.go):
 //
-//	needs()   what it asks for: the configuration, root, the lock, a
-//	          time bound, and its sandbox plan (a name in bsd's table)
+//	needs()   what it asks for beyond the configuration: root, the lock,
+//	          a time bound, and its sandbox plan (a name in bsd's table)
 //	prepare() what must come before the sandbox: kernel reads (ioctls,
 //	          interface addresses) and sockets
 //	work()    the rest, under the sandbox

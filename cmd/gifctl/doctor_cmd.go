@@ -17,7 +17,7 @@ type DoctorCmd struct {
 	warnings []string // what gifctl -n warns of
 }
 
-func (d *DoctorCmd) needs() needs { return needs{config: true, plan: "doctor"} }
+func (d *DoctorCmd) needs() needs { return needs{plan: "doctor"} }
 
 // prepare reads what gifctl -n warns of, hostname.IF and the kernel, and
 // opens the raw sockets of the probes.
@@ -54,7 +54,7 @@ func (d *DoctorCmd) work(ctx context.Context, a *app) error {
 		doctor.Write(a.stdout, findings)
 	}
 	if doctor.Failed(findings) {
-		return checkFalse
+		return errFalse
 	}
 	return nil
 }

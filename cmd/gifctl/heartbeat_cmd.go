@@ -25,10 +25,8 @@ type HeartbeatCmd struct {
 	noPing error // why there is no prober
 }
 
-// needs bounds the whole command, one datagram and one ping, by 2 seconds.
-func (h *HeartbeatCmd) needs() needs {
-	return needs{config: true, timeout: 2 * time.Second, plan: "heartbeat"}
-}
+// needs bounds the whole command, one datagram and one ping.
+func (h *HeartbeatCmd) needs() needs { return needs{timeout: 2 * time.Second, plan: "heartbeat"} }
 
 // prepare opens both sockets: pledge allows no new raw socket.
 func (h *HeartbeatCmd) prepare(ctx context.Context, a *app) (err error) {

@@ -18,7 +18,7 @@ type IfstatedCmd struct {
 // Help is the long help of gifctl ifstated --help: how to install the file.
 func (i *IfstatedCmd) Help() string { return ifstated.Install("gifctl ifstated") }
 
-func (i *IfstatedCmd) needs() needs { return needs{config: true, plan: "ifstated"} }
+func (i *IfstatedCmd) needs() needs { return needs{plan: "ifstated"} }
 
 // prepare makes -f absolute: with a relative path Abs calls getcwd(2),
 // which pledge allows only with rpath or wpath, and "stdio" has neither.

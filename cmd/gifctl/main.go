@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io"
 	"os"
 
 	"github.com/alecthomas/kong"
@@ -21,70 +20,46 @@ const (
 	exitUsage  = 2 // bad usage or configuration
 )
 
-// exitError carries an exit status up to main, with a message or without
-// one (a false check prints nothing unless -v).
-type exitError struct {
-	code int
-	err  error
-}
+// errFalse is a check whose answer is "no": exit 1, and nothing logged
+// (with -v the check said why).
+var errFalse = errors.New("false")
 
-func (e *exitError) Error() string {
-	if e.err == nil {
-		return fmt.Sprintf("exit status %d", e.code)
-	}
-	return e.err.Error()
-}
-func (e *exitError) Unwrap() error { return e.err }
+// usageErr is bad usage or configuration: exit 2.
+type usageErr struct{ error }
+
+func (e usageErr) Unwrap() error { return e.error }
 
 // usageError makes err, unless nil, exit 2.
 func usageError(err error) error {
 	if err == nil {
 		return nil
 	}
-	return &exitError{code: exitUsage, err: err}
+	return usageErr{err}
 }
-
-// checkFalse is a check whose answer is "no": exit 1, message already logged.
-var checkFalse = &exitError{code: exitFailed}
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	os.Exit(run())
 }
 
-// kongExit stands in for os.Exit while kong runs, so that --help ends run
-// with a status instead of ending the process.
-type kongExit int
-
-// run is main without the process: parse args, run the command, map its
-// error to an exit status.
-func run(args []string, stdout, stderr io.Writer) (code int) {
+// run parses the command line, runs the command and maps its error to an
+// exit status, once the deferred closes have run.
+func run() int {
 	broker.Version = version // the User-Agent names it
 	var cli CLI
 	parser := kong.Must(&cli,
 		kong.Name("gifctl"),
 		kong.Description(description),
-		kong.Writers(stdout, stderr),
-		kong.Exit(func(c int) { panic(kongExit(c)) }),
 		kong.Vars{"version": version},
 		kong.ConfigureHelp(kong.HelpOptions{Compact: true, Summary: true}),
 	)
-	defer func() {
-		switch r := recover().(type) {
-		case nil:
-		case kongExit:
-			code = int(r)
-		default:
-			panic(r)
-		}
-	}()
-	kctx, err := parser.Parse(args)
-	a := newApp(&cli, stdout, stderr)
+	kctx, err := parser.Parse(os.Args[1:])
+	a := newApp(&cli, os.Stdout, os.Stderr)
 	defer a.close()
 	if err != nil {
 		// ifstated discards the output of what it runs: a mistyped
 		// command in ifstated.conf must show in the log too.
 		a.log.Errorf("%s", err)
-		fmt.Fprintln(stderr, usageLine(err))
+		fmt.Fprintln(os.Stderr, usageLine(err))
 		return exitUsage
 	}
 	cmd := kctx.Selected().Target.Addr().Interface().(command)
@@ -99,12 +74,12 @@ func (a *app) exitStatus(err error) int {
 	if err == nil {
 		return exitOK
 	}
+	if errors.Is(err, errFalse) {
+		return exitFailed
+	}
 	code := exitFailed
-	if ee := (*exitError)(nil); errors.As(err, &ee) {
-		if ee.err == nil {
-			return ee.code
-		}
-		code = ee.code
+	if errors.As(err, new(usageErr)) {
+		code = exitUsage
 	}
 	// One record per error errors.Join joined, never per line: a newline
 	// inside one error is someone else's text (a certificate's name),
@@ -120,7 +95,7 @@ func (a *app) exitStatus(err error) int {
 }
 
 // globalUsage is the synopsis of gifctl(8).
-const globalUsage = "usage: gifctl [-nv] [-f file] check | restart | update | heartbeat | status | doctor | ifstated"
+const globalUsage = "usage: gifctl [-nv] [-f file] check | restart | update | heartbeat | status | doctor | ifstated | watch"
 
 // usageLine is the one line a bad invocation gets, as OpenBSD tools print:
 // the synopsis of the command that was being parsed, or of gifctl.

@@ -23,7 +23,7 @@ func (r *RestartCmd) needs() needs {
 	if r.Egress {
 		plan = "restart-egress"
 	}
-	return needs{config: true, root: true, lock: true, timeout: time.Duration(r.Timeout), plan: plan}
+	return needs{root: true, lock: true, timeout: time.Duration(r.Timeout), plan: plan}
 }
 
 // prepare reads the kernel's tunnel: an ioctl pledge forbids.

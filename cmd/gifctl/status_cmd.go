@@ -64,7 +64,7 @@ type statusReport struct {
 	ChecksError string            `json:"checks_error,omitempty"` // a result file cannot be read
 }
 
-func (s *StatusCmd) needs() needs { return needs{config: true, plan: "status"} }
+func (s *StatusCmd) needs() needs { return needs{plan: "status"} }
 
 // prepare reads each tunnel's egress addresses and endpoints.
 func (s *StatusCmd) prepare(ctx context.Context, a *app) (err error) {

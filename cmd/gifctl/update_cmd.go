@@ -20,7 +20,7 @@ type UpdateCmd struct {
 }
 
 func (u *UpdateCmd) needs() needs {
-	return needs{config: true, root: true, lock: true, timeout: time.Duration(u.Timeout), plan: "update"}
+	return needs{root: true, lock: true, timeout: time.Duration(u.Timeout), plan: "update"}
 }
 
 // prepare picks the address the tunnel uses.

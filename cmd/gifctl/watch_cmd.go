@@ -29,7 +29,7 @@ type WatchCmd struct {
 	events  *bsd.AddrWatch
 }
 
-func (w *WatchCmd) needs() needs { return needs{config: true, root: true, plan: "watch"} }
+func (w *WatchCmd) needs() needs { return needs{root: true, plan: "watch"} }
 
 // prepare opens the routing socket, which no pledge promise allows, and
 // finds the paths its plan unveils.
