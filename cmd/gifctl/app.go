@@ -120,11 +120,9 @@ func (a *app) sandbox(command string) error {
 	if err != nil {
 		return err
 	}
-	// unveil(2) of a directory that does not exist yet hides whatever is
-	// created in it later: make the state directory first when the plan
-	// lets the command create files there (not with -n, which creates
-	// nothing). One that cannot be made is reported where it is written:
-	// a check still answers.
+	// unveil(2) of a missing directory hides what is created in it later:
+	// make state-dir first if the plan creates files there (not with -n).
+	// A failure shows where the file is written; a check still answers.
 	creates := func(u bsd.UnveilPath) bool { return u.Path == p.StateDir && strings.Contains(u.Perms, "c") }
 	if !a.cli.NoAction && slices.ContainsFunc(plan.Unveil, creates) {
 		_ = os.MkdirAll(p.StateDir, 0o700)
@@ -184,9 +182,8 @@ func withNextStep(path string, err error) error {
 	return err
 }
 
-// record keeps a check's answer for status. A result that cannot be
-// recorded is a warning, and the check's answer stays what it is. With -n
-// nothing is recorded.
+// record keeps a check's answer for status, except with -n. A result that
+// cannot be recorded is a warning; the check's answer stays what it is.
 func (a *app) record(check string, ok bool, detail string) {
 	if a.cli.NoAction {
 		return

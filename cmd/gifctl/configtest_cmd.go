@@ -35,9 +35,8 @@ func (c *ConfigTestCmd) work(ctx context.Context, a *app) error {
 	return err
 }
 
-// preflight is what gifctl -n says beyond syntax: what would keep a
-// configuration that parses from working on this router. Each finding is
-// a warning; the configuration is still OK. Notes say how gifctl reads a
+// preflight is what gifctl -n warns of beyond syntax: what would keep the
+// configuration from working on this router. Notes say how gifctl reads a
 // value written another way than it prints it.
 func preflight(c *config.Config) (warn, notes []string) {
 	needCA := false

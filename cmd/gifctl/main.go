@@ -95,7 +95,8 @@ func (a *app) exitStatus(err error) int {
 }
 
 // globalUsage is the synopsis of gifctl(8).
-const globalUsage = "usage: gifctl [-nv] [-f file] check | restart | update | heartbeat | status | doctor | ifstated | watch"
+const globalUsage = "usage: gifctl [-nv] [-f file] " +
+	"check | restart | update | heartbeat | status | doctor | ifstated | watch"
 
 // usageLine is the one line a bad invocation gets, as OpenBSD tools print:
 // the synopsis of the command that was being parsed, or of gifctl.

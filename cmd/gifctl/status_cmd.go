@@ -97,8 +97,7 @@ func errText(err error) string {
 }
 
 // work adds the broker's state and the checks' results, and prints it
-// all. It exits 0 whatever it finds: it reports, and the checks are what
-// answer yes or no.
+// all. It exits 0 whatever it finds: the checks are what answer.
 func (s *StatusCmd) work(ctx context.Context, a *app) error {
 	r := &s.report
 	for i, t := range s.tunnels {

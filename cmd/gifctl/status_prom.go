@@ -9,9 +9,8 @@ import (
 	"time"
 )
 
-// writeProm prints r in the Prometheus text exposition format (version
-// 0.0.4), for node_exporter's textfile collector: every family a gauge with
-// its HELP and TYPE lines, times as Unix seconds, 0 when there is none.
+// writeProm prints r in the Prometheus text format 0.0.4: every family a
+// gauge with HELP and TYPE lines, times as Unix seconds (0: none).
 func writeProm(w io.Writer, r statusReport) error {
 	var b strings.Builder
 	family := func(name, help string) {
