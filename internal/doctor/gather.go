@@ -94,9 +94,9 @@ func (g *Gatherer) Finish(ctx context.Context) []*Facts {
 		if f.Broker != nil {
 			f.Broker.State, f.Broker.Err = broker.LoadState(g.c.StateDir, f.Tunnel)
 		}
-		f.Peer6.Err, f.Peer6.Skipped = echo(ctx, g.v6[i], f.Peer6, t6)
-		f.Targets6.Err, f.Targets6.Skipped = echo(ctx, g.v6[i], f.Targets6, t6)
-		f.Remote4.Err, f.Remote4.Skipped = echo(ctx, g.v4, f.Remote4, t4)
+		echo(ctx, g.v6[i], &f.Peer6, t6)
+		echo(ctx, g.v6[i], &f.Targets6, t6)
+		echo(ctx, g.v4, &f.Remote4, t4)
 	}
 	return g.facts
 }
@@ -110,27 +110,24 @@ func (g *Gatherer) Close() {
 	}
 }
 
-// echo sends one bounded probe and says what came of it: an error, or why
-// it was not sent.
-func echo(ctx context.Context, p *probe.Prober, pr Probe, timeout time.Duration) (error, string) {
+// echo sends one bounded probe, when it can be sent, and records its error
+// or why it was not sent.
+func echo(ctx context.Context, p *probe.Prober, pr *Probe, timeout time.Duration) {
 	switch {
 	case pr.Skipped != "":
-		return nil, pr.Skipped
 	case errors.Is(pr.Err, fs.ErrPermission), errors.Is(pr.Err, syscall.EPERM):
-		return nil, "raw sockets need root"
-	case pr.Err != nil:
-		return pr.Err, ""
-	case len(pr.Targets) == 0:
-		return nil, "no target"
+		pr.Err, pr.Skipped = nil, "raw sockets need root"
+	case pr.Err == nil && len(pr.Targets) == 0:
+		pr.Skipped = "no target"
+	case pr.Err == nil:
+		ctx, cancel := context.WithTimeout(ctx, timeout)
+		defer cancel()
+		_, pr.Err = p.Any(ctx, pr.Targets)
+		if errors.Is(pr.Err, probe.ErrNoReply) { // said without the time it waited, which varies
+			_, send, _ := strings.Cut(pr.Err.Error(), "; ")
+			pr.Err = errors.New(strings.TrimSuffix(fmt.Sprintf("no reply within %v; %s", timeout, send), "; "))
+		}
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	_, err := p.Any(ctx, pr.Targets)
-	if errors.Is(err, probe.ErrNoReply) { // said without the time it waited, which varies
-		_, send, _ := strings.Cut(err.Error(), "; ")
-		err = errors.New(strings.TrimSuffix(fmt.Sprintf("no reply within %v; %s", timeout, send), "; "))
-	}
-	return err, ""
 }
 
 // readHostname reads hostname.IF, its owner and mode, as netstart reads
