@@ -138,7 +138,7 @@ const pollInterval = 250 * time.Millisecond
 func (j *Job) RestartEgress(ctx context.Context, wait time.Duration) error {
 	egress := j.Tunnel.Egress
 	if j.DryRun {
-		fmt.Fprintln(j.Out, strings.Join(j.netstartArgv(egress), " "))
+		fmt.Fprintln(j.Out, shell, j.Config.Netstart, egress)
 		fmt.Fprintf(j.Out, "# then wait up to %s for an IPv4 address on %s\n", wait, egress)
 		return j.Restart(ctx)
 	}
@@ -238,8 +238,9 @@ func (j *Job) printPlan(p *plan) error {
 		fmt.Fprintf(w, "# %s unchanged\n", p.path)
 	}
 	if p.netstartWhy != "" {
-		fmt.Fprintf(w, "# %s\n%s\n", p.netstartWhy, strings.Join(j.netstartArgv(j.Tunnel.Name), " "))
-		fmt.Fprintf(w, "%s %s\n", j.Config.Ifconfig, j.Tunnel.Name)
+		fmt.Fprintf(w, "# %s\n", p.netstartWhy)
+		fmt.Fprintln(w, shell, j.Config.Netstart, j.Tunnel.Name)
+		fmt.Fprintln(w, j.Config.Ifconfig, j.Tunnel.Name)
 		for _, argv := range j.pfArgv() {
 			fmt.Fprintln(w, strings.Join(argv, " "))
 		}
@@ -258,10 +259,6 @@ func (j *Job) printPlan(p *plan) error {
 	return nil
 }
 
-func (j *Job) netstartArgv(ifname string) []string {
-	return []string{shell, j.Config.Netstart, ifname}
-}
-
 // pfArgv is the dry run and the load of pf-conf; nil when it is not set.
 func (j *Job) pfArgv() [][]string {
 	if j.Config.PfConf == "" {
@@ -273,7 +270,7 @@ func (j *Job) pfArgv() [][]string {
 // netstart runs `sh NETSTART IF` and logs what it printed: its warnings
 // (an insecure hostname.if, a missing file) are the admin's only clue.
 func (j *Job) netstart(ctx context.Context, ifname string) error {
-	argv := j.netstartArgv(ifname)
+	argv := []string{shell, j.Config.Netstart, ifname}
 	j.Log.Debugf("running %s", strings.Join(argv, " "))
 	out, err := j.Sys.Run(ctx, argv)
 	for _, line := range outputLines(out) {
