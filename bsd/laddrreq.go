@@ -9,7 +9,7 @@ import (
 )
 
 // The byte layout of OpenBSD's struct if_laddrreq (sys/net/if.h), the
-// argument of SIOCGLIFPHYADDR and SIOCSLIFPHYADDR:
+// argument of SIOCGLIFPHYADDR:
 //
 //	struct if_laddrreq {
 //		char iflr_name[IFNAMSIZ];          //   0, 16 bytes
@@ -19,26 +19,21 @@ import (
 //		struct sockaddr_storage dstaddr;   // 280, 256 bytes
 //	};                                     // 536 = 0x218
 //
-// It is described here as offsets into a byte array instead of a Go struct,
-// so the layout does not depend on the Go compiler's alignment rules and is
-// tested on every OS. The kernel copies the argument in and out with
-// copyin/copyout, so the array needs no particular alignment.
+// It is written as offsets into a byte array, not a Go struct, so the
+// layout does not depend on the Go compiler's alignment and is tested on
+// every OS. The kernel copies it in and out (copyin/copyout), so the array
+// needs no alignment.
 const (
 	ifNameSize          = 16  // IFNAMSIZ, sys/net/if.h
 	sockaddrStorageSize = 256 // sizeof(struct sockaddr_storage), sys/sys/socket.h
 
-	laddrreqNameOff      = 0
-	laddrreqFlagsOff     = laddrreqNameOff + ifNameSize             // 16
-	laddrreqPrefixlenOff = laddrreqFlagsOff + 4                     // 20
-	laddrreqAddrOff      = laddrreqPrefixlenOff + 4                 // 24
-	laddrreqDstaddrOff   = laddrreqAddrOff + sockaddrStorageSize    // 280
-	laddrreqSize         = laddrreqDstaddrOff + sockaddrStorageSize // 536
+	laddrreqAddrOff    = ifNameSize + 4 + 4
+	laddrreqDstaddrOff = laddrreqAddrOff + sockaddrStorageSize
+	laddrreqSize       = laddrreqDstaddrOff + sockaddrStorageSize
 )
 
 // OpenBSD's address family numbers and sockaddr sizes (sys/sys/socket.h,
-// netinet/in.h, netinet6/in6.h). They are not Linux's (AF_INET6 is 10
-// there), which is why they are spelled out; compile-time
-// checks in tunnel_openbsd.go compare them with x/sys/unix.
+// netinet/in.h, netinet6/in6.h), not Linux's (AF_INET6 is 10 there).
 const (
 	bsdAFUnspec     = 0
 	bsdAFInet       = 2
@@ -49,14 +44,10 @@ const (
 	sockaddrIn6Zone = 24 // offset of sin6_scope_id
 )
 
-// The ioctl numbers as OpenBSD builds them: _IOW/_IOWR('i', 74/75, struct
-// if_laddrreq) (sys/sys/sockio.h), values from x/sys zerrors_openbsd_*.go.
-// Bits 16-28 (IOCPARM_MASK 0x1fff, sys/sys/ioccom.h) carry the argument's
+// siocGLIFPHYADDR is _IOWR('i', 75, struct if_laddrreq) (sys/sys/sockio.h);
+// bits 16-28 (IOCPARM_MASK 0x1fff, sys/sys/ioccom.h) carry the argument's
 // size, which the tests compare with laddrreqSize.
-const (
-	siocSLIFPHYADDR = 0x8218694a
-	siocGLIFPHYADDR = 0xc218694b
-)
+const siocGLIFPHYADDR = 0xc218694b
 
 // laddrreq is a struct if_laddrreq as the kernel sees it.
 type laddrreq [laddrreqSize]byte
@@ -68,18 +59,16 @@ func newLaddrreq(ifname string) (*laddrreq, error) {
 		return nil, err
 	}
 	var r laddrreq
-	copy(r[laddrreqNameOff:laddrreqNameOff+ifNameSize-1], ifname)
+	copy(r[:], ifname)
 	return &r, nil
 }
 
 // endpoints decodes addr and dstaddr after SIOCGLIFPHYADDR.
 func (r *laddrreq) endpoints() (src, dst netip.Addr, err error) {
-	src, err = parseSockaddr(r[laddrreqAddrOff:laddrreqDstaddrOff])
-	if err != nil {
+	if src, err = parseSockaddr(r[laddrreqAddrOff:laddrreqDstaddrOff]); err != nil {
 		return netip.Addr{}, netip.Addr{}, fmt.Errorf("tunnel source: %w", err)
 	}
-	dst, err = parseSockaddr(r[laddrreqDstaddrOff:laddrreqSize])
-	if err != nil {
+	if dst, err = parseSockaddr(r[laddrreqDstaddrOff:]); err != nil {
 		return netip.Addr{}, netip.Addr{}, fmt.Errorf("tunnel destination: %w", err)
 	}
 	if src.Is4() != dst.Is4() {
@@ -93,28 +82,24 @@ func (r *laddrreq) endpoints() (src, dst netip.Addr, err error) {
 // (in6_recoverscope) becomes the address's zone, as a number: ifconfig(8)
 // prints the interface's name there instead.
 func parseSockaddr(b []byte) (netip.Addr, error) {
-	if len(b) < 2 {
-		return netip.Addr{}, errors.New("short sockaddr")
-	}
 	salen, family := int(b[0]), b[1]
 	switch family {
 	case bsdAFInet:
-		if salen != sockaddrInLen || len(b) < sockaddrInLen {
+		if salen != sockaddrInLen {
 			return netip.Addr{}, fmt.Errorf("sockaddr_in with length %d", salen)
 		}
 		return netip.AddrFrom4([4]byte(b[4:8])), nil
 	case bsdAFInet6:
-		if salen != sockaddrIn6Len || len(b) < sockaddrIn6Len {
+		if salen != sockaddrIn6Len {
 			return netip.Addr{}, fmt.Errorf("sockaddr_in6 with length %d", salen)
 		}
-		a := netip.AddrFrom16([16]byte(b[sockaddrIn6Addr : sockaddrIn6Addr+16]))
+		a := netip.AddrFrom16([16]byte(b[sockaddrIn6Addr:]))
 		if id := binary.NativeEndian.Uint32(b[sockaddrIn6Zone:]); id != 0 {
 			a = a.WithZone(strconv.FormatUint(uint64(id), 10))
 		}
 		return a, nil
 	case bsdAFUnspec:
 		return netip.Addr{}, errors.New("no address")
-	default:
-		return netip.Addr{}, fmt.Errorf("unknown address family %d", family)
 	}
+	return netip.Addr{}, fmt.Errorf("unknown address family %d", family)
 }

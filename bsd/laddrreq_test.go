@@ -18,6 +18,10 @@ import (
 // number (sys/sys/ioccom.h: IOCPARM_LEN = (x >> 16) & IOCPARM_MASK, 0x1fff).
 func iocparm(x uint32) int { return int(x>>16) & 0x1fff }
 
+// siocSLIFPHYADDR is _IOW('i', 74, struct if_laddrreq) (sys/sys/sockio.h),
+// which ifconfig's settunnel fills: gifctl never sets endpoints itself.
+const siocSLIFPHYADDR = 0x8218694a
+
 func TestLaddrreqSizeMatchesIoctlNumbers(t *testing.T) {
 	for name, ioc := range map[string]uint32{
 		"SIOCSLIFPHYADDR": siocSLIFPHYADDR,
@@ -184,7 +188,7 @@ func TestPutSockaddrRefuses(t *testing.T) {
 
 // name returns iflr_name up to its NUL.
 func (r *laddrreq) name() string {
-	b := r[laddrreqNameOff : laddrreqNameOff+ifNameSize]
+	b := r[:ifNameSize]
 	for i, c := range b {
 		if c == 0 {
 			return string(b[:i])
@@ -200,7 +204,7 @@ func (r *laddrreq) setEndpoints(src, dst netip.Addr) error {
 	if err := putSockaddr(r[laddrreqAddrOff:laddrreqDstaddrOff], src); err != nil {
 		return fmt.Errorf("source: %w", err)
 	}
-	if err := putSockaddr(r[laddrreqDstaddrOff:laddrreqSize], dst); err != nil {
+	if err := putSockaddr(r[laddrreqDstaddrOff:], dst); err != nil {
 		return fmt.Errorf("destination: %w", err)
 	}
 	return nil

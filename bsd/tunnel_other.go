@@ -2,15 +2,7 @@
 
 package bsd
 
-import (
-	"context"
-	"net/netip"
-)
-
-// TunnelEndpoints returns gif interface ifname's tunnel source and
-// destination. Off OpenBSD there is no gif(4) and no SIOCGLIFPHYADDR: it
-// runs `IFCONFIGPATH IFNAME` (the simulation's stand-in prints OpenBSD's
-// format) and parses that. Errors wrap ErrNoTunnel as on OpenBSD.
-func TunnelEndpoints(ctx context.Context, ifname, ifconfigPath string) (src, dst netip.Addr, err error) {
-	return IfconfigEndpoints(ctx, ifname, ifconfigPath)
-}
+// getTunnel is nil: there is no gif(4) and no SIOCGLIFPHYADDR here, so
+// TunnelEndpoints runs ifconfig (the simulation's stand-in prints OpenBSD's
+// format). Tests set it to reach the kernel's side of TunnelEndpoints.
+var getTunnel func(*laddrreq) error

@@ -146,6 +146,36 @@ func TestTunnelEndpointsPortable(t *testing.T) {
 	}
 }
 
+// With the ioctl (getTunnel standing in for it), TunnelEndpoints decodes
+// what the kernel wrote and names the interface in its errors; once a plan
+// is applied it makes no ioctl and runs ifconfig.
+func TestTunnelEndpointsIoctl(t *testing.T) {
+	old := getTunnel
+	t.Cleanup(func() { getTunnel = old; pledged.Store(nil) })
+	getTunnel = func(r *laddrreq) error {
+		if r.name() != "gif0" {
+			return ErrNoInterface
+		}
+		return r.setEndpoints(netip.MustParseAddr("198.51.100.7"), netip.MustParseAddr("216.66.80.26"))
+	}
+	ctx := context.Background()
+	src, dst, err := TunnelEndpoints(ctx, "gif0", "/nonexistent/ifconfig")
+	if err != nil || src != netip.MustParseAddr("198.51.100.7") || dst != netip.MustParseAddr("216.66.80.26") {
+		t.Errorf("TunnelEndpoints = %v --> %v, %v", src, dst, err)
+	}
+	if _, _, err := TunnelEndpoints(ctx, "gif1", "/nonexistent/ifconfig"); !errors.Is(err, ErrNoInterface) || err.Error() != "gif1: no such interface" {
+		t.Errorf("gif1: %v, want ErrNoInterface", err)
+	}
+	if _, _, err := TunnelEndpoints(ctx, "-a", "/nonexistent/ifconfig"); err == nil || err.Error() != `"-a": not an interface name` {
+		t.Errorf("-a: %v", err)
+	}
+	setPledged("stdio rpath proc exec")
+	getTunnel = func(*laddrreq) error { t.Fatal("ioctl after pledge"); return nil }
+	if src, _, err := TunnelEndpoints(ctx, "gif0", fakeIfconfig(t, gif0Output)); err != nil || src != netip.MustParseAddr("192.0.2.10") {
+		t.Errorf("after pledge: %v, %v", src, err)
+	}
+}
+
 func FuzzParseIfconfigTunnel(f *testing.F) {
 	f.Add([]byte(gif0Output))
 	f.Add([]byte("\ttunnel: (unset) ttl 64 nodf ecn\n"))
