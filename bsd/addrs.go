@@ -9,18 +9,15 @@ import (
 	"strings"
 )
 
-// ErrNoInterface is wrapped by IPv4Addrs when the interface does not exist.
+// ErrNoInterface is wrapped by ReadLink and IPv4Addrs when the interface
+// does not exist.
 var ErrNoInterface = errors.New("no such interface")
 
-// ErrNoIPv4 is wrapped by ChooseSource when the interface has no IPv4 address
-// (a DHCP lease was lost, the cable is out).
+// ErrNoIPv4 is wrapped by ChooseSource and Consistent when the interface
+// has no IPv4 address (a DHCP lease was lost, the cable is out).
 var ErrNoIPv4 = errors.New("no IPv4 address")
 
-// IPv4Addrs returns the IPv4 addresses of interface ifname in the order the
-// kernel lists them. On OpenBSD that is the sysctl NET_RT_IFLIST that
-// getifaddrs(3) uses too, on Linux a netlink dump; after pledge(2) the
-// sysctl needs one of the promises inet, route or dns (kern_pledge.c,
-// pledge_sysctl, "getifaddrs()").
+// IPv4Addrs returns the IPv4 addresses of interface ifname in kernel order.
 func IPv4Addrs(ifname string) ([]netip.Addr, error) {
 	l, err := ReadLink(ifname)
 	return l.IPv4(), err
@@ -35,18 +32,23 @@ type Link struct {
 }
 
 // IPv4 returns the link's IPv4 addresses.
-func (l Link) IPv4() []netip.Addr {
+func (l Link) IPv4() []netip.Addr { return ipv4(l.Addrs) }
+
+// ipv4 returns the IPv4 addresses among addrs, IPv4-mapped ones unmapped.
+func ipv4(addrs []netip.Addr) []netip.Addr {
 	var v4 []netip.Addr
-	for _, a := range l.Addrs {
-		if a.Is4() {
+	for _, a := range addrs {
+		if a = a.Unmap(); a.Is4() {
 			v4 = append(v4, a)
 		}
 	}
 	return v4
 }
 
-// ReadLink reads interface ifname as IPv4Addrs does; a missing interface
-// is an error wrapping ErrNoInterface.
+// ReadLink reads interface ifname: on OpenBSD with the sysctl
+// NET_RT_IFLIST that getifaddrs(3) uses too, on Linux a netlink dump.
+// After pledge(2) the sysctl needs one of the promises inet, route or dns
+// (kern_pledge.c, pledge_sysctl, "getifaddrs()").
 func ReadLink(ifname string) (Link, error) {
 	if err := checkPledged("read "+ifname+"'s addresses", "inet", "route", "dns"); err != nil {
 		return Link{}, err
@@ -80,8 +82,7 @@ func ReadLink(ifname string) (Link, error) {
 // unwrapOp drops the "route ip+net:" prefix of a *net.OpError: the callers
 // name the interface themselves.
 func unwrapOp(err error) error {
-	var op *net.OpError
-	if errors.As(err, &op) && op.Err != nil {
+	if op, ok := errors.AsType[*net.OpError](err); ok && op.Err != nil {
 		return op.Err
 	}
 	return err
@@ -92,15 +93,9 @@ func unwrapOp(err error) error {
 // kernel's tunnel source, then hostname.IF's) that is still among addrs,
 // so a second address appearing never moves a working tunnel; otherwise
 // the first address listed. others are the remaining addresses, in order,
-// for the caller to log. No address at all is an error wrapping ErrNoIPv4:
-// "em0: no IPv4 address".
+// for the caller to log. No address at all is an error wrapping ErrNoIPv4.
 func ChooseSource(ifname string, addrs []netip.Addr, prefer ...netip.Addr) (chosen netip.Addr, others []netip.Addr, err error) {
-	var v4 []netip.Addr
-	for _, a := range addrs {
-		if a = a.Unmap(); a.Is4() {
-			v4 = append(v4, a)
-		}
-	}
+	v4 := ipv4(addrs)
 	if len(v4) == 0 {
 		return netip.Addr{}, nil, fmt.Errorf("%s: %w", ifname, ErrNoIPv4)
 	}
@@ -111,9 +106,9 @@ func ChooseSource(ifname string, addrs []netip.Addr, prefer ...netip.Addr) (chos
 			break
 		}
 	}
-	return v4[pick], slices.Delete(slices.Clone(v4), pick, pick+1), nil
+	chosen = v4[pick]
+	return chosen, slices.Delete(v4, pick, pick+1), nil
 }
-
 // Consistent says whether tunnel's endpoints src --> dst are what they
 // should be: the source one of addrs, the IPv4 addresses of interface
 // egress (with several, any of them: ChooseSource keeps it), and the
@@ -143,9 +138,8 @@ func JoinAddrs(addrs []netip.Addr) string {
 // cgnat is RFC 6598's shared address space, used by carrier-grade NAT.
 var cgnat = netip.MustParsePrefix("100.64.0.0/10")
 
-// IsCGNAT reports whether a is in 100.64.0.0/10 (RFC 6598). An egress address
-// there means the ISP NATs the router: 6in4 then works only if the ISP
-// passes protocol 41, which gifctl warns about.
+// IsCGNAT reports whether a is in 100.64.0.0/10: the ISP NATs the router,
+// and 6in4 works only if it passes protocol 41, which gifctl warns about.
 func IsCGNAT(a netip.Addr) bool {
 	return cgnat.Contains(a.Unmap())
 }
@@ -166,8 +160,7 @@ var notPublic = []netip.Prefix{
 	netip.MustParsePrefix("240.0.0.0/4"),    // reserved, and broadcast
 }
 
-// IsPublicIPv4 says whether addr is an IPv4 address a broker can reach,
-// and so may be sent as myip.
+// IsPublicIPv4 says whether addr is an IPv4 address a broker can reach.
 func IsPublicIPv4(addr netip.Addr) bool {
 	addr = addr.Unmap()
 	return addr.Is4() && !slices.ContainsFunc(notPublic, func(p netip.Prefix) bool { return p.Contains(addr) })

@@ -65,21 +65,19 @@ func Lock(ctx context.Context, path string) (*FileLock, error) {
 			f.Close()
 			return nil, fmt.Errorf("%s: held by %s; gave up after %v", path, holder, roundElapsed(time.Since(start)))
 		}
-		t := time.NewTimer(lockPoll)
 		select {
 		case <-ctx.Done():
-		case <-t.C:
+		case <-time.After(lockPoll):
 		}
-		t.Stop()
 	}
 	// Only the holder writes, so a reader that finds the lock taken reads
-	// the current holder's pid (or, for an instant, an empty file).
+	// the current holder's pid (or, for an instant, an unreadable one).
 	pid := []byte(strconv.Itoa(os.Getpid()) + "\n")
-	if err := f.Truncate(0); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("%s: %w", path, err)
+	_, err = f.WriteAt(pid, 0)
+	if err == nil {
+		err = f.Truncate(int64(len(pid)))
 	}
-	if _, err := f.WriteAt(pid, 0); err != nil {
+	if err != nil {
 		f.Close()
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/syslog"
 	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -18,8 +19,7 @@ import (
 // prog is the name in front of every stderr line and the syslog tag.
 const prog = "gifctl"
 
-// syslogger is the part of *syslog.Writer the Logger uses: one method per
-// severity, each sending one message.
+// syslogger is the part of *syslog.Writer the Logger uses.
 type syslogger interface {
 	Err(m string) error
 	Warning(m string) error
@@ -46,17 +46,15 @@ func NewLogger(stderr io.Writer, verbose bool) *Logger {
 	return &Logger{Stderr: stderr, Verbose: verbose}
 }
 
-// OpenSyslog connects to the local syslogd (/dev/log) with facility daemon
-// and tag gifctl. Call it before Plan.Apply: afterwards the connection is
-// made already, and a reconnect (after syslogd restarted) is possible only
-// where the plan grants unix and unveils /dev/log "w". When syslogd cannot
-// be reached, the Logger goes on with stderr only and the error says why.
+// OpenSyslog connects to the local syslogd (/dev/log). Call it before
+// Plan.Apply: a reconnect (after syslogd restarted) is possible only where
+// the plan grants unix and unveils /dev/log "w". When syslogd cannot be
+// reached, the Logger goes on with stderr only and the error says why.
 func (l *Logger) OpenSyslog() error {
 	return l.openSyslog("", "")
 }
 
-// openSyslog dials network and raddr as syslog.Dial does ("", "" for the
-// local syslogd); tests give a socket of their own.
+// openSyslog dials as syslog.Dial does; tests give a socket of their own.
 func (l *Logger) openSyslog(network, raddr string) error {
 	// The first timestamp loads the local time zone from /etc/localtime;
 	// do it now, while every file is still visible.
@@ -92,62 +90,39 @@ func (l *Logger) AddSecrets(secrets ...string) {
 }
 
 // Errorf logs a failure: syslog severity err.
-func (l *Logger) Errorf(format string, args ...any) { l.log(sevErr, format, args...) }
+func (l *Logger) Errorf(format string, args ...any) { l.log(syslogger.Err, format, args...) }
 
 // Warnf logs what works but deserves attention (CGNAT, several
 // addresses): syslog severity warning.
-func (l *Logger) Warnf(format string, args ...any) { l.log(sevWarning, format, args...) }
+func (l *Logger) Warnf(format string, args ...any) { l.log(syslogger.Warning, format, args...) }
 
 // Infof logs what was done (an address changed, the broker's answer):
 // syslog severity info.
-func (l *Logger) Infof(format string, args ...any) { l.log(sevInfo, format, args...) }
+func (l *Logger) Infof(format string, args ...any) { l.log(syslogger.Info, format, args...) }
 
 // Debugf logs details, only when Verbose: syslog severity debug.
 func (l *Logger) Debugf(format string, args ...any) {
 	if l.Verbose {
-		l.log(sevDebug, format, args...)
+		l.log(syslogger.Debug, format, args...)
 	}
 }
 
-type severity int
-
-const (
-	sevErr severity = iota
-	sevWarning
-	sevInfo
-	sevDebug
-)
-
-func (l *Logger) log(sev severity, format string, args ...any) {
+// log writes one line to stderr and, with severity send, to syslog.
+func (l *Logger) log(send func(syslogger, string) error, format string, args ...any) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	msg := strings.TrimRight(fmt.Sprintf(format, args...), "\n")
-	msg = clipLongWords(l.redactor.Redact(msg)) // redact first: a clipped secret would not match
-	msg = printable(msg)
+	msg = printable(clipLongWords(l.redactor.Redact(msg))) // redact first: a clipped secret would not match
 	if l.Stderr != nil {
 		// A failing stderr (closed by the caller) must not stop syslog.
 		_, _ = io.WriteString(l.Stderr, prog+": "+msg+"\n")
 	}
-	if l.Syslog == nil {
-		return
-	}
 	// log/syslog redials /dev/log when a write fails (syslogd restarted),
 	// and socket(AF_UNIX) without the promise unix would kill the process.
 	// Plans without unix (configtest, ifstated, status) are interactive:
-	// stderr is enough there.
-	if checkPledged("syslog", "unix") != nil {
-		return
-	}
-	// Errors are dropped: there is nowhere left to report them.
-	switch sev {
-	case sevErr:
-		_ = l.Syslog.Err(msg)
-	case sevWarning:
-		_ = l.Syslog.Warning(msg)
-	case sevInfo:
-		_ = l.Syslog.Info(msg)
-	default:
-		_ = l.Syslog.Debug(msg)
+	// stderr is enough there. Errors are dropped: nowhere is left to tell.
+	if l.Syslog != nil && checkPledged("syslog", "unix") == nil {
+		_ = send(l.Syslog, msg)
 	}
 }
 
@@ -159,9 +134,6 @@ func (l *Logger) log(sev severity, format string, args ...any) {
 // newline there would forge a record of its own, an ESC rewrite the
 // admin's terminal.
 func printable(s string) string {
-	if !strings.ContainsFunc(s, func(r rune) bool { return !unicode.IsPrint(r) }) {
-		return s
-	}
 	var b strings.Builder
 	for i, r := range s {
 		switch {
@@ -183,41 +155,24 @@ func printable(s string) string {
 // argument, and a screenful of it hides the message.
 const maxWord = 256
 
-// clipLongWords shortens each whitespace-separated word of s longer than
-// maxWord to its start and end around "...[N bytes]...", cutting at
-// UTF-8 boundaries.
-func clipLongWords(s string) string {
-	if len(s) <= maxWord {
-		return s
-	}
-	var b strings.Builder
-	for len(s) > 0 {
-		end := strings.IndexAny(s, " \t\n")
-		if end < 0 {
-			end = len(s)
-		}
-		word := s[:end]
-		if len(word) > maxWord {
-			head, tail := runeStart(word, 48), runeStart(word, len(word)-16)
-			fmt.Fprintf(&b, "%s...[%d bytes]...%s", word[:head], len(word), word[tail:])
-		} else {
-			b.WriteString(word)
-		}
-		s = s[end:]
-		if len(s) > 0 {
-			b.WriteByte(s[0])
-			s = s[1:]
-		}
-	}
-	return b.String()
-}
+var word = regexp.MustCompile(`[^ \t\n]+`)
 
-// runeStart moves i back to the start of the UTF-8 sequence it falls in.
-func runeStart(s string, i int) int {
-	for i > 0 && !utf8.RuneStart(s[i]) {
-		i--
-	}
-	return i
+// clipLongWords shortens each word of s longer than maxWord to its start
+// and end around "...[N bytes]...", cutting at UTF-8 boundaries.
+func clipLongWords(s string) string {
+	return word.ReplaceAllStringFunc(s, func(w string) string {
+		if len(w) <= maxWord {
+			return w
+		}
+		head, tail := 48, len(w)-16
+		for !utf8.RuneStart(w[head]) {
+			head--
+		}
+		for !utf8.RuneStart(w[tail]) {
+			tail--
+		}
+		return fmt.Sprintf("%s...[%d bytes]...%s", w[:head], len(w), w[tail:])
+	})
 }
 
 // Redactor replaces secrets in text with "*****". It is the logger's last
@@ -240,24 +195,21 @@ func NewRedactor(secrets ...string) *Redactor {
 // url.Values.Encode give it, since URLs are what carry them.
 func (r *Redactor) Add(secrets ...string) {
 	for _, s := range secrets {
-		if s == "" {
-			continue
+		if s != "" {
+			r.secrets = append(r.secrets, s, url.QueryEscape(s), url.PathEscape(s),
+				strings.TrimPrefix(url.UserPassword("", s).String(), ":"))
 		}
-		r.secrets = append(r.secrets, s, url.QueryEscape(s), url.PathEscape(s),
-			strings.TrimPrefix(url.UserPassword("", s).String(), ":"))
 	}
+	// Longest first: strings.Replacer tries the old strings in argument
+	// order at each position, so a secret that contains another is
+	// replaced whole, not leaving its tail behind.
 	slices.SortFunc(r.secrets, func(a, b string) int {
-		// Longest first: strings.Replacer tries the old strings in
-		// argument order at each position, so a secret that contains
-		// another is replaced whole, not leaving its tail behind.
 		return cmp.Or(cmp.Compare(len(b), len(a)), strings.Compare(a, b))
 	})
 	r.secrets = slices.Compact(r.secrets)
-	pairs := make([]string, 0, 2*len(r.secrets))
+	var pairs []string
 	for _, s := range r.secrets {
-		if s != "" {
-			pairs = append(pairs, s, "*****")
-		}
+		pairs = append(pairs, s, "*****")
 	}
 	r.replacer = strings.NewReplacer(pairs...)
 }

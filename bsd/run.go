@@ -27,20 +27,11 @@ var RunEnv = []string{"PATH=/sbin:/usr/sbin:/bin:/usr/bin"}
 // be chatty; the end is where the error is.
 const runOutputMax = 64 << 10
 
-// runWaitDelay bounds how long Run waits, after the command has exited or
-// been killed, for processes that escaped its process group (setsid, a
-// daemon) but still hold the output pipe. Then the pipe is closed on them.
-const runWaitDelay = time.Second
-
 // Run runs argv (argv[0] an absolute path, no shell) and returns its
-// combined stdout and stderr, at most the last 64 KiB.
-//
-// The command is the leader of its own process group. When ctx ends before
-// it does, the whole group gets SIGKILL, grandchildren included (a hung
-// `!cmd` line of a hostname.if, a `sleep` in netstart), and Run returns at
-// most a second later even if an escaped process keeps the pipe open.
-//
-// Errors name the command the way a person would type it:
+// combined stdout and stderr, at most the last 64 KiB. The command leads
+// its own process group: when ctx ends first, the whole group gets
+// SIGKILL, grandchildren included (a hung `!cmd` line of a hostname.if, a
+// `sleep` in netstart). Errors name the command as a person would type it:
 //
 //	/etc/netstart gif0: timed out after 5s
 //	/sbin/pfctl -f /etc/pf.conf: exited 1: /etc/pf.conf:12: syntax error
@@ -57,11 +48,10 @@ func Run(ctx context.Context, argv []string) (out []byte, err error) {
 	if !filepath.IsAbs(argv[0]) {
 		return nil, fmt.Errorf("%s: %q is not an absolute path", name, argv[0])
 	}
-	if err := checkPledged("run "+argv[0], "exec"); err != nil {
-		return nil, err
-	}
-	if err := checkPledged("run "+argv[0], "proc"); err != nil {
-		return nil, err
+	for _, promise := range []string{"exec", "proc"} {
+		if err := checkPledged("run "+argv[0], promise); err != nil {
+			return nil, err
+		}
 	}
 	if err := context.Cause(ctx); err != nil {
 		return nil, fmt.Errorf("%s: not started: %w", name, err)
@@ -81,7 +71,9 @@ func Run(ctx context.Context, argv []string) (out []byte, err error) {
 		}
 		return err
 	}
-	cmd.WaitDelay = runWaitDelay
+	// Processes that escaped the group (setsid, a daemon) but hold the
+	// output pipe have a second, then the pipe is closed on them.
+	cmd.WaitDelay = time.Second
 
 	start := time.Now()
 	err = cmd.Run()
@@ -94,10 +86,8 @@ func Run(ctx context.Context, argv []string) (out []byte, err error) {
 	}
 	var exitErr *exec.ExitError
 	switch {
-	case err == nil:
-		return out, nil
-	case errors.Is(err, exec.ErrWaitDelay):
-		// The command exited 0; something it left behind held the pipe.
+	case err == nil, errors.Is(err, exec.ErrWaitDelay):
+		// ErrWaitDelay: it exited 0; something it left behind held the pipe.
 		return out, nil
 	case errors.As(err, &exitErr):
 		what := fmt.Sprintf("exited %d", exitErr.ExitCode())
@@ -105,7 +95,7 @@ func Run(ctx context.Context, argv []string) (out []byte, err error) {
 			what = "killed by " + signalName(ws.Signal())
 		}
 		if last := lastLine(out); last != "" {
-			return out, fmt.Errorf("%s: %s: %s", name, what, last)
+			what += ": " + last
 		}
 		return out, fmt.Errorf("%s: %s", name, what)
 	default:
@@ -166,11 +156,8 @@ func signalName(s syscall.Signal) string {
 // lastLine returns the last non-blank line of out, trimmed and cut to 200
 // bytes: enough for "pfctl: Syntax error in config file".
 func lastLine(out []byte) string {
-	out = bytes.TrimRight(out, " \t\r\n")
-	if i := bytes.LastIndexByte(out, '\n'); i >= 0 {
-		out = out[i+1:]
-	}
 	s := strings.TrimSpace(string(out))
+	s = strings.TrimSpace(s[strings.LastIndexByte(s, '\n')+1:])
 	if len(s) > 200 {
 		s = s[:200] + "..."
 	}
@@ -187,18 +174,9 @@ type tailBuffer struct {
 func (t *tailBuffer) Write(p []byte) (int, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	n := len(p)
-	if len(p) >= t.max {
-		p = p[len(p)-t.max:]
-		t.buf = append(t.buf[:0], p...)
-		return n, nil
-	}
-	if over := len(t.buf) + len(p) - t.max; over > 0 {
-		// append copies like copy(): overlapping is fine.
-		t.buf = append(t.buf[:0], t.buf[over:]...)
-	}
 	t.buf = append(t.buf, p...)
-	return n, nil
+	t.buf = t.buf[max(0, len(t.buf)-t.max):]
+	return len(p), nil
 }
 
 // Bytes returns a copy of what is kept.

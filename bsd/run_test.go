@@ -276,7 +276,7 @@ func TestRunEscapedGrandchildHoldingPipe(t *testing.T) {
 }
 
 // After exit 0, a background process still holding the pipe delays Run by
-// at most runWaitDelay, and the run counts as a success.
+// at most a second (WaitDelay), and the run counts as a success.
 func TestRunBackgroundAfterSuccess(t *testing.T) {
 	dir := t.TempDir()
 	pidFile := filepath.Join(dir, "pid")

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 )
 
 // UnveilPath is one unveil(2) call: a path and its permissions, a subset of
@@ -54,8 +55,10 @@ const (
 // pledge(2)/unveil(2).
 type need struct {
 	promises string
-	unveil   func(p Paths) []UnveilPath
+	unveil   func(p Paths) unveils
 }
+
+type unveils = []UnveilPath
 
 var (
 	// Every Go program: memory, threads, time, I/O on open descriptors.
@@ -63,71 +66,54 @@ var (
 
 	// Logger reconnecting to syslogd after it restarted: log/syslog dials
 	// /dev/log again, an AF_UNIX socket (unix) connected for writing (w).
-	needSyslog = need{promises: "unix", unveil: func(Paths) []UnveilPath {
-		return []UnveilPath{{devLog, "w"}}
-	}}
+	needSyslog = need{"unix", func(Paths) unveils { return unveils{{devLog, "w"}} }}
 
-	// Reading the state directory only (status).
-	needStateRead = need{promises: "rpath", unveil: func(p Paths) []UnveilPath {
-		return []UnveilPath{{p.StateDir, "r"}}
-	}}
+	// Reading the state directory only (status, doctor).
+	needStateRead = need{"rpath", func(p Paths) unveils { return unveils{{p.StateDir, "r"}} }}
 
 	// Reading and atomically rewriting state files: a temp file (wpath
 	// cpath) renamed over the old one (rpath cpath).
-	needStateWrite = need{promises: "rpath wpath cpath", unveil: func(p Paths) []UnveilPath {
-		return []UnveilPath{{p.StateDir, "rwc"}}
-	}}
+	needStateWrite = need{"rpath wpath cpath", func(p Paths) unveils { return unveils{{p.StateDir, "rwc"}} }}
 
-	// Raw ICMP sockets opened before Apply: sendto with an address needs
-	// inet (pledge_sendit); recvfrom needs only stdio.
-	needICMP = need{promises: "inet"}
-
-	// The heartbeat's UDP socket: likewise.
-	needUDP = need{promises: "inet"}
-
-	// Reading the egress interface's addresses after Apply (restart
-	// plans with them, and --egress polls them after `netstart EGRESS`):
-	// the sysctl NET_RT_IFLIST Go's net.Interfaces makes (mib[3] == 0) is
-	// allowed under any of route, inet or dns (pledge_sysctl,
-	// "getifaddrs()"); inet is what the broker update needs anyway.
-	needIfaddrs = need{promises: "inet"}
+	// Sending on the raw ICMP sockets or the heartbeat's UDP socket,
+	// opened before Apply: sendto with an address needs inet
+	// (pledge_sendit), recvfrom only stdio. Reading interface addresses
+	// after Apply (restart plans with the egress addresses, and --egress
+	// polls them after `netstart EGRESS`): the sysctl NET_RT_IFLIST of Go's
+	// net.Interfaces (mib[3] == 0) is allowed under any of route, inet or
+	// dns (pledge_sysctl, "getifaddrs()").
+	needInet = need{promises: "inet"}
 
 	// HTTPS to the broker: sockets (inet), name resolution (dns), the CA
-	// bundle read when the client is made, after Apply (rpath, CAFile r).
+	// bundle read at the first request, after Apply (rpath, CAFile r).
 	// pledge lets dns open resolv.conf and hosts without unveil, but Go
 	// also stat(2)s them, and pledge_namei lets only /etc/resolv.conf
-	// through for stat: both are unveiled r. Go's own resolver
-	// does not mark its sockets SOCK_DNS as libc's does, so its queries
-	// need inet, not just dns.
-	needHTTPS = need{promises: "inet dns rpath", unveil: func(p Paths) []UnveilPath {
-		return []UnveilPath{{p.CAFile, "r"}, {resolvConf, "r"}, {etcHosts, "r"}}
+	// through for stat: both are unveiled r. Go's own resolver does not
+	// mark its sockets SOCK_DNS as libc's does, so its queries need inet.
+	needHTTPS = need{"inet dns rpath", func(p Paths) unveils {
+		return unveils{{p.CAFile, "r"}, {resolvConf, "r"}, {etcHosts, "r"}}
 	}}
 
 	// Atomic rewrite of hostname.IF: a temp file in the same directory
 	// (rpath wpath cpath), fsync, fchmod 0640 (fattr), fchown root:wheel
 	// (chown), rename (rpath cpath). The temp name is random, so the whole
 	// directory is unveiled rwc.
-	needHostnameIf = need{promises: "rpath wpath cpath fattr chown", unveil: func(p Paths) []UnveilPath {
-		return []UnveilPath{{p.HostnameDir, "rwc"}}
+	needHostnameIf = need{"rpath wpath cpath fattr chown", func(p Paths) unveils {
+		return unveils{{p.HostnameDir, "rwc"}}
 	}}
 
-	// Running `PFCTL -n -f PFCONF`, which loads nothing, and `PFCTL -s
-	// info` (doctor, whether or not pf-conf is set): fork, setpgid and
-	// kill(-pgid) (proc), execve (exec) of pfctl unveiled x, as needExec.
-	needPfctl = need{promises: "rpath proc exec", unveil: func(p Paths) []UnveilPath {
-		return []UnveilPath{{p.Pfctl, "x"}, {ldSo, "r"}}
-	}}
+	// Running `PFCTL -s info` (doctor): as needExec, for pfctl alone.
+	needPfctl = need{"rpath proc exec", func(p Paths) unveils { return unveils{{p.Pfctl, "x"}, {ldSo, "r"}} }}
 
 	// Running `/bin/sh NETSTART IF`, `IFCONFIG IF` and, when pf-conf is
-	// set, `PFCTL -n -f PFCONF` and `PFCTL -f PFCONF`: fork and
-	// setpgid and kill(-pgid) (proc), execve (exec) of each binary
-	// unveiled x. Nothing else: gifctl pledges no execpromises, and then
-	// execve clears the child's pledge and unveil (kern_exec.c, "Clear our
-	// unveil paths out so the child starts afresh"), so sh reads NETSTART,
-	// and pfctl PFCONF, unrestricted. rpath and ld.so for dynamic
-	// binaries, see ldSo.
-	needExec = need{promises: "rpath proc exec", unveil: func(p Paths) []UnveilPath {
-		u := []UnveilPath{{binSh, "x"}, {p.Ifconfig, "x"}, {ldSo, "r"}}
+	// set, `PFCTL -n -f PFCONF` and `PFCTL -f PFCONF`: fork, setpgid and
+	// kill(-pgid) (proc), execve (exec) of each binary unveiled x. Nothing
+	// else: gifctl pledges no execpromises, and then execve clears the
+	// child's pledge and unveil (kern_exec.c, "Clear our unveil paths out
+	// so the child starts afresh"), so sh reads NETSTART, and pfctl PFCONF,
+	// unrestricted. rpath and ld.so for dynamic binaries, see ldSo.
+	needExec = need{"rpath proc exec", func(p Paths) unveils {
+		u := unveils{{binSh, "x"}, {p.Ifconfig, "x"}, {ldSo, "r"}}
 		if p.PfConf != "" {
 			u = append(u, UnveilPath{p.Pfctl, "x"})
 		}
@@ -137,17 +123,16 @@ var (
 	// gifctl watch, after its routing socket is open and filtered
 	// (socket(AF_ROUTE) and setsockopt at level AF_ROUTE are refused under
 	// every promise, pledge_socket and pledge_sockopt; reading the open
-	// socket is stdio). Each wake it reads the egress addresses, the
-	// sysctl NET_RT_IFLIST that route allows (pledge_sysctl,
-	// "getifaddrs()"), and the tunnel's endpoints with `IFCONFIG IF`,
-	// since SIOCGLIFPHYADDR is on no pledge list; it runs `GIFCTL -f
-	// CONFIG restart IF`, which starts unrestricted and applies its own
-	// plan (see needExec: proc exec, each binary x, rpath and ld.so for a
-	// dynamic ifconfig); on SIGHUP it reads gifctl.conf again: stat and
-	// open for reading (rpath, the file r).
-	needWatch = need{promises: "rpath route proc exec", unveil: func(p Paths) []UnveilPath {
-		return []UnveilPath{{p.Gifctl, "x"}, {p.Ifconfig, "x"}, {ldSo, "r"}, {p.Config, "r"}}
+	// socket is stdio). Each wake it reads the egress addresses (route,
+	// see needInet) and the tunnel's endpoints with `IFCONFIG IF`, since
+	// SIOCGLIFPHYADDR is on no pledge list; it runs `GIFCTL -f CONFIG
+	// restart IF`, which applies its own plan (as needExec); on SIGHUP it
+	// reads gifctl.conf again (rpath, the file r).
+	needWatch = need{"rpath route proc exec", func(p Paths) unveils {
+		return unveils{{p.Gifctl, "x"}, {p.Ifconfig, "x"}, {ldSo, "r"}, {p.Config, "r"}}
 	}}
+
+	restart = []need{needStdio, needStateWrite, needHostnameIf, needExec, needInet, needHTTPS, needSyslog}
 )
 
 // commands is THE table: what each gifctl command does after Apply.
@@ -163,18 +148,17 @@ var commands = map[string][]need{
 	// gifctl doctor: hostname.IF, the kernel and the raw sockets were
 	// read and opened before; asks pfctl, reads the state files, probes.
 	// It writes nothing.
-	"doctor": {needStdio, needStateRead, needPfctl, needICMP, needSyslog},
+	"doctor": {needStdio, needStateRead, needPfctl, needInet, needSyslog},
 	// gifctl check tunnel: endpoints and egress addresses were read
 	// before; records its result.
 	"check-tunnel": {needStdio, needStateWrite, needSyslog},
-	"check-ipv4":   {needStdio, needICMP, needStateWrite, needSyslog},
-	"check-ipv6":   {needStdio, needICMP, needStateWrite, needSyslog},
-	"heartbeat":    {needStdio, needUDP, needSyslog},
+	"check-ipv4":   {needStdio, needInet, needStateWrite, needSyslog},
+	"check-ipv6":   {needStdio, needInet, needStateWrite, needSyslog},
+	"heartbeat":    {needStdio, needInet, needSyslog},
 	"update":       {needStdio, needStateWrite, needHTTPS, needSyslog},
-	"restart":      {needStdio, needStateWrite, needHostnameIf, needExec, needIfaddrs, needHTTPS, needSyslog},
-	// restart --egress: as restart, plus `netstart EGRESS` (same /bin/sh)
-	// and polling the egress addresses afterwards.
-	"restart-egress": {needStdio, needStateWrite, needHostnameIf, needExec, needIfaddrs, needHTTPS, needSyslog},
+	"restart":      restart,
+	// restart --egress: also `netstart EGRESS`, the same /bin/sh.
+	"restart-egress": restart,
 	// gifctl watch: it changes nothing itself; its children do.
 	"watch": {needStdio, needWatch, needSyslog},
 }
@@ -194,37 +178,24 @@ func PlanFor(command string, p Paths) (Plan, error) {
 	if !ok {
 		return Plan{}, fmt.Errorf("sandbox: unknown command %q", command)
 	}
-	have := map[string]bool{}
+	var promises []string
 	perms := map[string]string{}
 	for _, n := range needs {
-		for _, pr := range strings.Fields(n.promises) {
-			have[pr] = true
-		}
-		if n.unveil == nil {
-			continue
-		}
-		for _, u := range n.unveil(p) {
-			if !filepath.IsAbs(u.Path) {
-				return Plan{}, fmt.Errorf("sandbox: %s: path %q is not absolute", command, u.Path)
+		promises = append(promises, strings.Fields(n.promises)...)
+		if n.unveil != nil {
+			for _, u := range n.unveil(p) {
+				path := filepath.Clean(u.Path)
+				perms[path] = mergePerms(perms[path], u.Perms)
 			}
-			path := filepath.Clean(u.Path)
-			perms[path] = mergePerms(perms[path], u.Perms)
 		}
 	}
-	var plan Plan
-	var promises []string
-	for _, pr := range promiseOrder {
-		if have[pr] {
-			promises = append(promises, pr)
-		}
-	}
-	plan.Promises = strings.Join(promises, " ")
-	for path, pm := range perms {
-		plan.Unveil = append(plan.Unveil, UnveilPath{Path: path, Perms: pm})
-	}
+	plan := Plan{Promises: strings.Join(slices.DeleteFunc(slices.Clone(promiseOrder),
+		func(pr string) bool { return !slices.Contains(promises, pr) }), " ")}
 	// unveil's "most specific path wins" does not depend on call order;
 	// sorting only makes plans comparable.
-	slices.SortFunc(plan.Unveil, func(a, b UnveilPath) int { return strings.Compare(a.Path, b.Path) })
+	for _, path := range slices.Sorted(maps.Keys(perms)) {
+		plan.Unveil = append(plan.Unveil, UnveilPath{path, perms[path]})
+	}
 	if err := plan.validate(); err != nil {
 		return Plan{}, fmt.Errorf("sandbox: %s: %w", command, err)
 	}
@@ -233,24 +204,23 @@ func PlanFor(command string, p Paths) (Plan, error) {
 
 // mergePerms returns the union of two permission strings in "rwxc" order.
 func mergePerms(a, b string) string {
-	var out []byte
-	for _, c := range []byte("rwxc") {
-		if strings.IndexByte(a, c) >= 0 || strings.IndexByte(b, c) >= 0 {
-			out = append(out, c)
+	return strings.Map(func(c rune) rune {
+		if strings.ContainsRune(a+b, c) {
+			return c
 		}
-	}
-	return string(out)
+		return -1
+	}, "rwxc")
 }
 
 // validate refuses plans that would hurt when applied: no promises (pledge
 // with "" leaves only _exit), unknown promises, relative paths, and
-// permissions outside "rwxc" or empty (an empty string hides a path, which
-// no plan here means to do).
+// permissions outside "rwxc" or empty (which would hide the path).
 func (p Plan) validate() error {
-	if strings.TrimSpace(p.Promises) == "" {
+	promises := strings.Fields(p.Promises)
+	if len(promises) == 0 {
 		return errors.New("no promises: the process could not even exit cleanly")
 	}
-	for _, pr := range strings.Fields(p.Promises) {
+	for _, pr := range promises {
 		if !slices.Contains(promiseOrder, pr) {
 			return fmt.Errorf("unknown promise %q", pr)
 		}
@@ -264,4 +234,20 @@ func (p Plan) validate() error {
 		}
 	}
 	return nil
+}
+
+// pledged holds the promises of the Plan applied to this process, nil while
+// none is; Apply sets it, and tests. On OpenBSD a system call outside the
+// promises kills the process (pledge_fail), so the functions here that
+// would make one check first and return an error naming the mistake.
+var pledged atomic.Pointer[string]
+
+// checkPledged returns nil when no plan is applied or the applied promises
+// include one of anyOf; otherwise an error saying op is not allowed.
+func checkPledged(op string, anyOf ...string) error {
+	have := pledged.Load()
+	if have == nil || slices.ContainsFunc(strings.Fields(*have), func(p string) bool { return slices.Contains(anyOf, p) }) {
+		return nil
+	}
+	return fmt.Errorf("%s: not allowed after pledge %q (needs %s)", op, *have, strings.Join(anyOf, " or "))
 }

@@ -57,7 +57,7 @@ func (p Plan) Apply() error {
 	if err := enforceSeccomp(promises); err != nil {
 		return fmt.Errorf("sandbox: seccomp: %w", err)
 	}
-	setPledged(p.Promises)
+	pledged.Store(&p.Promises)
 	return nil
 }
 

@@ -41,6 +41,6 @@ func (p Plan) Apply() error {
 	if err := unix.PledgePromises(p.Promises); err != nil {
 		return fmt.Errorf("pledge %q: %w", p.Promises, err)
 	}
-	setPledged(p.Promises)
+	pledged.Store(&p.Promises)
 	return nil
 }

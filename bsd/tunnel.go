@@ -20,7 +20,7 @@ var ErrNoTunnel = errors.New("no tunnel endpoints set")
 // forbidden ioctl kills the process): then they are read with
 // IfconfigEndpoints, which needs the plan to allow proc and exec.
 func TunnelEndpoints(ctx context.Context, ifname, ifconfigPath string) (src, dst netip.Addr, err error) {
-	if getTunnel == nil || pledgedPromises() != nil {
+	if getTunnel == nil || pledged.Load() != nil {
 		return IfconfigEndpoints(ctx, ifname, ifconfigPath)
 	}
 	req, err := newLaddrreq(ifname)
