@@ -109,6 +109,7 @@ func ChooseSource(ifname string, addrs []netip.Addr, prefer ...netip.Addr) (chos
 	chosen = v4[pick]
 	return chosen, slices.Delete(v4, pick, pick+1), nil
 }
+
 // Consistent says whether tunnel's endpoints src --> dst are what they
 // should be: the source one of addrs, the IPv4 addresses of interface
 // egress (with several, any of them: ChooseSource keeps it), and the

@@ -12,17 +12,17 @@ import (
 
 // AddrWatch is a kernel socket that reports interface address and link
 // changes: OpenBSD's routing socket, Linux's netlink. It only says that
-// something changed; what changed is read afresh (IPv4Addrs,
-// TunnelEndpoints), so a notice lost or reordered costs nothing but time.
+// something changed; what changed is read afresh, so a notice lost or
+// reordered costs nothing but time.
 type AddrWatch struct {
 	f      *os.File // non-blocking, so Close wakes a pending Next
 	format *noticeFormat
 	buf    []byte
 }
 
-// Next blocks until the kernel reports a change and says which, for the
-// log: "RTM_NEWADDR on interface 1". Notices lost (ENOBUFS) or unreadable
-// count as a change too; an error means the socket is closed.
+// Next blocks until the kernel reports a change and names it for the log:
+// "RTM_NEWADDR on interface 1". Lost (ENOBUFS) or unreadable notices count
+// as a change too; an error means the socket is closed.
 func (w *AddrWatch) Next() (string, error) {
 	for {
 		n, err := w.f.Read(w.buf)
@@ -55,8 +55,7 @@ func newAddrWatch(fd int, name string, format *noticeFormat) *AddrWatch {
 // (at 0, counting the whole notice), version, type and interface index, in
 // host byte order. One read returns one or more whole notices.
 type noticeFormat struct {
-	lenSize             int            // bytes of the length at offset 0
-	align               int            // notices start at multiples of this
+	lenSize, align      int            // bytes of the length; notices start at multiples of align
 	versionOff, version int            // a version byte and its value; versionOff 0: none
 	typeOff, typeSize   int            // the notice type
 	indexOff, indexSize int            // the interface index
@@ -81,8 +80,8 @@ var routeNotices = &noticeFormat{
 	},
 }
 
-// OpenBSD's message types (sys/net/route.h). RTM_DESYNC is the
-// kernel's own notice that messages were dropped (socket buffer overflow).
+// OpenBSD's message types (sys/net/route.h). RTM_DESYNC says the kernel
+// dropped messages (socket buffer overflow).
 const (
 	rtmNewAddr    = 0xc
 	rtmDelAddr    = 0xd

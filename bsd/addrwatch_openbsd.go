@@ -6,21 +6,10 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// Compile-time checks that the portable message types in addrwatch.go are
-// x/sys/unix's for OpenBSD: each array length is non-negative only when
-// the two values are equal.
-var (
-	_ [rtmNewAddr - unix.RTM_NEWADDR]struct{}
-	_ [unix.RTM_NEWADDR - rtmNewAddr]struct{}
-	_ [rtmDelAddr - unix.RTM_DELADDR]struct{}
-	_ [unix.RTM_DELADDR - rtmDelAddr]struct{}
-	_ [rtmIfInfo - unix.RTM_IFINFO]struct{}
-	_ [unix.RTM_IFINFO - rtmIfInfo]struct{}
-	_ [rtmIfAnnounce - unix.RTM_IFANNOUNCE]struct{}
-	_ [unix.RTM_IFANNOUNCE - rtmIfAnnounce]struct{}
-	_ [rtmDesync - unix.RTM_DESYNC]struct{}
-	_ [unix.RTM_DESYNC - rtmDesync]struct{}
-)
+// Compile-time check that the portable message types in addrwatch.go are
+// x/sys/unix's: the index is 0, in range, only when every pair is equal.
+var _ = [1]struct{}{}[rtmNewAddr^unix.RTM_NEWADDR|rtmDelAddr^unix.RTM_DELADDR|
+	rtmIfInfo^unix.RTM_IFINFO|rtmIfAnnounce^unix.RTM_IFANNOUNCE|rtmDesync^unix.RTM_DESYNC]
 
 // routeMsgFilter is ROUTE_MSGFILTER, the socket option at level AF_ROUTE
 // that keeps only the message types whose bit ROUTE_FILTER(type), 1<<type,

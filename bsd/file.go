@@ -1,10 +1,14 @@
 package bsd
 
 import (
+	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"strconv"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -45,4 +49,101 @@ func ReadFile(path string, max int64) ([]byte, error) {
 		return nil, fmt.Errorf("%s: larger than %d bytes", path, max)
 	}
 	return data, nil
+}
+
+// lockPoll is how often Lock tries again while another process holds the
+// lock: short next to the 5-second intervals ifstated runs checks at.
+const lockPoll = 50 * time.Millisecond
+
+// FileLock is an exclusive flock(2) on a file, held until Unlock or exit.
+type FileLock struct {
+	f *os.File
+}
+
+// Lock takes an exclusive flock(2) on path, creating the file (mode 0644)
+// if needed, and writes this process's pid into it for whoever waits next.
+// While another process holds the lock it tries again every 50ms until ctx
+// ends, then gives up naming the holder:
+//
+//	/var/db/gifctl/lock: held by pid 4242; gave up after 10s
+//
+// flock locks belong to the open file description, not the process: two
+// Lock calls in one process on the same path exclude each other too. The
+// descriptor is close-on-exec, so the commands Run starts (netstart and
+// whatever it starts) never inherit and prolong the lock. After pledge(2)
+// this needs the promise flock.
+func Lock(ctx context.Context, path string) (*FileLock, error) {
+	if err := checkPledged("lock "+path, "flock"); err != nil {
+		return nil, err
+	}
+	// Not through a symbolic link, and only a regular file: whoever could
+	// plant a link here would have root truncate the file it points to.
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|unix.O_NOFOLLOW|unix.O_NONBLOCK, 0o644)
+	if errors.Is(err, unix.ELOOP) {
+		return nil, fmt.Errorf("%s: a symbolic link; remove it", path)
+	}
+	if err != nil {
+		return nil, err // *PathError: "open PATH: permission denied"
+	}
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+		f.Close()
+		return nil, fmt.Errorf("%s: not a regular file; remove it", path)
+	}
+	start := time.Now()
+	for {
+		err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB)
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, unix.EWOULDBLOCK) && !errors.Is(err, unix.EINTR) {
+			f.Close()
+			return nil, fmt.Errorf("%s: flock: %w", path, err)
+		}
+		if ctx.Err() != nil {
+			holder := lockHolder(f)
+			f.Close()
+			return nil, fmt.Errorf("%s: held by %s; gave up after %v", path, holder, roundElapsed(time.Since(start)))
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(lockPoll):
+		}
+	}
+	// Only the holder writes, so a reader that finds the lock taken reads
+	// the current holder's pid (or, for an instant, an unreadable one).
+	pid := []byte(strconv.Itoa(os.Getpid()) + "\n")
+	_, err = f.WriteAt(pid, 0)
+	if err == nil {
+		err = f.Truncate(int64(len(pid)))
+	}
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return &FileLock{f: f}, nil
+}
+
+// lockHolder reads the pid the holder wrote, for the message.
+func lockHolder(f *os.File) string {
+	b := make([]byte, 32)
+	n, _ := f.ReadAt(b, 0)
+	pid, err := strconv.Atoi(string(bytes.TrimSpace(b[:n])))
+	if err != nil || pid <= 0 {
+		return "another process"
+	}
+	return "pid " + strconv.Itoa(pid)
+}
+
+// Unlock releases the lock by closing the file: the last close of the
+// open file description drops the flock. It does not call flock(LOCK_UN),
+// which pledge(2) allows only with the promise flock; closing needs
+// nothing. The pid stays in the file: it is read only while the lock is
+// held, when it is the holder's.
+func (l *FileLock) Unlock() error {
+	if l == nil || l.f == nil {
+		return errors.New("unlock: not locked")
+	}
+	err := l.f.Close()
+	l.f = nil
+	return err
 }

@@ -7,7 +7,7 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// Compile-time check that the portable values in laddrreq.go are x/sys/unix's
+// Compile-time check that the portable values in tunnel.go are x/sys/unix's
 // for this GOARCH: the index is 0, in range, only when every pair is equal.
 var _ = [1]struct{}{}[siocGLIFPHYADDR^unix.SIOCGLIFPHYADDR|ifNameSize^unix.IFNAMSIZ|
 	bsdAFInet^unix.AF_INET|bsdAFInet6^unix.AF_INET6|
