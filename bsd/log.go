@@ -29,9 +29,9 @@ type syslogger interface {
 
 // Logger writes err(3)-style lines, "gifctl: em0: no IPv4 address", to
 // Stderr and, once OpenSyslog succeeded, to syslog (facility daemon, tag
-// gifctl): ifstated(8) throws the output of the commands it runs away, so
-// syslog is where an admin sees why a restart failed. Every message goes
-// through the Redactor first. A Logger is safe for concurrent use.
+// gifctl): ifstated(8) drops the output of what it runs, so syslog is where
+// an admin sees why a restart failed. Messages are redacted, clipped and
+// made printable first. A Logger is safe for concurrent use.
 type Logger struct {
 	Stderr  io.Writer // every level; nil discards
 	Syslog  syslogger // nil: stderr only
@@ -46,13 +46,10 @@ func NewLogger(stderr io.Writer, verbose bool) *Logger {
 	return &Logger{Stderr: stderr, Verbose: verbose}
 }
 
-// OpenSyslog connects to the local syslogd (/dev/log). Call it before
-// Plan.Apply: a reconnect (after syslogd restarted) is possible only where
-// the plan grants unix and unveils /dev/log "w". When syslogd cannot be
+// OpenSyslog connects to the local syslogd (/dev/log), before Plan.Apply:
+// after it only plans with needSyslog can reconnect. When syslogd cannot be
 // reached, the Logger goes on with stderr only and the error says why.
-func (l *Logger) OpenSyslog() error {
-	return l.openSyslog("", "")
-}
+func (l *Logger) OpenSyslog() error { return l.openSyslog("", "") }
 
 // openSyslog dials as syslog.Dial does; tests give a socket of their own.
 func (l *Logger) openSyslog(network, raddr string) error {
@@ -89,18 +86,16 @@ func (l *Logger) AddSecrets(secrets ...string) {
 	l.redactor.Add(secrets...)
 }
 
-// Errorf logs a failure: syslog severity err.
+// Errorf logs a failure (syslog severity err).
 func (l *Logger) Errorf(format string, args ...any) { l.log(syslogger.Err, format, args...) }
 
-// Warnf logs what works but deserves attention (CGNAT, several
-// addresses): syslog severity warning.
+// Warnf logs what works but deserves attention, such as CGNAT (warning).
 func (l *Logger) Warnf(format string, args ...any) { l.log(syslogger.Warning, format, args...) }
 
-// Infof logs what was done (an address changed, the broker's answer):
-// syslog severity info.
+// Infof logs what was done, such as the broker's answer (info).
 func (l *Logger) Infof(format string, args ...any) { l.log(syslogger.Info, format, args...) }
 
-// Debugf logs details, only when Verbose: syslog severity debug.
+// Debugf logs details, only when Verbose (debug).
 func (l *Logger) Debugf(format string, args ...any) {
 	if l.Verbose {
 		l.log(syslogger.Debug, format, args...)
@@ -117,21 +112,18 @@ func (l *Logger) log(send func(syslogger, string) error, format string, args ...
 		// A failing stderr (closed by the caller) must not stop syslog.
 		_, _ = io.WriteString(l.Stderr, prog+": "+msg+"\n")
 	}
-	// log/syslog redials /dev/log when a write fails (syslogd restarted),
-	// and socket(AF_UNIX) without the promise unix would kill the process.
-	// Plans without unix (configtest, ifstated, status) are interactive:
-	// stderr is enough there. Errors are dropped: nowhere is left to tell.
+	// log/syslog redials /dev/log when a write fails (syslogd restarted):
+	// without the promise unix that would kill the process. Plans without
+	// it are interactive, stderr is enough. Errors have nowhere to go.
 	if l.Syslog != nil && checkPledged("syslog", "unix") == nil {
 		_ = send(l.Syslog, msg)
 	}
 }
 
-// printable makes s one line of printable text, as every log record is:
-// control characters (LF, CR, ESC, BEL, DEL, ...), other unprintable
-// runes and invalid UTF-8 become Go escapes (\n, \x1b, \u0085). Text
-// chosen by others reaches the log (a broker's status line, the names in
-// its certificate that an x509 error lists, file contents), and a raw
-// newline there would forge a record of its own, an ESC rewrite the
+// printable makes s one line of printable text: unprintable runes and
+// invalid UTF-8 become Go escapes (\n, \x1b, \u0085). Text chosen by
+// others reaches the log (a broker's status line, certificate names, file
+// contents), where a newline would forge a record, an ESC rewrite the
 // admin's terminal.
 func printable(s string) string {
 	var b strings.Builder
@@ -149,10 +141,9 @@ func printable(s string) string {
 	return b.String()
 }
 
-// maxWord is the longest word a log line keeps whole. Paths and values
-// are shorter (gifctl.conf refuses values over 1024 bytes, and PATH_MAX
-// is 1024); a longer word is input echoed back, such as a mistyped
-// argument, and a screenful of it hides the message.
+// maxWord is the longest word a log line keeps whole: paths and values
+// are shorter (PATH_MAX and gifctl.conf's limit are 1024); a longer one is
+// input echoed back, and a screenful of it would hide the message.
 const maxWord = 256
 
 var word = regexp.MustCompile(`[^ \t\n]+`)
@@ -175,9 +166,8 @@ func clipLongWords(s string) string {
 	})
 }
 
-// Redactor replaces secrets in text with "*****". It is the logger's last
-// line of defense: code is meant never to format a secret in the first
-// place. The zero value redacts nothing.
+// Redactor replaces secrets in text with "*****", a last line of defense:
+// code is meant never to format a secret. The zero value redacts nothing.
 type Redactor struct {
 	secrets  []string
 	replacer *strings.Replacer
@@ -190,9 +180,8 @@ func NewRedactor(secrets ...string) *Redactor {
 	return r
 }
 
-// Add adds secrets. Empty strings are ignored (they would match
-// everywhere). Each secret is also matched in the forms url.URL.String and
-// url.Values.Encode give it, since URLs are what carry them.
+// Add adds secrets, but not "" (it would match everywhere), each also in
+// the forms url.URL.String and url.Values.Encode give it.
 func (r *Redactor) Add(secrets ...string) {
 	for _, s := range secrets {
 		if s != "" {
@@ -200,9 +189,8 @@ func (r *Redactor) Add(secrets ...string) {
 				strings.TrimPrefix(url.UserPassword("", s).String(), ":"))
 		}
 	}
-	// Longest first: strings.Replacer tries the old strings in argument
-	// order at each position, so a secret that contains another is
-	// replaced whole, not leaving its tail behind.
+	// Longest first: strings.Replacer tries them in this order at each
+	// position, so a secret that contains another is replaced whole.
 	slices.SortFunc(r.secrets, func(a, b string) int {
 		return cmp.Or(cmp.Compare(len(b), len(a)), strings.Compare(a, b))
 	})
