@@ -19,10 +19,9 @@ const MaxSmallFile = 64 << 10
 
 // ReadFile reads the regular file at path, at most max bytes, without
 // waiting and without following a symbolic link at path: a FIFO planted
-// there would block the read past every deadline (ifstated waits for its
-// checks), a huge file would fill memory, and a link would let whoever
-// made it choose what gifctl believes. Errors name path; a missing file
-// stays errors.Is(err, fs.ErrNotExist).
+// there would block past every deadline (ifstated waits for its checks), a
+// huge file fill memory, a link let whoever made it choose what gifctl
+// believes. Errors name path; a missing file stays fs.ErrNotExist.
 func ReadFile(path string, max int64) ([]byte, error) {
 	f, err := os.OpenFile(path, os.O_RDONLY|unix.O_NOFOLLOW|unix.O_NONBLOCK, 0)
 	if errors.Is(err, unix.ELOOP) {
@@ -32,27 +31,21 @@ func ReadFile(path string, max int64) ([]byte, error) {
 		return nil, err // *PathError: "open PATH: no such file or directory"
 	}
 	defer f.Close()
-	fi, err := f.Stat()
-	switch {
-	case err != nil:
-		return nil, err
-	case !fi.Mode().IsRegular():
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
 		return nil, fmt.Errorf("%s: not a regular file", path)
-	case fi.Size() > max:
-		return nil, fmt.Errorf("%s: larger than %d bytes", path, max)
 	}
 	data, err := io.ReadAll(io.LimitReader(f, max+1))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	if int64(len(data)) > max { // it grew since the fstat
+	if int64(len(data)) > max {
 		return nil, fmt.Errorf("%s: larger than %d bytes", path, max)
 	}
 	return data, nil
 }
 
 // lockPoll is how often Lock tries again while another process holds the
-// lock: short next to the 5-second intervals ifstated runs checks at.
+// lock: short next to ifstated's 5-second check interval.
 const lockPoll = 50 * time.Millisecond
 
 // FileLock is an exclusive flock(2) on a file, held until Unlock or exit.
@@ -67,11 +60,10 @@ type FileLock struct {
 //
 //	/var/db/gifctl/lock: held by pid 4242; gave up after 10s
 //
-// flock locks belong to the open file description, not the process: two
-// Lock calls in one process on the same path exclude each other too. The
-// descriptor is close-on-exec, so the commands Run starts (netstart and
-// whatever it starts) never inherit and prolong the lock. After pledge(2)
-// this needs the promise flock.
+// flock locks belong to the open file description: two Lock calls in one
+// process exclude each other too. The descriptor is close-on-exec, so what
+// Run starts never inherits and prolongs the lock. After pledge(2) this
+// needs the promise flock.
 func Lock(ctx context.Context, path string) (*FileLock, error) {
 	if err := checkPledged("lock "+path, "flock"); err != nil {
 		return nil, err
@@ -127,18 +119,15 @@ func Lock(ctx context.Context, path string) (*FileLock, error) {
 func lockHolder(f *os.File) string {
 	b := make([]byte, 32)
 	n, _ := f.ReadAt(b, 0)
-	pid, err := strconv.Atoi(string(bytes.TrimSpace(b[:n])))
-	if err != nil || pid <= 0 {
-		return "another process"
+	if pid, err := strconv.Atoi(string(bytes.TrimSpace(b[:n]))); err == nil && pid > 0 {
+		return "pid " + strconv.Itoa(pid)
 	}
-	return "pid " + strconv.Itoa(pid)
+	return "another process"
 }
 
-// Unlock releases the lock by closing the file: the last close of the
-// open file description drops the flock. It does not call flock(LOCK_UN),
-// which pledge(2) allows only with the promise flock; closing needs
-// nothing. The pid stays in the file: it is read only while the lock is
-// held, when it is the holder's.
+// Unlock releases the lock by closing the file, which drops the flock and
+// needs no promise, unlike flock(LOCK_UN). The pid stays: it is read only
+// while the lock is held, when it is the holder's.
 func (l *FileLock) Unlock() error {
 	if l == nil || l.f == nil {
 		return errors.New("unlock: not locked")

@@ -18,13 +18,11 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// RunEnv is the whole environment of every command Run starts. Nothing is
-// inherited from gifctl's own environment, so no secret that reached it
-// (and no LD_PRELOAD, IFS or ENV for sh) reaches netstart, ifconfig or pfctl.
+// RunEnv is the whole environment of every command Run starts: no secret
+// (nor LD_PRELOAD, IFS or ENV) in gifctl's own reaches netstart or pfctl.
 var RunEnv = []string{"PATH=/sbin:/usr/sbin:/bin:/usr/bin"}
 
-// runOutputMax bounds the output Run keeps. netstart on a busy machine can
-// be chatty; the end is where the error is.
+// runOutputMax bounds the output Run keeps: the end is where the error is.
 const runOutputMax = 64 << 10
 
 // Run runs argv (argv[0] an absolute path, no shell) and returns its
@@ -36,10 +34,9 @@ const runOutputMax = 64 << 10
 //	/etc/netstart gif0: timed out after 5s
 //	/sbin/pfctl -f /etc/pf.conf: exited 1: /etc/pf.conf:12: syntax error
 //
-// stdin is /dev/null (which pledge and unveil always allow to be opened,
-// kern_pledge.c pledge_namei), the working directory is inherited (a chdir
-// in the child would need the directory unveiled), and the environment is
-// RunEnv only.
+// stdin is /dev/null (which pledge always lets open, kern_pledge.c
+// pledge_namei), the working directory is inherited (a chdir would need it
+// unveiled), and the environment is RunEnv.
 func Run(ctx context.Context, argv []string) (out []byte, err error) {
 	if len(argv) == 0 {
 		return nil, errors.New("run: empty command")
@@ -109,11 +106,9 @@ func Run(ctx context.Context, argv []string) (out []byte, err error) {
 }
 
 // WithSignals returns ctx, ended with the cause "gifctl got SIGTERM" when
-// gifctl gets SIGTERM, SIGINT or SIGHUP (an admin's kill, Ctrl-C, a closed
-// terminal): a command given it stops as at a deadline. Run kills the
-// process group of what runs (a netstart left running would overlap the
-// next restart's) and starts nothing more; gifctl then exits with the
-// error. stop restores the signals' default action.
+// gifctl gets SIGTERM, SIGINT or SIGHUP: Run then kills the process group
+// of what runs (a netstart left running would overlap the next restart's)
+// and starts nothing more. stop restores the signals' default action.
 func WithSignals(ctx context.Context) (_ context.Context, stop func()) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	sigs := make(chan os.Signal, 1)
@@ -128,8 +123,8 @@ func WithSignals(ctx context.Context) (_ context.Context, stop func()) {
 	return ctx, func() { signal.Stop(sigs); cancel(nil) }
 }
 
-// commandName is argv as the error messages show it. `/bin/sh SCRIPT ARGS`
-// is named by its script, since that is the program that matters.
+// commandName is argv as the error messages show it; `/bin/sh SCRIPT ARGS`
+// is named by its script.
 func commandName(argv []string) string {
 	if len(argv) > 1 && (argv[0] == "/bin/sh" || argv[0] == "/bin/ksh") && !strings.HasPrefix(argv[1], "-") {
 		argv = argv[1:]
@@ -137,8 +132,7 @@ func commandName(argv []string) string {
 	return strings.Join(argv, " ")
 }
 
-// roundElapsed makes "5s" out of 5.0013s, and keeps milliseconds for short
-// deadlines.
+// roundElapsed makes "5s" of 5.0013s, and keeps milliseconds under 1s.
 func roundElapsed(d time.Duration) time.Duration {
 	if d >= time.Second {
 		return d.Round(100 * time.Millisecond)

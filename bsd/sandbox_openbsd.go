@@ -9,19 +9,16 @@ import (
 
 // Apply unveils each path of p, locks the list (unveil(NULL, NULL)) and
 // pledges p.Promises, in that order: pledging first would need the promise
-// unveil. Call it after every socket, ioctl and syslog connection is made,
-// and after creating the state directory: a directory that does not exist
-// yet is remembered as a plain name, and files made inside it later stay
-// hidden.
+// unveil. Call it after every socket, ioctl and syslog connection, and
+// after making the state directory: files made later in a directory that
+// did not exist at unveil time stay hidden.
 //
-// Only the promises are set, with unix.PledgePromises, never the
-// execpromises: unix.Pledge(p, "") would pledge "" for every program gifctl
-// runs, and sh, ifconfig and pfctl would die on their first system call.
-// Without execpromises execve starts them with no pledge and no unveil.
+// Only the promises are set (unix.PledgePromises), never execpromises:
+// with those "" every program gifctl runs would die on its first system
+// call; without, execve starts them with no pledge and no unveil.
 //
-// A path whose directory does not exist, or is a file, is skipped (unveil
-// fails with ENOENT or ENOTDIR): nothing could be opened there anyway, and
-// a check still answers without its state-dir.
+// A path whose directory does not exist, or is a file, is skipped (ENOENT,
+// ENOTDIR): nothing could be opened there, and a check still answers.
 func (p Plan) Apply() error {
 	if err := p.validate(); err != nil {
 		return fmt.Errorf("sandbox: %w", err)

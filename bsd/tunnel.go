@@ -10,9 +10,8 @@ import (
 	"strings"
 )
 
-// ErrNoTunnel is wrapped by TunnelEndpoints and ParseIfconfigTunnel when the
-// interface exists but has no tunnel endpoints set: the kernel answers
-// SIOCGLIFPHYADDR with EADDRNOTAVAIL and ifconfig(8) prints "tunnel: (unset)".
+// ErrNoTunnel is wrapped when a gif interface has no tunnel endpoints set:
+// SIOCGLIFPHYADDR fails with EADDRNOTAVAIL, ifconfig(8) prints "(unset)".
 var ErrNoTunnel = errors.New("no tunnel endpoints set")
 
 // TunnelEndpoints returns gif interface ifname's tunnel source and
@@ -40,8 +39,7 @@ func TunnelEndpoints(ctx context.Context, ifname, ifconfigPath string) (src, dst
 
 // checkIfname refuses names the kernel cannot hold in iflr_name (15 bytes
 // and a NUL) and names that ifconfig(8) would take for an option ("-a").
-// It is looser than gifctl.conf's ^[a-z]+[0-9]+$: the simulation on Linux
-// uses names like "veth-r".
+// It is looser than gifctl.conf's: the simulation uses names like "veth-r".
 func checkIfname(ifname string) error {
 	switch {
 	case ifname == "":
@@ -54,10 +52,9 @@ func checkIfname(ifname string) error {
 	return nil
 }
 
-// IfconfigEndpoints runs `IFCONFIGPATH IFNAME` (through Run, so bounded by
-// ctx) and returns the tunnel endpoints it prints. An exec'd ifconfig runs
-// unrestricted, so this works under any plan with proc and exec: gifctl
-// watch reads them so on every wake.
+// IfconfigEndpoints runs `IFCONFIGPATH IFNAME` (with Run, bounded by ctx)
+// and returns the tunnel endpoints it prints. The exec'd ifconfig runs
+// unrestricted, so this works under any plan with proc and exec.
 func IfconfigEndpoints(ctx context.Context, ifname, ifconfigPath string) (src, dst netip.Addr, err error) {
 	if err := checkIfname(ifname); err != nil {
 		return netip.Addr{}, netip.Addr{}, err
@@ -140,10 +137,8 @@ func parseTunnelAddr(s string, want6 bool) (netip.Addr, error) {
 //		struct sockaddr_storage dstaddr;   // 280, 256 bytes
 //	};                                     // 536 = 0x218
 //
-// It is written as offsets into a byte array, not a Go struct, so the
-// layout does not depend on the Go compiler's alignment and is tested on
-// every OS. The kernel copies it in and out (copyin/copyout), so the array
-// needs no alignment.
+// Offsets into a byte array, not a Go struct, keep the layout free of Go's
+// alignment rules and tested on every OS; copyin/copyout need no alignment.
 const (
 	ifNameSize          = 16  // IFNAMSIZ, sys/net/if.h
 	sockaddrStorageSize = 256 // sizeof(struct sockaddr_storage), sys/sys/socket.h
@@ -166,8 +161,7 @@ const (
 )
 
 // siocGLIFPHYADDR is _IOWR('i', 75, struct if_laddrreq) (sys/sys/sockio.h);
-// bits 16-28 (IOCPARM_MASK 0x1fff, sys/sys/ioccom.h) carry the argument's
-// size, which the tests compare with laddrreqSize.
+// the tests check the size it encodes (sys/sys/ioccom.h, IOCPARM_LEN).
 const siocGLIFPHYADDR = 0xc218694b
 
 // laddrreq is a struct if_laddrreq as the kernel sees it.
