@@ -10,13 +10,9 @@ type Command struct {
 	Line int
 	// Ifconfig holds the arguments after "ifconfig IF", split as the shell
 	// splits them (quotes removed, a trailing # comment dropped). It is nil
-	// when the command must go through the shell.
+	// when the command must go through the shell: a ! line, or an ifconfig
+	// line that uses more shell than quotes (a $, a `, ;, | or a glob).
 	Ifconfig []string
-	// Shell is set when Ifconfig is nil: the text to run with sh -c. For a
-	// ! line it is the line after netstart's $if substitution; for an
-	// ifconfig line that uses more shell than quotes (a $, a `, ;, | or a
-	// glob) it is the whole "ifconfig IF ..." command.
-	Shell string
 	// Eval is the exact text netstart evals (and `netstart -n` prints).
 	Eval string
 }
@@ -87,9 +83,6 @@ func (f *File) Commands(ifname string) []Command {
 			if a, ok := simpleArgs(c.eval); ok && len(a) >= 2 && a[0] == "ifconfig" && a[1] == ifname {
 				cm.Ifconfig = a[2:]
 			}
-		}
-		if cm.Ifconfig == nil {
-			cm.Shell = c.eval
 		}
 		out = append(out, cm)
 	}

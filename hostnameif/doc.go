@@ -47,6 +47,6 @@
 // it expands the next line, so a word with * ? or [ may be replaced by file
 // names from netstart's working directory; here such words are taken
 // literally, and Commands hands any command that needs globbing, variables,
-// command substitution or other shell syntax to the shell (Command.Shell)
+// command substitution or other shell syntax to the shell (Ifconfig nil)
 // instead of splitting it into arguments itself.
 package hostnameif

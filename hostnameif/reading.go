@@ -22,7 +22,7 @@ func ifconfigArgs(c Command, ifname string) (args []string, known bool) {
 	if c.Ifconfig != nil {
 		return c.Ifconfig, true
 	}
-	a, ok := simpleArgs(c.Shell)
+	a, ok := simpleArgs(c.Eval)
 	if !ok {
 		return nil, false
 	}

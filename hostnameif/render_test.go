@@ -83,7 +83,7 @@ func TestRenderParses(t *testing.T) {
 		{Line: 3, Ifconfig: []string{"inet6", "2001:db8:1::2", "2001:db8:1::1", "prefixlen", "128"},
 			Eval: "ifconfig gif0 inet6 2001:db8:1::2 2001:db8:1::1 prefixlen 128"},
 		{Line: 5, Ifconfig: []string{"mtu", "1400"}, Eval: "ifconfig gif0 mtu 1400"},
-		{Line: 6, Shell: "route -qn add -inet6 default 2001:db8:1::1", Eval: "route -qn add -inet6 default 2001:db8:1::1"},
+		{Line: 6, Eval: "route -qn add -inet6 default 2001:db8:1::1"},
 	}
 	if diff := cmp.Diff(want, f.Commands("gif0")); diff != "" {
 		t.Errorf("Commands (-want +got):\n%s", diff)

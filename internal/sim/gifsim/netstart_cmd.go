@@ -71,7 +71,7 @@ func netstart(h host, dir, ifname string, dry bool, stdout, stderr io.Writer) {
 			ifconfig(h, append([]string{ifname}, c.Ifconfig...), stdout, stderr)
 			continue
 		}
-		if ok, err := route(h, c.Shell); ok {
+		if ok, err := route(h, c.Eval); ok {
 			if err != nil {
 				fmt.Fprintf(stderr, "route: %v\n", err)
 			}
