@@ -1,6 +1,8 @@
 package hostnameif
 
 import (
+	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -18,139 +20,91 @@ type Command struct {
 }
 
 // Commands returns the commands netstart runs for this file as
-// hostname.IFNAME, in order. It follows parse_hn_line:
-//   - lines whose first word starts with # and blank lines are skipped;
-//   - `inet [alias] A M [B]` gets "netmask M" and "broadcast B" (no broadcast
-//     when B ends in NONE); `inet6 [alias] A N` gets "prefixlen N";
-//     `inet autoconf` and `inet6 autoconf` go through as they are; a lone
-//     `inet` or `inet6` is skipped;
-//   - `dest P` with exactly one argument appends " P" to the 4th word (5th
-//     after alias) of the previous command, whatever that command was;
-//     otherwise it is skipped;
-//   - `dhcp` becomes "inet autoconf" (its other words are dropped);
-//   - a line whose first word starts with ! is run by the shell, after ksh's
-//     print has expanded its backslash escapes and every "$if" has been
-//     replaced by IFNAME;
-//   - anything else runs as "ifconfig IFNAME <words>".
-//
-// Words are joined with single spaces, so runs of blanks, even inside
-// quotes, become one space. A last line without a newline is not read.
-// IFNAME must be letters followed by digits; netstart does nothing for any
-// other name, and nor does Commands (it returns nil).
+// hostname.IFNAME, in order, as parse_hn_line makes them: blank lines and
+// lines whose first word starts with # are skipped; `inet [alias] A M [B]`
+// gets "netmask M" and "broadcast B" (none when B ends in NONE), `inet6
+// [alias] A N` gets "prefixlen N", a lone inet or inet6 is skipped; `dest P`
+// with exactly one argument appends " P" to the 4th word (5th after alias)
+// of the previous command, whatever it was; `dhcp` becomes "inet autoconf";
+// a ! line goes to the shell once ksh's print has expanded its escapes and
+// "$if" is replaced by IFNAME; anything else runs as "ifconfig IFNAME
+// WORDS". Words are joined with single spaces. An IFNAME that is not letters
+// then digits gets nil: netstart does nothing for it.
 func (f *File) Commands(ifname string) []Command {
-	if !validIfname(ifname) {
+	if !validIfname.MatchString(ifname) {
 		return nil
 	}
-	type cmd struct {
-		line  int
-		shell bool
-		eval  string
-	}
-	var cmds []cmd
-	for i := range f.lines {
-		l := &f.lines[i]
-		if !l.terminated {
-			break
-		}
+	var cmds []Command
+	for _, l := range f.lines {
 		w := l.words
-		if isComment(w) {
-			continue
-		}
 		switch {
+		case !l.terminated || isComment(w):
 		case w[0] == "dest":
-			if len(w) != 2 || len(cmds) == 0 {
-				continue
+			if len(w) == 2 && len(cmds) > 0 {
+				cmds[len(cmds)-1].Eval = spliceDest(cmds[len(cmds)-1].Eval, w[1])
 			}
-			prev := &cmds[len(cmds)-1]
-			prev.eval = spliceDest(prev.eval, w[1])
 		case w[0] == "dhcp":
-			cmds = append(cmds, cmd{l.num, false, "ifconfig " + ifname + " inet autoconf"})
+			cmds = append(cmds, Command{Line: l.num, Eval: "ifconfig " + ifname + " inet autoconf"})
 		case w[0][0] == '!':
-			cmds = append(cmds, cmd{l.num, true, bangCommand(w, ifname)})
+			// netstart evals $(print -- "${_c[@]}" | sed 's/\$if/'$_if'/g') less
+			// the !; the command substitution drops trailing newlines.
+			s := strings.TrimRight(kshPrint(strings.Join(w, " ")), "\n")
+			s = strings.TrimPrefix(strings.ReplaceAll(s, "$if", ifname), "!")
+			cmds = append(cmds, Command{Line: l.num, Eval: s})
 		default:
-			c, ok := ifconfigWords(w)
-			if !ok {
-				continue
-			}
-			cmds = append(cmds, cmd{l.num, false, "ifconfig " + ifname + " " + strings.Join(c, " ")})
-		}
-	}
-
-	out := make([]Command, 0, len(cmds))
-	for _, c := range cmds {
-		cm := Command{Line: c.line, Eval: c.eval}
-		if !c.shell {
-			if a, ok := simpleArgs(c.eval); ok && len(a) >= 2 && a[0] == "ifconfig" && a[1] == ifname {
-				cm.Ifconfig = a[2:]
+			if c, ok := ifconfigWords(w); ok {
+				cmds = append(cmds, Command{Line: l.num, Eval: "ifconfig " + ifname + " " + strings.Join(c, " ")})
 			}
 		}
-		out = append(out, cm)
 	}
-	return out
+	for i, c := range cmds {
+		if a, ok := simpleArgs(c.Eval); ok && !f.bang(c) {
+			cmds[i].Ifconfig = a[2:]
+		}
+	}
+	return cmds
 }
 
-// validIfname reports whether netstart's ifstart accepts the name:
+// validIfname is the names netstart's ifstart accepts:
 // `+([[:alpha:]])+([[:digit:]])`.
-func validIfname(s string) bool {
-	i := 0
-	for i < len(s) && ('a' <= s[i] && s[i] <= 'z' || 'A' <= s[i] && s[i] <= 'Z') {
-		i++
-	}
-	if i == 0 || i == len(s) {
-		return false
-	}
-	for ; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
+var validIfname = regexp.MustCompile(`^[A-Za-z]+[0-9]+$`)
+
+// bang reports whether c comes from a ! line.
+func (f *File) bang(c Command) bool {
+	i, ok := slices.BinarySearchFunc(f.lines, c.Line, func(l line, n int) int { return l.num - n })
+	return ok && f.lines[i].words[0][0] == '!'
 }
+
+// addrWords are the keywords parse_hn_line puts before the words that
+// follow the address of an inet or inet6 line.
+var addrWords = map[string][]string{"inet": {"netmask ", "broadcast "}, "inet6": {"prefixlen "}}
 
 // ifconfigWords applies parse_hn_line's inet and inet6 rewriting; ok is
 // false for a line netstart skips.
 func ifconfigWords(w []string) (c []string, ok bool) {
-	switch w[0] {
-	case "inet":
-		if len(w) < 2 {
-			return nil, false
-		}
-		if w[1] == "autoconf" {
-			return w, true
-		}
-		c = append([]string(nil), w...)
-		mask, bc := 2, 3
-		if c[1] == "alias" {
-			mask, bc = 3, 4
-		}
-		if mask < len(c) {
-			c[mask] = "netmask " + c[mask]
-		}
-		if bc < len(c) {
-			c[bc] = "broadcast " + c[bc]
-			if strings.HasSuffix(c[bc], "NONE") {
-				c[bc] = ""
-			}
-		}
-		return c, true
-	case "inet6":
-		if len(w) < 2 {
-			return nil, false
-		}
-		if w[1] == "autoconf" {
-			return w, true
-		}
-		c = append([]string(nil), w...)
-		prefix := 2
-		if c[1] == "alias" {
-			prefix = 3
-		}
-		if prefix < len(c) {
-			c[prefix] = "prefixlen " + c[prefix]
-		}
-		return c, true
+	names := addrWords[w[0]]
+	switch {
+	case names == nil:
+		return w, true
+	case len(w) < 2:
+		return nil, false
+	case w[1] == "autoconf":
+		return w, true
 	}
-	return w, true
+	c = slices.Clone(w)
+	i := 2
+	if c[1] == "alias" {
+		i = 3
+	}
+	for k, name := range names {
+		if i+k < len(c) {
+			c[i+k] = name + c[i+k]
+		}
+	}
+	if w[0] == "inet" && i+1 < len(c) && strings.HasSuffix(c[i+1], "NONE") {
+		c[i+1] = ""
+	}
+	return c, true
 }
 
 // spliceDest does what parse_hn_line does for `dest P`: split the previous
@@ -158,80 +112,42 @@ func ifconfigWords(w []string) (c []string, ok bool) {
 // "alias") and join it again.
 func spliceDest(prev, p string) string {
 	c := splitIFS(prev)
-	name := 3
+	i := 3
 	if len(c) > 3 && c[3] == "alias" {
-		name = 4
+		i = 4
 	}
-	if name < len(c) {
-		c[name] += " " + p
-	} else {
-		// ksh arrays are sparse: the unset element becomes " P" and "${_c[@]}"
-		// joins only the elements that are set.
-		c = append(c, " "+p)
+	if i >= len(c) { // ksh arrays are sparse: "${_c[@]}" skips unset elements
+		c, i = append(c, ""), len(c)
 	}
+	c[i] += " " + p
 	return strings.Join(c, " ")
 }
 
-// bangCommand builds what netstart evals for a ! line:
-// `$(print -- "${_c[@]}" | sed 's/\$if/'$_if'/g')` with the leading ! cut.
-func bangCommand(w []string, ifname string) string {
-	s := kshPrint(strings.Join(w, " "))
-	s = strings.TrimRight(s, "\n") // command substitution drops trailing newlines
-	s = strings.ReplaceAll(s, "$if", ifname)
-	return strings.TrimPrefix(s, "!")
-}
-
-// kshPrint returns what ksh's print builtin (without -r) writes for s,
-// without its final newline: backslash escapes are expanded (bin/ksh
-// c_ksh.c c_print). \c only drops the final newline, which the command
-// substitution drops anyway. A NUL the shell cannot hold in a string is
-// left out.
+// kshPrint returns what ksh's print (without -r; bin/ksh/c_ksh.c c_print)
+// writes for s, less its final newline, which \c only drops: escapes are
+// expanded, and a NUL, which a shell string cannot hold, is left out.
 func kshPrint(s string) string {
-	if !strings.Contains(s, "\\") {
-		return s
-	}
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c != '\\' {
-			b.WriteByte(c)
+		if s[i] != '\\' || i+1 == len(s) {
+			b.WriteByte(s[i])
 			continue
 		}
-		if i+1 == len(s) {
-			b.WriteByte('\\')
-			break
-		}
 		i++
-		switch s[i] {
-		case 'a':
-			b.WriteByte('\a')
-		case 'b':
-			b.WriteByte('\b')
-		case 'c':
-		case 'f':
-			b.WriteByte('\f')
-		case 'n':
-			b.WriteByte('\n')
-		case 'r':
-			b.WriteByte('\r')
-		case 't':
-			b.WriteByte('\t')
-		case 'v':
-			b.WriteByte('\v')
-		case '0':
-			n := 0
+		switch k := strings.IndexByte(`abfnrtv\`, s[i]); {
+		case k >= 0:
+			b.WriteByte("\a\b\f\n\r\t\v\\"[k])
+		case s[i] == '0':
+			n := byte(0) // the octal value, mod 256 as ksh stores it
 			for k := 0; k < 3 && i+1 < len(s) && '0' <= s[i+1] && s[i+1] <= '7'; k++ {
 				i++
-				n = n*8 + int(s[i]-'0')
+				n = n*8 + s[i] - '0'
 			}
-			if byte(n) != 0 {
-				b.WriteByte(byte(n))
+			if n != 0 {
+				b.WriteByte(n)
 			}
-		case '\\':
-			b.WriteByte('\\')
-		default:
-			b.WriteByte('\\')
-			b.WriteByte(s[i])
+		case s[i] != 'c':
+			b.WriteString(s[i-1 : i+1])
 		}
 	}
 	return b.String()

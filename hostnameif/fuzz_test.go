@@ -82,7 +82,7 @@ func checkOneLineChanged(t *testing.T, in, out []byte) {
 	if len(oldMid) > 1 || len(newMid) != 1 {
 		t.Fatalf("SetTunnel replaced %q with %q", oldMid, newMid)
 	}
-	if w := Parse([]byte(newMid[0])).lines[0].fields; len(w) == 0 || w[0] != "tunnel" {
+	if w := Parse([]byte(newMid[0])).lines[0].words; len(w) == 0 || w[0] != "tunnel" {
 		t.Fatalf("SetTunnel wrote %q in place of %q", newMid, oldMid)
 	}
 }

@@ -109,7 +109,7 @@ func TestSetTunnelRefuses(t *testing.T) {
 		{"escaped blank", "tunnel 192.0.2.10\\ 216.66.80.26\n", netip.Addr{},
 			`line 1: a backslash or NUL byte in a tunnel line: netstart's read drops it (a backslash at the end of a line joins the next one to it), so the line is not the words it shows; netstart runs "ifconfig gif0 tunnel 192.0.2.10 216.66.80.26"; left the file as it was`},
 		{"no final newline after a backslash", "tunnel 192.0.2.10 216.66.80.26\\", netip.Addr{},
-			`line 1: a backslash or NUL byte in a tunnel line: netstart's read drops it (a backslash at the end of a line joins the next one to it), so the line is not the words it shows; netstart runs "ifconfig gif0 tunnel 198.51.100.7 216.66.80.26"; left the file as it was`},
+			`line 1: a backslash or NUL byte in a tunnel line: netstart's read drops it (a backslash at the end of a line joins the next one to it), so the line is not the words it shows; left the file as it was`},
 		{"CR LF", "tunnel 192.0.2.10 216.66.80.26\r\nup\r\n", remote,
 			`line 1: ends in CR (CR LF line endings): netstart passes the CR on as part of the last word; netstart runs "ifconfig gif0 tunnel 192.0.2.10 216.66.80.26\r"; left the file as it was`},
 		{"deletetunnel after", "tunnel 192.0.2.10 216.66.80.26\ndeletetunnel\n", netip.Addr{},

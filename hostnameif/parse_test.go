@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 // heFile is a hostname.gif0 as people write it for Hurricane Electric.
@@ -73,7 +74,7 @@ func TestParseReadsLikeNetstart(t *testing.T) {
 			for _, l := range f.lines {
 				got = append(got, view{l.num, l.terminated, l.words})
 			}
-			if diff := cmp.Diff(tt.want, got); diff != "" {
+			if diff := cmp.Diff(tt.want, got, cmpopts.EquateEmpty()); diff != "" {
 				t.Errorf("lines (-want +got):\n%s", diff)
 			}
 		})

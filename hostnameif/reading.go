@@ -9,41 +9,29 @@ import (
 	"strings"
 )
 
-// What gifctl reads from a hostname.if (the tunnel, the inner address, the
-// default route) is taken from the commands netstart runs for it
-// ([File.Commands]), never from the words of a line as they stand: the two
-// cannot disagree.
-
-// ifconfigArgs returns the arguments netstart passes to `ifconfig IFNAME` in
-// c, from a plain line or from a `!ifconfig IFNAME ...` line. known is false
-// when the command needs the shell to mean anything; a command that runs
-// something else (route, or ifconfig of another interface) gives nil, true.
+// ifconfigArgs returns the arguments c passes to `ifconfig IFNAME`, from a
+// plain line or a `!ifconfig IFNAME ...` line, or nil; known is false when
+// c needs the shell to mean anything.
 func ifconfigArgs(c Command, ifname string) (args []string, known bool) {
-	if c.Ifconfig != nil {
-		return c.Ifconfig, true
-	}
 	a, ok := simpleArgs(c.Eval)
-	if !ok {
-		return nil, false
-	}
-	if len(a) >= 2 && (a[0] == "ifconfig" || a[0] == "/sbin/ifconfig") && a[1] == ifname {
+	if ok && len(a) >= 2 && (a[0] == "ifconfig" || a[0] == "/sbin/ifconfig") && a[1] == ifname {
 		return a[2:], true
 	}
-	return nil, true
+	return nil, ok
 }
 
 // lastTunnel returns the index of the last command that sets or deletes the
-// tunnel (netstart runs them in order: the last wins), counting a command
-// that needs the shell and has the word tunnel in it; -1 when none does.
+// tunnel (the last wins), counting a command that needs the shell and has
+// the word tunnel in it; -1 when none does.
 func lastTunnel(cmds []Command, ifname string) int {
 	for i := len(cmds) - 1; i >= 0; i-- {
 		a, known := ifconfigArgs(cmds[i], ifname)
-		if !known {
+		if known {
+			a = a[:min(len(a), 1)] // the keyword
+		} else {
 			a = splitIFS(cmds[i].Eval)
-			if slices.Contains(a, "tunnel") || slices.Contains(a, "deletetunnel") {
-				return i
-			}
-		} else if len(a) > 0 && (a[0] == "tunnel" || a[0] == "deletetunnel") {
+		}
+		if slices.Contains(a, "tunnel") || slices.Contains(a, "deletetunnel") {
 			return i
 		}
 	}
@@ -51,17 +39,16 @@ func lastTunnel(cmds []Command, ifname string) int {
 }
 
 // Tunnel returns the endpoints of the tunnel netstart sets for this file as
-// hostname.IFNAME: those of the last command that sets the tunnel, whether
-// from a tunnel line or a `!ifconfig IFNAME tunnel ...` line. ok is false
-// when there is none, when it needs the shell to know its words (`$SRC`),
-// and when its words are not two addresses.
+// hostname.IFNAME: those of the last command that sets the tunnel, from a
+// tunnel line or a `!ifconfig IFNAME tunnel ...` line. ok is false when
+// there is none, when it needs the shell to know its words (`$SRC`), and
+// when its words are not two addresses.
 func (f *File) Tunnel(ifname string) (src, dst netip.Addr, ok bool) {
 	cmds := f.Commands(ifname)
-	i := lastTunnel(cmds, ifname)
-	if i < 0 {
-		return netip.Addr{}, netip.Addr{}, false
+	if i := lastTunnel(cmds, ifname); i >= 0 {
+		return endpoints(cmds[i], ifname)
 	}
-	return endpoints(cmds[i], ifname)
+	return netip.Addr{}, netip.Addr{}, false
 }
 
 // endpoints reads `tunnel SRC DST` from a command's arguments.
@@ -79,16 +66,11 @@ func endpoints(c Command, ifname string) (src, dst netip.Addr, ok bool) {
 }
 
 // Inet6 returns the tunnel's inner address and its peer from the first
-// IPv6 address netstart sets, whether from an `inet6 [alias] A LEN` line (the
-// peer from a `dest P` line right after it) or from a `!ifconfig IFNAME inet6
-// [alias] A P prefixlen LEN` line. ok is false when no command sets an IPv6
-// address; peer is the zero Addr when that command names none (`inet6 A
-// 64`).
-//
-// In a plain `inet6 alias A P prefixlen 128` or `inet6 A prefixlen 128` line,
-// the layouts of ifconfig(8), netstart takes the word after the address for
-// the prefix length; ifconfig refuses the result and sets no address. Inet6
-// says so (ok false) and [File.Divergences] names the line.
+// IPv6 address netstart sets, from an `inet6 [alias] A LEN` line (and a
+// `dest P` line right after it) or a `!ifconfig IFNAME inet6 [alias] A P
+// prefixlen LEN` line; peer is the zero Addr when it names none. A plain
+// `inet6 alias A P prefixlen 128` line (ifconfig(8)'s layout) sets no
+// address, as netstart takes P for the prefix length.
 func (f *File) Inet6(ifname string) (addr, peer netip.Addr, ok bool) {
 	i, addr, peer, _ := inner(f.Commands(ifname), ifname)
 	return addr, peer, i >= 0
@@ -117,15 +99,11 @@ func inet6Args(w []string) (addr, dest netip.Addr, plen int, ok bool) {
 		var err error
 		switch {
 		case w[i] == "alias" || w[i] == "up":
-		case w[i] == "prefixlen":
+		case w[i] == "prefixlen" && i+1 < len(w) && isPrefixLen(w[i+1]):
 			i++
-			if i == len(w) || !isPrefixLen(w[i]) {
-				return netip.Addr{}, netip.Addr{}, 0, false
-			}
 			plen, _ = strconv.Atoi(w[i])
 		case !addr.IsValid():
-			var p netip.Prefix
-			if p, err = netip.ParsePrefix(w[i]); err == nil {
+			if p, perr := netip.ParsePrefix(w[i]); perr == nil {
 				addr, plen = p.Addr(), p.Bits()
 			} else {
 				addr, err = netip.ParseAddr(w[i])
@@ -133,19 +111,15 @@ func inet6Args(w []string) (addr, dest netip.Addr, plen int, ok bool) {
 		case !dest.IsValid():
 			dest, err = netip.ParseAddr(w[i])
 		default:
-			return netip.Addr{}, netip.Addr{}, 0, false
+			return
 		}
 		if err != nil {
-			return netip.Addr{}, netip.Addr{}, 0, false
+			return // a bad prefixlen too: no address is ever "prefixlen"
 		}
 	}
-	if !isIPv6(addr) || dest.IsValid() && !isIPv6(dest) {
-		return netip.Addr{}, netip.Addr{}, 0, false
-	}
-	return addr, dest, plen, true
+	isIPv6 := func(a netip.Addr) bool { return a.Is6() && !a.Is4In6() }
+	return addr, dest, plen, isIPv6(addr) && (!dest.IsValid() || isIPv6(dest))
 }
-
-func isIPv6(a netip.Addr) bool { return a.Is6() && !a.Is4In6() }
 
 // isPrefixLen reports whether ifconfig takes s as an IPv6 prefix length.
 func isPrefixLen(s string) bool {
@@ -162,16 +136,15 @@ func (f *File) DefaultRoute(ifname string) (gw netip.Addr, line int) {
 		if !ok {
 			a = splitIFS(c.Eval) // still a route, with words only the shell knows
 		}
-		if len(a) == 0 || a[0] != "route" && a[0] != "/sbin/route" ||
+		i := slices.Index(a, "default")
+		if i < 0 || a[0] != "route" && a[0] != "/sbin/route" ||
 			!slices.Contains(a, "add") || !slices.Contains(a, "-inet6") {
 			continue
 		}
-		if i := slices.Index(a, "default"); i >= 0 {
-			if i+1 < len(a) {
-				gw, _ = netip.ParseAddr(a[i+1])
-			}
-			return gw, c.Line
+		if i+1 < len(a) {
+			gw, _ = netip.ParseAddr(a[i+1])
 		}
+		return gw, c.Line
 	}
 	return netip.Addr{}, 0
 }
@@ -186,53 +159,56 @@ type Divergence struct {
 }
 
 func (d Divergence) String() string {
-	if d.Netstart == "" {
-		return "line " + strconv.Itoa(d.Line) + ": " + d.Why
+	s := "line " + strconv.Itoa(d.Line) + ": " + d.Why
+	if d.Netstart != "" {
+		s += "; netstart runs " + strconv.Quote(d.Netstart)
 	}
-	return "line " + strconv.Itoa(d.Line) + ": " + d.Why + "; netstart runs " + strconv.Quote(d.Netstart)
+	return s
 }
 
-// Divergences lists the lines of the file, read as hostname.IFNAME, that
-// netstart reads otherwise than they read: each is found by comparing the
-// line's words with the command netstart makes of it (etc/netstart v1.229,
-// parse_hn_line).
+// whyEscape is said of a tunnel line both here and by SetTunnel.
+const whyEscape = "a backslash or NUL byte in a tunnel line: netstart's read drops it (a backslash at the end of a line joins the next one to it), so the line is not the words it shows"
+
+// Divergences lists the lines of the file, read as hostname.IFNAME, whose
+// words and the command netstart makes of them disagree.
 func (f *File) Divergences(ifname string) []Divergence {
-	return f.divergences(f.Commands(ifname), ifname)
-}
-
-// divergences is Divergences for cmds, the file's Commands(ifname).
-func (f *File) divergences(cmds []Command, ifname string) []Divergence {
+	cmds := f.Commands(ifname)
 	var out []Divergence
 	k := 0 // cmds[:k] come from the lines up to l
-	for i := range f.lines {
-		l := &f.lines[i]
+	for _, l := range f.lines {
 		for k < len(cmds) && cmds[k].Line <= l.num {
 			k++
 		}
-		var c *Command
+		var c Command // what netstart runs for l; zero when nothing
 		if k > 0 && cmds[k-1].Line == l.num {
-			c = &cmds[k-1]
+			c = cmds[k-1]
 		}
-		d := Divergence{Line: l.num}
-		if c != nil {
-			d.Netstart = c.Eval
-		}
+		d := Divergence{Line: l.num, Netstart: c.Eval}
 		w := l.words
-		switch span := bytes.Count(f.data[l.start:l.end], []byte{'\n'}); {
+		plain, _ := simpleArgs(l.text)
+		switch {
 		case !l.terminated:
 			if !isComment(w) {
 				d.Why = "no newline at the end: netstart never reads the last line"
 			}
 		case isComment(w):
-			if span > 1 {
+			if bytes.Count(f.data[l.start:l.end], []byte{'\n'}) > 1 {
 				d.Why = "a backslash ends this comment, so netstart skips the next line with it"
 			}
 		case strings.HasSuffix(l.text, "\r"):
 			d.Why = "ends in CR (CR LF line endings): netstart passes the CR on as part of the last word"
 		case w[0][0] == '!', w[0] == "dhcp":
+		case w[0] == "dest" && len(w) != 2:
+			d.Why = "netstart ignores a dest line unless exactly one word follows dest (a # comment counts)"
+		case w[0] == "dest" && k == 0:
+			d.Why = "netstart ignores a dest line that no command comes before"
 		case w[0] == "dest":
-			d.Why = destWhy(cmds[:k], w, ifname, &d)
-		case c == nil:
+			// netstart adds the peer to the command before, whatever it is
+			if a, _ := ifconfigArgs(cmds[k-1], ifname); len(a) == 0 || a[0] != "inet" && a[0] != "inet6" {
+				d.Netstart = cmds[k-1].Eval
+				d.Why = fmt.Sprintf("netstart adds the address to the command of line %d, which is not an inet or inet6 line: dest must come right after the inet6 line", cmds[k-1].Line)
+			}
+		case c.Line == 0:
 		case c.Ifconfig == nil && strings.Contains(l.text, "$if"):
 			d.Why = "$if is replaced only in lines starting with !: here the shell expands it to nothing"
 		case c.Ifconfig == nil:
@@ -240,10 +216,10 @@ func (f *File) divergences(cmds []Command, ifname string) []Divergence {
 		case len(c.Ifconfig) == 0 || c.Ifconfig[0] != w[0]:
 			d.Why = "a quoted or escaped first word: netstart runs it, but gifctl reads keywords only as plain words"
 		case w[0] == "tunnel" && bytes.ContainsAny(f.data[l.start:l.end], "\\\x00"):
-			d.Why = "a backslash or NUL byte in a tunnel line: netstart's read drops it (a backslash at the end of a line joins the next one to it), so the line is not the words it shows"
-		case w[0] == "tunnel" && !slices.Equal(shellWords(l.text), args(w)):
+			d.Why = whyEscape
+		case w[0] == "tunnel" && !slices.Equal(plain, args(w)):
 			d.Why = "quotes or backslashes in a tunnel line: netstart passes ifconfig other words than the line shows, and gifctl edits the words as they stand"
-		case w[0] == "inet6" && slices.ContainsFunc(prefixLens(c.Ifconfig), func(s string) bool { return !isPrefixLen(s) }):
+		case w[0] == "inet6" && badPrefixLen(c.Ifconfig):
 			d.Why = "netstart takes the word after the address for the prefix length, and ifconfig refuses the result: write `inet6 [alias] ADDR PREFIXLEN` and, on the next line, `dest PEER`"
 		}
 		if d.Why != "" {
@@ -253,37 +229,13 @@ func (f *File) divergences(cmds []Command, ifname string) []Divergence {
 	return out
 }
 
-// destWhy says why netstart does not add a dest line's address as the peer
-// of an inet or inet6 line, or "" when it does. before are the commands of
-// the lines before it; d.Netstart is set to what netstart runs instead.
-func destWhy(before []Command, w []string, ifname string, d *Divergence) string {
-	if len(w) != 2 {
-		return "netstart ignores a dest line unless exactly one word follows dest (a # comment counts)"
-	}
-	if len(before) == 0 {
-		return "netstart ignores a dest line that no command comes before"
-	}
-	prev := before[len(before)-1]
-	if a, _ := ifconfigArgs(prev, ifname); len(a) > 0 && (a[0] == "inet" || a[0] == "inet6") {
-		return ""
-	}
-	d.Netstart = prev.Eval
-	return fmt.Sprintf("netstart adds the address to the command of line %d, which is not an inet or inet6 line: dest must come right after the inet6 line", prev.Line)
-}
-
-// shellWords returns the words the shell makes of s, or nil.
-func shellWords(s string) []string {
-	a, _ := simpleArgs(s)
-	return a
-}
-
-// prefixLens returns the words that follow "prefixlen" in ifconfig arguments.
-func prefixLens(a []string) []string {
-	var n []string
-	for i := 0; i+1 < len(a); i++ {
-		if a[i] == "prefixlen" {
-			n = append(n, a[i+1])
+// badPrefixLen reports whether a word after "prefixlen" in ifconfig's
+// arguments a is one ifconfig refuses.
+func badPrefixLen(a []string) bool {
+	for i := 1; i < len(a); i++ {
+		if a[i-1] == "prefixlen" && !isPrefixLen(a[i]) {
+			return true
 		}
 	}
-	return n
+	return false
 }

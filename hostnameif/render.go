@@ -1,10 +1,10 @@
 package hostnameif
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net/netip"
-	"strconv"
 )
 
 // Spec is what gifctl knows about a tunnel when it has to write a missing
@@ -17,17 +17,8 @@ type Spec struct {
 	MTU    int        // 0 leaves gif's default (1280)
 }
 
-// header is the first line Render writes, so that an admin who opens the
-// file knows which of its lines gifctl will touch.
-const header = "# written by gifctl(8); later runs change only the tunnel line\n"
-
-// gif(4) takes an MTU from 1280 to 8192 (sys/net/if_gif.c).
-const (
-	minMTU = 1280
-	maxMTU = 8192
-)
-
-// Render returns the whole hostname.if for a Spec, in this order:
+// Render returns the whole hostname.if for a Spec, in this order (the
+// first line tells an admin which line gifctl will touch):
 //
 //	# written by gifctl(8); later runs change only the tunnel line
 //	tunnel 192.0.2.10 216.66.80.26
@@ -39,7 +30,7 @@ const (
 // The tunnel comes first so that the endpoints exist before the address is
 // set; the mtu line is left out when MTU is 0; the default route comes last,
 // once the peer is reachable. Every value is printed from its netip.Addr or
-// int (IPv6 lowercase and compressed).
+// int.
 func Render(s Spec) ([]byte, error) {
 	if !s.Remote.IsValid() {
 		return nil, errors.New("missing remote: the broker's IPv4 address is needed to write hostname.if")
@@ -47,45 +38,23 @@ func Render(s Spec) ([]byte, error) {
 	if !s.Inet6.IsValid() || !s.Peer.IsValid() {
 		return nil, errors.New("missing inet6 ... peer: the tunnel's IPv6 addresses are needed to write hostname.if")
 	}
-	if err := checkEndpoint("source", s.Source); err != nil {
-		return nil, err
-	}
-	if err := checkEndpoint("destination", s.Remote); err != nil {
-		return nil, fmt.Errorf("remote: %w", err)
-	}
-	if err := checkInner("inet6", s.Inet6); err != nil {
-		return nil, err
-	}
-	if err := checkInner("peer", s.Peer); err != nil {
+	if err := cmp.Or(checkEndpoint("tunnel source", s.Source), checkEndpoint("remote: tunnel destination", s.Remote),
+		checkInner("inet6", s.Inet6), checkInner("peer", s.Peer)); err != nil {
 		return nil, err
 	}
 	if s.Inet6 == s.Peer {
 		return nil, fmt.Errorf("inet6 %s: the same address as its peer", s.Inet6)
 	}
-	if s.MTU != 0 && (s.MTU < minMTU || s.MTU > maxMTU) {
-		return nil, fmt.Errorf("mtu %d: out of gif's range %d-%d", s.MTU, minMTU, maxMTU)
+	if s.MTU != 0 && (s.MTU < 1280 || s.MTU > 8192) { // gif(4)'s range, sys/net/if_gif.c
+		return nil, fmt.Errorf("mtu %d: out of gif's range 1280-8192", s.MTU)
 	}
 
-	b := make([]byte, 0, 256)
-	b = append(b, header...)
-	b = append(b, "tunnel "...)
-	b = s.Source.AppendTo(b)
-	b = append(b, ' ')
-	b = s.Remote.AppendTo(b)
-	b = append(b, "\ninet6 "...)
-	b = s.Inet6.AppendTo(b)
-	b = append(b, " 128\ndest "...)
-	b = s.Peer.AppendTo(b)
-	b = append(b, '\n')
+	b := fmt.Appendf(nil, "# written by gifctl(8); later runs change only the tunnel line\n"+
+		"tunnel %s %s\ninet6 %s 128\ndest %s\n", s.Source, s.Remote, s.Inet6, s.Peer)
 	if s.MTU != 0 {
-		b = append(b, "mtu "...)
-		b = strconv.AppendInt(b, int64(s.MTU), 10)
-		b = append(b, '\n')
+		b = fmt.Appendf(b, "mtu %d\n", s.MTU)
 	}
-	b = append(b, "!route -qn add -inet6 default "...)
-	b = s.Peer.AppendTo(b)
-	b = append(b, '\n')
-	return b, nil
+	return fmt.Appendf(b, "!route -qn add -inet6 default %s\n", s.Peer), nil
 }
 
 // checkInner refuses anything but a global-looking IPv6 address without a

@@ -8,67 +8,55 @@ import "strings"
 // redirect, start another command) or fail (an open quote): such a command
 // must be run by a shell to mean what netstart means.
 func simpleArgs(s string) (args []string, ok bool) {
-	var cur strings.Builder
+	var w []byte
 	inWord := false
-	end := func() {
-		if inWord {
-			args = append(args, cur.String())
-			cur.Reset()
-			inWord = false
-		}
-	}
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
+		switch c := s[i]; {
 		case c == ' ' || c == '\t':
-			end()
+			if inWord {
+				args, w, inWord = append(args, string(w)), w[:0], false
+			}
+			continue
 		case c == '#' && !inWord:
 			return args, true
-		case c == '~' && !inWord:
-			return nil, false
-		case strings.IndexByte("\n;&|<>()$`*?[{}", c) >= 0:
+		case c == '~' && !inWord, strings.IndexByte("\n;&|<>()$`*?[{}", c) >= 0:
 			return nil, false
 		case c == '\\':
 			if i+1 == len(s) || s[i+1] == '\n' {
 				return nil, false
 			}
 			i++
-			cur.WriteByte(s[i])
-			inWord = true
+			w = append(w, s[i])
 		case c == '\'':
 			j := strings.IndexByte(s[i+1:], '\'')
 			if j < 0 {
 				return nil, false
 			}
-			cur.WriteString(s[i+1 : i+1+j])
+			w = append(w, s[i+1:i+1+j]...)
 			i += j + 1
-			inWord = true
 		case c == '"':
-			i++
-			for ; i < len(s) && s[i] != '"'; i++ {
-				switch s[i] {
-				case '$', '`':
+			for i++; i < len(s) && s[i] != '"'; i++ {
+				switch {
+				case s[i] == '$' || s[i] == '`':
 					return nil, false
-				case '\\':
-					if i+1 < len(s) && s[i+1] == '\n' { // a line continuation
-						i++
-						continue
-					}
-					if i+1 < len(s) && strings.IndexByte("$`\"\\", s[i+1]) >= 0 {
-						i++
-					}
+				case s[i] == '\\' && i+1 < len(s) && s[i+1] == '\n': // a line continuation
+					i++
+					continue
+				case s[i] == '\\' && i+1 < len(s) && strings.IndexByte("$`\"\\", s[i+1]) >= 0:
+					i++
 				}
-				cur.WriteByte(s[i])
+				w = append(w, s[i])
 			}
 			if i == len(s) {
 				return nil, false
 			}
-			inWord = true
 		default:
-			cur.WriteByte(c)
-			inWord = true
+			w = append(w, c)
 		}
+		inWord = true
 	}
-	end()
+	if inWord {
+		args = append(args, string(w))
+	}
 	return args, true
 }

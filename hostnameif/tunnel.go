@@ -1,76 +1,61 @@
 package hostnameif
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"net/netip"
 	"slices"
-	"strings"
 )
 
 // SetTunnel points the tunnel netstart sets for this file as
-// hostname.IFNAME at src and, when dst is valid, at dst; an invalid dst keeps
-// the destination the line has. It edits the last tunnel line, the one
-// netstart leaves in force (a warning names it when there are several), and
-// only the bytes of those words: whatever else stands on the line (more
-// words, a comment, its spacing) and every other line stay as they were.
-//
-// With no tunnel line, "tunnel SRC DST\n" is inserted before the first line
-// that is not blank or a comment (a last line without a newline counts as
-// such a line), or at the end when there is none; dst must then be valid.
-// A tunnel line that ends the file without a newline, which netstart would
-// never read, gets one.
-//
-// It refuses (netstart's reading is [File.Commands]) when the tunnel is set
-// by a ! line, saying which lines to write instead; when the line to edit is
-// one netstart reads otherwise than its words ([File.Divergences]); and when
-// netstart would run anything but the old commands with the tunnel set to
-// src and dst after the edit.
-//
-// The other lines netstart reads otherwise come back as warnings.
-//
-// src and dst must be IPv4 unicast addresses (gif(4) carries IPv6 in IPv4).
-// Warnings and errors are one line each, naming line numbers but not the
-// file: the caller prefixes its name. On error the File is unchanged.
+// hostname.IFNAME at src and, when dst is valid, at dst. It changes only
+// those words of the last tunnel line, the one in force (ending it with a
+// newline if it has none), or inserts "tunnel SRC DST" before the first
+// line that is not blank or a comment. It refuses a tunnel set by a ! line,
+// a line netstart reads otherwise than its words ([File.Divergences]), and
+// an edit after which netstart would run more than the new tunnel; the
+// other divergent lines come back as warnings. src and dst must be IPv4
+// unicast (gif(4) carries IPv6 in IPv4). Warnings and errors are one line
+// each, naming lines but not the file; on error f is unchanged.
 func (f *File) SetTunnel(ifname string, src, dst netip.Addr) (warnings []string, err error) {
-	if !validIfname(ifname) {
+	if !validIfname.MatchString(ifname) {
 		return nil, fmt.Errorf("interface name %q: netstart takes only letters followed by digits", ifname)
 	}
-	if err := checkEndpoint("source", src); err != nil {
+	if err := checkEndpoint("tunnel source", src); err != nil {
 		return nil, err
 	}
-	if dst.IsValid() {
-		if err := checkEndpoint("destination", dst); err != nil {
-			return nil, err
-		}
+	if err := checkEndpoint("tunnel destination", dst); dst.IsValid() && err != nil {
+		return nil, err
 	}
 	cmds := f.Commands(ifname)
-	all := f.tunnelLines()
-	target := -1
-	if len(all) > 0 {
-		target = all[len(all)-1]
+	target, tunnels := -1, 0 // the last line whose first word is tunnel (an unread one too)
+	for i, l := range f.lines {
+		if len(l.words) > 0 && l.words[0] == "tunnel" {
+			target, tunnels = i, tunnels+1
+		}
 	}
 	if err := f.editable(cmds, target, ifname, src, dst); err != nil {
 		return nil, err
 	}
 
 	var data []byte
-	if target < 0 {
-		if !dst.IsValid() {
-			return nil, errors.New("no tunnel line, and no destination to write one with")
-		}
+	switch {
+	case target < 0 && !dst.IsValid():
+		return nil, errors.New("no tunnel line, and no destination to write one with")
+	case target < 0:
 		data = f.insertTunnel(src, dst)
-	} else {
-		if len(all) > 1 {
-			warnings = append(warnings, fmt.Sprintf("%d tunnel lines; changed the last (line %d)",
-				len(all), f.lines[target].num))
+	default:
+		l := f.lines[target]
+		if tunnels > 1 {
+			warnings = append(warnings, fmt.Sprintf("%d tunnel lines; changed the last (line %d)", tunnels, l.num))
 		}
-		var w []string
-		data, dst, w, err = f.editTunnel(target, src, dst)
-		if err != nil {
+		if data, dst, err = f.editTunnel(l, src, dst); err != nil {
 			return nil, err
 		}
-		warnings = append(warnings, w...)
+		if !l.terminated {
+			warnings = append(warnings, fmt.Sprintf("line %d had no newline at the end, so netstart ignored it; added one", l.num))
+		}
 	}
 
 	nf := Parse(data)
@@ -87,39 +72,22 @@ func (f *File) SetTunnel(ifname string, src, dst netip.Addr) (warnings []string,
 // editable refuses an edit of line target (an index of f.lines, -1 for an
 // insertion) that netstart would not carry out as gifctl means it.
 func (f *File) editable(cmds []Command, target int, ifname string, src, dst netip.Addr) error {
-	divs := f.divergences(cmds, ifname)
-	at := func(n int) Divergence {
-		for _, d := range divs {
-			if d.Line == n {
-				return d
-			}
-		}
-		return Divergence{Line: n}
-	}
-	if i := lastTunnel(cmds, ifname); i >= 0 {
-		c := cmds[i]
-		if f.bang(c) {
-			return f.replaceBang(cmds, i, ifname, src, dst)
-		}
-		if target < 0 || f.lines[target].terminated && f.lines[target].num != c.Line {
-			d := at(c.Line)
-			if d.Why == "" {
-				d.Why = "the last command that touches the tunnel comes from this line, which gifctl does not edit"
-			}
-			d.Netstart = c.Eval
-			return errors.New(d.String() + "; left the file as it was")
-		}
-	}
-	if target < 0 || !f.lines[target].terminated {
+	i := lastTunnel(cmds, ifname)
+	if i < 0 {
 		return nil
 	}
-	n := f.lines[target].num
-	for _, c := range cmds {
-		if c.Line == n {
-			return diverges(divs, c)
-		}
+	c := cmds[i]
+	switch {
+	case f.bang(c):
+		return f.replaceBang(cmds, i, ifname, src, dst)
+	case target >= 0 && !f.lines[target].terminated:
+		return nil // the edit makes it the last line netstart reads
 	}
-	return nil
+	if err := diverges(f.Divergences(ifname), c); err != nil || target >= 0 && f.lines[target].num == c.Line {
+		return err
+	}
+	return leftAlone(Divergence{c.Line, c.Eval,
+		"the last command that touches the tunnel comes from this line, which gifctl does not edit"})
 }
 
 // diverges returns an error for the first divergence about command c: at its
@@ -127,16 +95,14 @@ func (f *File) editable(cmds []Command, target int, ifname string, src, dst neti
 func diverges(divs []Divergence, c Command) error {
 	for _, d := range divs {
 		if d.Line == c.Line || d.Netstart == c.Eval {
-			return errors.New(d.String() + "; left the file as it was")
+			return leftAlone(d)
 		}
 	}
 	return nil
 }
 
-// bang reports whether c comes from a ! line.
-func (f *File) bang(c Command) bool {
-	i, ok := slices.BinarySearchFunc(f.lines, c.Line, func(l line, n int) int { return l.num - n })
-	return ok && len(f.lines[i].words) > 0 && f.lines[i].words[0][0] == '!'
+func leftAlone(d Divergence) error {
+	return errors.New(d.String() + "; left the file as it was")
 }
 
 // replaceBang is the error for a file whose tunnel is set by cmds[i], a !
@@ -161,19 +127,16 @@ func (f *File) replaceBang(cmds []Command, i int, ifname string, src, dst netip.
 	return errors.New(msg)
 }
 
-// checkEdit checks, on netstart's reading of the edited file nf, that the
-// edit did what SetTunnel promises: the commands of before, but for one
-// tunnel command changed or added, the last to touch the tunnel, on a plain
-// line and naming src and dst. It cannot fail unless netstart joins the new
-// line to another (a dest line after an inserted tunnel line) or the edit
-// is wrong.
+// checkEdit checks on netstart's reading of the edited file nf that it runs
+// the commands of before but for one tunnel command, changed or added, the
+// last to touch the tunnel, on a plain line and naming src and dst. It fails
+// when a dest line follows an inserted tunnel line, or the edit is wrong.
 func checkEdit(before []Command, nf *File, ifname string, src, dst netip.Addr) error {
 	after := nf.Commands(ifname)
-	p := 0
+	p, s := 0, 0 // the commands alike at the start and at the end
 	for p < len(before) && p < len(after) && before[p].Eval == after[p].Eval {
 		p++
 	}
-	s := 0
 	for s < len(before)-p && s < len(after)-p && before[len(before)-1-s].Eval == after[len(after)-1-s].Eval {
 		s++
 	}
@@ -187,44 +150,29 @@ func checkEdit(before []Command, nf *File, ifname string, src, dst netip.Addr) e
 		nf.bang(c) || changed > 1 || len(before)-s-p > 1 || changed == 1 && p != i {
 		return fmt.Errorf("line %d: after the edit netstart would run %q; left the file as it was", c.Line, c.Eval)
 	}
-	return diverges(nf.divergences(after, ifname), c)
+	return diverges(nf.Divergences(ifname), c)
 }
 
 // args returns a line's words up to a word starting with #: when netstart
 // evals the command the shell takes that word and the rest as a comment.
-func args(fields []string) []string {
-	for i := 1; i < len(fields); i++ {
-		if fields[i][0] == '#' {
-			return fields[:i]
-		}
+func args(w []string) []string {
+	if i := slices.IndexFunc(w[1:], func(s string) bool { return s[0] == '#' }); i >= 0 {
+		return w[:i+1]
 	}
-	return fields
+	return w
 }
 
 // checkEndpoint refuses anything but an IPv4 unicast address.
 func checkEndpoint(what string, a netip.Addr) error {
 	switch {
 	case !a.IsValid():
-		return fmt.Errorf("tunnel %s: no address", what)
+		return fmt.Errorf("%s: no address", what)
 	case !a.Is4():
-		return fmt.Errorf("tunnel %s %s: not an IPv4 address", what, a)
+		return fmt.Errorf("%s %s: not an IPv4 address", what, a)
 	case a.IsUnspecified(), a.IsMulticast(), a == netip.AddrFrom4([4]byte{255, 255, 255, 255}):
-		return fmt.Errorf("tunnel %s %s: not a unicast address", what, a)
+		return fmt.Errorf("%s %s: not a unicast address", what, a)
 	}
 	return nil
-}
-
-// tunnelLines returns the indexes of all lines whose first word is "tunnel",
-// an unterminated last line included: SetTunnel repairs that one rather
-// than leave a stale tunnel line behind.
-func (f *File) tunnelLines() []int {
-	var idx []int
-	for i := range f.lines {
-		if w := f.lines[i].fields; len(w) > 0 && w[0] == "tunnel" {
-			idx = append(idx, i)
-		}
-	}
-	return idx
 }
 
 // insertTunnel returns the file's bytes with a new tunnel line before the
@@ -232,92 +180,59 @@ func (f *File) tunnelLines() []int {
 // newline, so inserting there cannot join the new line to another one.
 func (f *File) insertTunnel(src, dst netip.Addr) []byte {
 	at := len(f.data)
-	for i := range f.lines {
-		l := &f.lines[i]
-		if !isComment(l.fields) || !l.terminated {
+	for _, l := range f.lines {
+		if !isComment(l.words) || !l.terminated {
 			at = l.start
 			break
 		}
 	}
-	ins := "tunnel " + src.String() + " " + dst.String() + "\n"
-	return slices.Concat(f.data[:at], []byte(ins), f.data[at:])
+	return slices.Concat(f.data[:at], []byte("tunnel "+src.String()+" "+dst.String()+"\n"), f.data[at:])
 }
 
-// editTunnel rewrites the words of line i and returns the new bytes and the
-// destination the line now names.
-func (f *File) editTunnel(i int, src, dst netip.Addr) ([]byte, netip.Addr, []string, error) {
-	l := &f.lines[i]
-	var o origin
-	scanLine(f.data, l.start, &o)
-	spans := wordSpans(strings.TrimSuffix(l.text, "\r")) // the words of l.fields
-	w := args(l.fields)
-	raw := func(k int) (from, to int) { // the file bytes of word k
-		return o.from[spans[k][0]], o.to[spans[k][1]-1]
+// editTunnel returns the file's bytes with the words of tunnel line l
+// changed to src and dst (when dst is not valid, the line's destination,
+// which it returns) and a newline at the end of l if it had none.
+func (f *File) editTunnel(l line, src, dst netip.Addr) ([]byte, netip.Addr, error) {
+	if bytes.ContainsAny(f.data[l.start:l.end], "\\\x00") {
+		// Only an unread last line gets here (Divergences names the others):
+		// its words are not its bytes.
+		return nil, dst, leftAlone(Divergence{Line: l.num, Why: whyEscape})
 	}
-	var edits []edit
-	var warnings []string
-
-	switch len(w) {
-	case 1: // "tunnel" alone
-		if !dst.IsValid() {
-			return nil, dst, nil, fmt.Errorf("line %d: tunnel line without addresses, and no destination to add", l.num)
-		}
-		_, to := raw(0)
-		edits = append(edits, edit{to, to, " " + src.String() + " " + dst.String()})
-	case 2: // "tunnel SRC"
-		if !dst.IsValid() {
-			return nil, dst, nil, fmt.Errorf("line %d: tunnel line without a destination, and none to add", l.num)
-		}
-		from, to := raw(1)
-		edits = append(edits, edit{from, to, src.String() + " " + dst.String()})
-	default:
-		if old, err := netip.ParseAddr(w[1]); err != nil || old != src {
-			from, to := raw(1)
-			edits = append(edits, edit{from, to, src.String()})
+	w := args(l.words)
+	if !dst.IsValid() {
+		if len(w) < 3 {
+			return nil, dst, fmt.Errorf("line %d: tunnel line without a destination, and none to add", l.num)
 		}
 		old, err := netip.ParseAddr(w[2])
-		switch {
-		case dst.IsValid() && (err != nil || old != dst):
-			from, to := raw(2)
-			edits = append(edits, edit{from, to, dst.String()})
-		case !dst.IsValid() && err != nil:
-			return nil, dst, nil, fmt.Errorf("line %d: tunnel destination %q is not an address", l.num, w[2])
-		case !dst.IsValid():
-			if err := checkEndpoint("destination", old); err != nil {
-				return nil, dst, nil, fmt.Errorf("line %d: %w", l.num, err)
-			}
-			dst = old
+		if err != nil {
+			return nil, dst, fmt.Errorf("line %d: tunnel destination %q is not an address", l.num, w[2])
+		}
+		if err := checkEndpoint("tunnel destination", old); err != nil {
+			return nil, dst, fmt.Errorf("line %d: %w", l.num, err)
+		}
+		dst = old
+	}
+	// Word 0 is "tunnel", 1 the source, 2 the destination: each is copied
+	// or replaced, and a missing one added after the last; end is where the
+	// last word found ends.
+	out, end := slices.Clone(f.data[:l.start]), l.start
+	for k, a := range []netip.Addr{{}, src, dst} {
+		if k >= len(w) {
+			out = append(out, " "+a.String()...)
+			continue
+		}
+		from := end + bytes.Index(f.data[end:l.end], []byte(w[k]))
+		out = append(out, f.data[end:from]...)
+		end = from + len(w[k])
+		if old, err := netip.ParseAddr(w[k]); k == 0 || err == nil && old == a {
+			out = append(out, f.data[from:end]...)
+		} else {
+			out = append(out, a.String()...)
 		}
 	}
-
+	out = append(out, f.data[end:l.end]...)
 	if !l.terminated {
-		// netstart's read loop stops at a last line without a newline and
-		// never runs it; end the line so that it does.
-		nl := "\n"
-		if l.escPending {
-			nl = "\n\n" // the first newline would only be escaped
-		}
-		edits = append(edits, edit{l.end, l.end, nl})
-		warnings = append(warnings, fmt.Sprintf("line %d had no newline at the end, so netstart ignored it; added one", l.num))
+		out = append(out, '\n')
 	}
-	return applyEdits(f.data, edits), dst, warnings, nil
-}
-
-// edit replaces data[from:to] with text.
-type edit struct {
-	from, to int
-	text     string
-}
-
-// applyEdits returns data with the edits, given in ascending order and not
-// overlapping, applied.
-func applyEdits(data []byte, edits []edit) []byte {
-	out := make([]byte, 0, len(data)+64)
-	pos := 0
-	for _, e := range edits {
-		out = append(out, data[pos:e.from]...)
-		out = append(out, e.text...)
-		pos = e.to
-	}
-	return append(out, data[pos:]...)
+	return append(out, f.data[l.end:]...), dst, nil
 }
