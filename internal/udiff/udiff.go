@@ -2,19 +2,14 @@ package udiff
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 )
 
-// maxLines bounds the LCS table; larger inputs are shown as one hunk.
-const maxLines = 2000
-
-// context is the number of unchanged lines shown around a change, as diff -u.
-const context = 3
-
-type op struct {
-	kind byte // ' ', '-' or '+'
-	text string
-}
+const (
+	maxLines = 2000 // bounds the LCS table; larger inputs are shown as one hunk
+	context  = 3    // unchanged lines shown around a change, as diff -u
+)
 
 // Diff returns the unified diff turning old into new, labelled with the
 // two names, or "" when the texts are equal.
@@ -22,12 +17,27 @@ func Diff(oldName, newName, old, new string) string {
 	if old == new {
 		return ""
 	}
-	a, b := splitLines(old), splitLines(new)
-	ops := edits(a, b)
+	ops := edits(splitLines(old), splitLines(new))
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "--- %s\n+++ %s\n", oldName, newName)
-	for _, h := range hunks(ops) {
-		writeHunk(&sb, ops, h)
+	// A hunk is a run of lines that are each near a change (within context).
+	near := make([]bool, len(ops))
+	for i, o := range ops {
+		for k := max(i-context, 0); o[0] != ' ' && k <= min(i+context, len(ops)-1); k++ {
+			near[k] = true
+		}
+	}
+	for start, end := 0, 0; start < len(ops); start = end {
+		for end = start; end < len(ops) && near[end]; end++ {
+		}
+		if end == start {
+			end++
+			continue
+		}
+		o, n := count(ops[:start])
+		oc, nc := count(ops[start:end])
+		fmt.Fprintf(&sb, "@@ -%s +%s @@\n", rangeOf(o+1, oc), rangeOf(n+1, nc))
+		sb.WriteString(strings.Join(ops[start:end], ""))
 	}
 	return sb.String()
 }
@@ -35,140 +45,71 @@ func Diff(oldName, newName, old, new string) string {
 // splitLines splits after each newline; a last line without one is marked
 // the way diff does, so that adding a final newline shows as a change.
 func splitLines(s string) []string {
-	if s == "" {
-		return nil
-	}
 	lines := strings.SplitAfter(s, "\n")
-	if lines[len(lines)-1] == "" {
-		lines = lines[:len(lines)-1]
+	if last := len(lines) - 1; lines[last] == "" {
+		lines = lines[:last]
 	} else {
-		lines[len(lines)-1] += "\n\\ No newline at end of file\n"
+		lines[last] += "\n\\ No newline at end of file\n"
 	}
 	return lines
 }
 
-func edits(a, b []string) []op {
-	if len(a) > maxLines || len(b) > maxLines {
-		ops := make([]op, 0, len(a)+len(b))
-		for _, l := range a {
-			ops = append(ops, op{'-', l})
-		}
-		for _, l := range b {
-			ops = append(ops, op{'+', l})
-		}
-		return ops
-	}
-	// lcs[i][j] is the length of the longest common subsequence of a[i:] and b[j:].
-	lcs := make([][]int, len(a)+1)
-	for i := range lcs {
-		lcs[i] = make([]int, len(b)+1)
-	}
-	for i := len(a) - 1; i >= 0; i-- {
-		for j := len(b) - 1; j >= 0; j-- {
-			if a[i] == b[j] {
-				lcs[i][j] = lcs[i+1][j+1] + 1
-			} else {
+// edits returns the lines of the diff from a to b, each after its mark (' ',
+// '-' or '+'). lcs[i][j] is the length of a longest common subsequence of
+// a[i:] and b[j:]; past maxLines there is none, and every line changes.
+func edits(a, b []string) []string {
+	var lcs [][]int
+	if len(a) <= maxLines && len(b) <= maxLines {
+		lcs = make([][]int, len(a)+1)
+		lcs[len(a)] = make([]int, len(b)+1)
+		for i := len(a) - 1; i >= 0; i-- {
+			lcs[i] = make([]int, len(b)+1)
+			for j := len(b) - 1; j >= 0; j-- {
 				lcs[i][j] = max(lcs[i+1][j], lcs[i][j+1])
+				if a[i] == b[j] {
+					lcs[i][j] = lcs[i+1][j+1] + 1
+				}
 			}
 		}
 	}
-	var ops []op
-	i, j := 0, 0
-	for i < len(a) && j < len(b) {
+	var ops []string
+	for i, j := 0, 0; i < len(a) || j < len(b); {
 		switch {
-		case a[i] == b[j]:
-			ops = append(ops, op{' ', a[i]})
-			i++
-			j++
-		case lcs[i+1][j] >= lcs[i][j+1]:
-			ops = append(ops, op{'-', a[i]})
+		case lcs != nil && i < len(a) && j < len(b) && a[i] == b[j]:
+			ops = append(ops, " "+a[i])
+			i, j = i+1, j+1
+		case i < len(a) && (j == len(b) || lcs == nil || lcs[i+1][j] >= lcs[i][j+1]):
+			ops = append(ops, "-"+a[i])
 			i++
 		default:
-			ops = append(ops, op{'+', b[j]})
+			ops = append(ops, "+"+b[j])
 			j++
 		}
-	}
-	for ; i < len(a); i++ {
-		ops = append(ops, op{'-', a[i]})
-	}
-	for ; j < len(b); j++ {
-		ops = append(ops, op{'+', b[j]})
 	}
 	return ops
 }
 
-// span is a range [start, end) of ops that forms one hunk.
-type span struct{ start, end int }
-
-func hunks(ops []op) []span {
-	var out []span
-	for i := 0; i < len(ops); {
-		if ops[i].kind == ' ' {
-			i++
-			continue
+// count returns how many lines of the old and of the new text ops hold.
+func count(ops []string) (old, new int) {
+	for _, o := range ops {
+		if o[0] != '+' {
+			old++
 		}
-		start := max(i-context, 0)
-		end := i
-		// Extend over changes separated by at most 2*context equal lines.
-		for end < len(ops) {
-			if ops[end].kind != ' ' {
-				end++
-				continue
-			}
-			run := end
-			for run < len(ops) && ops[run].kind == ' ' {
-				run++
-			}
-			if run == len(ops) || run-end > 2*context {
-				end = min(end+context, len(ops))
-				break
-			}
-			end = run
-		}
-		if len(out) > 0 && start < out[len(out)-1].end {
-			start = out[len(out)-1].end
-		}
-		out = append(out, span{start, end})
-		i = end
-	}
-	return out
-}
-
-func writeHunk(sb *strings.Builder, ops []op, h span) {
-	// Line numbers of the hunk's first line in each text.
-	oldLine, newLine := 1, 1
-	for _, o := range ops[:h.start] {
-		if o.kind != '+' {
-			oldLine++
-		}
-		if o.kind != '-' {
-			newLine++
+		if o[0] != '-' {
+			new++
 		}
 	}
-	oldCount, newCount := 0, 0
-	for _, o := range ops[h.start:h.end] {
-		if o.kind != '+' {
-			oldCount++
-		}
-		if o.kind != '-' {
-			newCount++
-		}
-	}
-	fmt.Fprintf(sb, "@@ -%s +%s @@\n", rangeOf(oldLine, oldCount), rangeOf(newLine, newCount))
-	for _, o := range ops[h.start:h.end] {
-		sb.WriteByte(o.kind)
-		sb.WriteString(o.text)
-	}
+	return old, new
 }
 
 // rangeOf formats a hunk range as diff -u does: an empty range names the
-// line before it, and a count of one is left out.
+// line before it; a count of one is left out.
 func rangeOf(line, count int) string {
-	switch count {
-	case 0:
-		return fmt.Sprintf("%d,0", line-1)
-	case 1:
-		return fmt.Sprintf("%d", line)
+	if count == 1 {
+		return strconv.Itoa(line)
+	}
+	if count == 0 {
+		line--
 	}
 	return fmt.Sprintf("%d,%d", line, count)
 }
