@@ -1,30 +1,27 @@
 package tempfiles
 
 import (
+	"cmp"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/google/renameio/v2"
 )
 
-// Write replaces path with data atomically with renameio: a temporary
-// file in the same directory, fsync, rename, fsync of the directory. A
-// reader (netstart, or a crash) sees the old file or the new one, whole.
-//
-// With mode 0 the file is created 0600 less the umask and never chmod'ed:
-// that is for gifctl's state files, written by the checks, whose pledge on
-// OpenBSD has no fattr. Otherwise the file gets exactly mode and, when
-// gifctl runs as root, owner root:wheel (fchmod and fchown: promises fattr
-// and chown): that is for hostname.IF, every line of which runs as root,
-// so it must not stay writable by another user.
-//
-// It first removes the temporary files of path that a writer killed
-// mid-write left, once over a minute old: younger ones may be a write in
-// progress, since state files are written without the lock (checks).
+// Write replaces path with data atomically (a temporary file in the same
+// directory, fsync, rename, fsync of the directory): a reader, netstart or
+// a crash, sees the old file or the new one, whole. With mode 0 the file is
+// created 0600 less the umask and never chmod'ed, for the state files that
+// checks write under a pledge without fattr; else it gets exactly mode and,
+// as root, owner root:wheel (promises fattr, chown), as a root shell runs
+// hostname.IF. It first removes the temporary files of path that a killed
+// writer left once a minute old: a younger one may be a write in progress,
+// as checks write state files without the lock.
 func Write(path string, data []byte, mode fs.FileMode) error {
 	RemoveStale(path, time.Now().Add(-time.Minute))
 	dir := filepath.Dir(path)
@@ -38,71 +35,47 @@ func Write(path string, data []byte, mode fs.FileMode) error {
 	}
 	defer f.Cleanup()
 	if mode != 0 && os.Geteuid() == 0 {
-		if err := f.Chown(0, 0); err != nil {
-			return fmt.Errorf("%s: %w", path, err)
-		}
+		err = f.Chown(0, 0)
 	}
-	if _, err := f.Write(data); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
+	if err == nil {
+		_, err = f.Write(data)
 	}
-	if err := f.CloseAtomicallyReplace(); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
+	if err == nil {
+		err = f.CloseAtomicallyReplace()
 	}
-	// The rename is durable only once the directory is on disk too.
-	d, err := os.Open(dir)
 	if err != nil {
-		return err
+		return fmt.Errorf("%s: %w", path, err)
 	}
-	defer d.Close()
-	if err := d.Sync(); err != nil {
-		return fmt.Errorf("%s: fsync: %w", dir, err)
-	}
-	return nil
-}
-
-// isTemp reports whether name is a temporary file renameio creates for a
-// target named base: "." + base + a decimal int64, which may be negative.
-func isTemp(name, base string) bool {
-	digits, ok := strings.CutPrefix(name, "."+base)
-	if !ok {
-		return false
-	}
-	digits = strings.TrimPrefix(digits, "-")
-	if digits == "" || len(digits) > 19 {
-		return false
-	}
-	for _, c := range []byte(digits) {
-		if c < '0' || c > '9' {
-			return false
+	d, err := os.Open(dir) // the rename lasts only once the directory is on disk
+	if err == nil {
+		if err = d.Sync(); err != nil {
+			err = fmt.Errorf("%s: fsync: %w", dir, err)
 		}
+		d.Close()
 	}
-	return true
+	return err
 }
 
-// RemoveStale removes the temporary files of path, in its directory, that
-// were last modified before cutoff; the zero cutoff removes them all, for
-// a caller holding the lock that every writer of path holds too. It
-// returns the names removed. Errors are ignored: a file left is only
-// clutter, and the write that follows is what the caller is after.
+// isTemp reports whether name is one of renameio's temporary files for base.
+func isTemp(name, base string) bool {
+	n, ok := strings.CutPrefix(name, "."+base)
+	_, err := strconv.ParseInt(n, 10, 64)
+	return ok && err == nil && n[0] != '+'
+}
+
+// RemoveStale removes the temporary files of path last modified before
+// cutoff, or all with the zero cutoff (for a caller holding the lock every
+// writer of path holds), and returns their names. A file left is clutter.
 func RemoveStale(path string, cutoff time.Time) []string {
 	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return nil
-	}
+	entries, _ := os.ReadDir(cmp.Or(dir, "."))
 	var removed []string
 	for _, e := range entries {
 		if !e.Type().IsRegular() || !isTemp(e.Name(), base) {
 			continue
 		}
-		if !cutoff.IsZero() {
-			info, err := e.Info()
-			if err != nil || !info.ModTime().Before(cutoff) {
-				continue
-			}
+		if info, err := e.Info(); !cutoff.IsZero() && (err != nil || !info.ModTime().Before(cutoff)) {
+			continue
 		}
 		if os.Remove(filepath.Join(dir, e.Name())) == nil {
 			removed = append(removed, e.Name())
