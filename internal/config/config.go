@@ -61,23 +61,20 @@ type Tunnel struct {
 // Tunnel returns the tunnel block for the gif interface name. "" means the
 // only tunnel, which is how a one-tunnel router is run without naming it.
 func (c *Config) Tunnel(name string) (*Tunnel, error) {
-	switch {
-	case name == "" && len(c.Tunnels) == 0:
-		return nil, fmt.Errorf("no tunnel in %s", c.File)
-	case name == "" && len(c.Tunnels) == 1:
-		return c.Tunnels[0], nil
-	}
 	var names []string
 	for _, t := range c.Tunnels {
-		if t.Name == name {
+		if t.Name == name || name == "" && len(c.Tunnels) == 1 {
 			return t, nil
 		}
 		names = append(names, t.Name)
 	}
-	if name == "" {
-		return nil, fmt.Errorf("several tunnels; name one of %s", strings.Join(names, ", "))
+	switch {
+	case name != "":
+		return nil, fmt.Errorf("%s: no such tunnel in %s", quoteIfOdd(name), c.File)
+	case names == nil:
+		return nil, fmt.Errorf("no tunnel in %s", c.File)
 	}
-	return nil, fmt.Errorf("%s: no such tunnel in %s", quoteIfOdd(name), c.File)
+	return nil, fmt.Errorf("several tunnels; name one of %s", strings.Join(names, ", "))
 }
 
 // HostnameFile is the hostname.if(5) file of the tunnel's gif interface.

@@ -203,8 +203,10 @@ func (p *parser) block(what string, open int, stmt func(kw token, vs []token)) {
 }
 
 func (p *parser) check(kw token) {
+	var slot **Check
 	fam := p.header(kw, "family (ipv4 or ipv6)", "given", func(k token, s string) {
-		if p.must(k.line, checkSafe("check", s)); s != "ipv4" && s != "ipv6" {
+		p.must(k.line, checkSafe("check", s))
+		if slot = map[string]**Check{"ipv4": &p.cfg.IPv4, "ipv6": &p.cfg.IPv6}[s]; slot == nil {
 			p.fail(k.line, "check: unknown family %s; want ipv4 or ipv6", quoteShort(s))
 		}
 	})
@@ -237,11 +239,7 @@ func (p *parser) check(kw token) {
 	if len(c.Targets) == 0 {
 		p.fail(kw.line, "%s: no target", what)
 	}
-	if fam == "ipv4" {
-		p.cfg.IPv4 = c
-	} else {
-		p.cfg.IPv6 = c
-	}
+	*slot = c
 }
 
 // tunnelValues names the value of each tunnel keyword in messages.

@@ -153,14 +153,10 @@ func (p *parser) updateURL(k token, s string) *url.URL {
 	if err != nil {
 		p.fail(k.line, "update-url: not a valid URL: %s", urlErrReason(err))
 	}
-	q, qerr := url.ParseQuery(u.RawQuery)
+	_, qerr := url.ParseQuery(u.RawQuery)
 	// Percent-escapes can hide control characters, which the decoded parts
 	// would carry into an Authorization header or a query.
-	pw, _ := u.User.Password()
-	parts := []string{u.Path, u.User.Username(), pw}
-	for k, vs := range q {
-		parts = append(append(parts, k), vs...)
-	}
+	decoded, _ := url.PathUnescape(s)
 	var why string
 	switch port, perr := strconv.Atoi(u.Port()); {
 	case u.Scheme != "https":
@@ -178,9 +174,7 @@ func (p *parser) updateURL(k token, s string) *url.URL {
 		why = "bad port"
 	case qerr != nil:
 		why = "bad query: " + urlErrReason(qerr)
-	case slices.ContainsFunc(parts, func(s string) bool {
-		return !utf8.ValidString(s) || strings.ContainsFunc(s, unicode.IsControl)
-	}):
+	case !utf8.ValidString(decoded) || strings.ContainsFunc(decoded, unicode.IsControl):
 		why = "contains an escaped control character or invalid UTF-8"
 	default:
 		return u
