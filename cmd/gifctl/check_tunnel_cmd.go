@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/netip"
@@ -19,45 +20,41 @@ type checkTunnelCmd struct {
 	Tunnel string `arg:"" optional:"" name:"IF" help:"The tunnel to check; needed only when there are several."`
 
 	t        *config.Tunnel
-	addrs    []netip.Addr // the egress interface's IPv4 addresses
-	src, dst netip.Addr   // the kernel's tunnel
-	remote   netip.Addr
-	why      error // what is wrong, read before the sandbox
+	src, dst netip.Addr // the kernel's tunnel
+	why      error      // what is wrong, nil when the tunnel is consistent
 }
 
 func (c *checkTunnelCmd) needs() needs {
 	return needs{timeout: tunnelCheckTimeout, plan: "check-tunnel"}
 }
 
-// prepare reads the egress addresses and the kernel's tunnel: no packets,
-// and on OpenBSD no child process (an ioctl).
+// prepare reads the egress addresses and the kernel's tunnel (no packets,
+// and on OpenBSD no child process: an ioctl) and judges them.
 func (c *checkTunnelCmd) prepare(ctx context.Context, a *app) (err error) {
 	if c.t, err = a.tunnel(c.Tunnel); err != nil {
 		return err
 	}
-	if c.remote = c.t.Remote; !c.remote.IsValid() {
+	remote := c.t.Remote
+	if !remote.IsValid() {
 		addrs, err := readTunnelAddrs(a.conf, c.t)
 		if err != nil {
 			return err
 		}
-		c.remote = addrs.remote
+		remote = addrs.remote
 	}
-	if c.addrs, c.why = bsd.IPv4Addrs(c.t.Egress); c.why == nil && len(c.addrs) > 0 {
-		c.src, c.dst, c.why = bsd.TunnelEndpoints(ctx, c.t.Name, a.conf.Ifconfig)
+	addrs, err := bsd.IPv4Addrs(c.t.Egress)
+	if err == nil && len(addrs) > 0 {
+		c.src, c.dst, err = bsd.TunnelEndpoints(ctx, c.t.Name, a.conf.Ifconfig)
 	}
+	c.why = cmp.Or(err, bsd.Consistent(c.t.Name, c.t.Egress, addrs, c.src, c.dst, remote))
 	return nil
 }
 
-// work answers whether the kernel's tunnel matches the egress address and
-// the remote, and records the answer.
+// work records the answer.
 func (c *checkTunnelCmd) work(ctx context.Context, a *app) error {
-	why := c.why
-	if why == nil {
-		why = bsd.Consistent(c.t.Name, c.t.Egress, c.addrs, c.src, c.dst, c.remote)
-	}
-	if why != nil {
-		a.record("tunnel "+c.t.Name, false, why.Error())
-		a.log.Debugf("%s", why)
+	if c.why != nil {
+		a.record("tunnel "+c.t.Name, false, c.why.Error())
+		a.log.Debugf("%s", c.why)
 		return errFalse
 	}
 	detail := fmt.Sprintf("%s --> %s", c.src, c.dst)
