@@ -9,12 +9,11 @@ import (
 	"strings"
 )
 
-// ErrNoInterface is wrapped by ReadLink and IPv4Addrs when the interface
-// does not exist.
+// ErrNoInterface is wrapped when the interface does not exist.
 var ErrNoInterface = errors.New("no such interface")
 
-// ErrNoIPv4 is wrapped by ChooseSource and Consistent when the interface
-// has no IPv4 address (a DHCP lease was lost, the cable is out).
+// ErrNoIPv4 is wrapped when the egress interface has no IPv4 address (a
+// DHCP lease was lost, the cable is out).
 var ErrNoIPv4 = errors.New("no IPv4 address")
 
 // IPv4Addrs returns the IPv4 addresses of interface ifname in kernel order.
@@ -23,12 +22,11 @@ func IPv4Addrs(ifname string) ([]netip.Addr, error) {
 	return l.IPv4(), err
 }
 
-// Link is what the kernel says of an interface: whether it is up, its MTU
-// and its addresses (IPv4 and IPv6, in kernel order).
+// Link is what the kernel says of an interface.
 type Link struct {
 	Up    bool
 	MTU   int
-	Addrs []netip.Addr
+	Addrs []netip.Addr // IPv4 and IPv6, in kernel order
 }
 
 // IPv4 returns the link's IPv4 addresses.

@@ -45,8 +45,8 @@ func (w *AddrWatch) Next() (string, error) {
 // Close closes the socket; a Next blocked on it returns an error.
 func (w *AddrWatch) Close() error { return w.f.Close() }
 
-// newAddrWatch wraps the socket fd, non-blocking and subscribed. 64 KiB
-// holds any one notice; a longer one would be cut and fail to parse.
+// newAddrWatch wraps the socket fd, non-blocking and subscribed; 64 KiB
+// holds any one notice.
 func newAddrWatch(fd int, name string, format *noticeFormat) *AddrWatch {
 	return &AddrWatch{f: os.NewFile(uintptr(fd), name), format: format, buf: make([]byte, 64<<10)}
 }
@@ -90,9 +90,9 @@ const (
 	rtmDesync     = 0x10
 )
 
-// parse describes each notice in b that reports a change, skipping other
-// types and versions as x/net/route's ParseRIB does (it builds only on the
-// BSDs, this is tested everywhere); a length that does not fit is an error.
+// parse names each notice in b that reports a change, skipping other types
+// and versions as x/net/route's ParseRIB does (which builds only on the
+// BSDs); a length that does not fit is an error.
 func (f *noticeFormat) parse(b []byte) ([]string, error) {
 	var woke []string
 	for len(b) > 0 {

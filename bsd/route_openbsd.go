@@ -40,11 +40,6 @@ func DefaultRoute6Via(ifname string) (bool, error) {
 // zeroAddr is an absent address or ::, as the default route's destination
 // and netmask are.
 func zeroAddr(a route.Addr) bool {
-	switch a := a.(type) {
-	case nil:
-		return true
-	case *route.Inet6Addr:
-		return a.IP == [16]byte{}
-	}
-	return false
+	a6, ok := a.(*route.Inet6Addr)
+	return a == nil || ok && a6.IP == [16]byte{}
 }

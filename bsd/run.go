@@ -57,8 +57,7 @@ func Run(ctx context.Context, argv []string) (out []byte, err error) {
 	buf := &tailBuffer{max: runOutputMax}
 	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
 	cmd.Env = RunEnv
-	cmd.Stdout = buf // the same writer for both: os/exec then uses one pipe,
-	cmd.Stderr = buf // so the output keeps its order
+	cmd.Stdout, cmd.Stderr = buf, buf // one writer: one pipe, the order kept
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.Cancel = func() error {
 		// The child is the group leader: its pid is the group id.

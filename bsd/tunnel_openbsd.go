@@ -26,11 +26,9 @@ func ioctlGetTunnel(r *laddrreq) error {
 		return fmt.Errorf("socket: %w", err)
 	}
 	defer unix.Close(fd)
-	// x/sys/unix exports no ioctl taking an arbitrary pointer. Go's
-	// syscall package reroutes SYS_IOCTL to libc's ioctl stub (Go issue
-	// 63900), so this works on OpenBSD 7.5+ where the syscall(2) indirection
-	// is gone. The pointer is converted in the call expression itself, as
-	// unsafe.Pointer rule 4 requires.
+	// x/sys/unix has no ioctl taking a pointer. Go routes SYS_IOCTL to
+	// libc's ioctl stub (Go issue 63900), so this works on OpenBSD 7.5+
+	// without syscall(2). The pointer is converted in the call (rule 4).
 	_, _, errno := unix.Syscall(unix.SYS_IOCTL, uintptr(fd), uintptr(unix.SIOCGLIFPHYADDR), uintptr(unsafe.Pointer(&r[0])))
 	switch errno {
 	case 0:
