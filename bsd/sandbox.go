@@ -66,7 +66,8 @@ var (
 	// old one (rpath cpath).
 	needStateWrite = need{"rpath wpath cpath", func(p Paths) unveils { return unveils{{p.StateDir, "rwc"}} }}
 	// sendto with an address on the ICMP or heartbeat sockets opened before
-	// Apply (pledge_sendit; recvfrom is stdio), and reading the egress
+	// Apply (pledge_sendit passes it under inet, unix or dns: inet says what
+	// is meant, unix is syslog's; recvfrom is stdio), and reading the egress
 	// addresses after it (restart, and --egress after `netstart EGRESS`):
 	// net.Interfaces' sysctl NET_RT_IFLIST is allowed under any of route,
 	// inet or dns (pledge_sysctl, "getifaddrs()").
