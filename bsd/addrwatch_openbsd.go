@@ -19,9 +19,10 @@ const routeMsgFilter = 1
 // OpenAddrWatch opens a routing socket (AF_ROUTE) filtered to address,
 // link and interface changes; RTM_DESYNC passes any filter (sys/net/rtsock.c
 // 1.388, route_input, rtm_senddesync), so its bit only says it is read.
-// Call it before Plan.Apply: pledge(2) refuses socket(AF_ROUTE) and setsockopt at level AF_ROUTE
-// under every promise (kern_pledge.c 1.333, pledge_socket, pledge_sockopt);
-// reading the open socket is stdio. resolvd(8) does the same.
+// Call it before Plan.Apply: pledge(2) refuses socket(AF_ROUTE) and
+// setsockopt at level AF_ROUTE under every promise (kern_pledge.c 1.333,
+// pledge_socket, pledge_sockopt); reading the open socket is stdio.
+// resolvd(8) does the same.
 func OpenAddrWatch() (*AddrWatch, error) {
 	fd, err := unix.Socket(unix.AF_ROUTE, unix.SOCK_RAW|unix.SOCK_CLOEXEC|unix.SOCK_NONBLOCK, unix.AF_UNSPEC)
 	if err != nil {
