@@ -7,6 +7,12 @@ import (
 	"net/netip"
 )
 
+// The MTU range gif(4) accepts (sys/net/if_gif.h, GIF_MTU_MIN and GIF_MTU_MAX).
+const (
+	MinMTU = 1280
+	MaxMTU = 8192
+)
+
 // Spec is what gifctl knows about a tunnel when it has to write a missing
 // hostname.if: all of it typed, so that nothing unparsed reaches the file.
 type Spec struct {
@@ -45,8 +51,8 @@ func Render(s Spec) ([]byte, error) {
 	if s.Inet6 == s.Peer {
 		return nil, fmt.Errorf("inet6 %s: the same address as its peer", s.Inet6)
 	}
-	if s.MTU != 0 && (s.MTU < 1280 || s.MTU > 8192) { // gif(4)'s range, sys/net/if_gif.c
-		return nil, fmt.Errorf("mtu %d: out of gif's range 1280-8192", s.MTU)
+	if s.MTU != 0 && (s.MTU < MinMTU || s.MTU > MaxMTU) {
+		return nil, fmt.Errorf("mtu %d: out of gif's range %d-%d", s.MTU, MinMTU, MaxMTU)
 	}
 
 	b := fmt.Appendf(nil, "# written by gifctl(8); later runs change only the tunnel line\n"+

@@ -11,6 +11,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/gifctl/gifctl/hostnameif"
 )
 
 // FuzzParse checks that Parse never panics, that every error reads
@@ -116,7 +118,7 @@ func invalid(c *Config) string {
 		case tu.Inet6.IsValid() != tu.Peer.IsValid(),
 			tu.Inet6.IsValid() && (!tu.Inet6.Is6() || !tu.Peer.Is6() || tu.Inet6 == tu.Peer || tu.Inet6.Is4In6() || tu.Peer.Is4In6()):
 			return "inet6 " + tu.Inet6.String() + " peer " + tu.Peer.String()
-		case tu.MTU != 0 && (tu.MTU < MinMTU || tu.MTU > MaxMTU):
+		case tu.MTU != 0 && (tu.MTU < hostnameif.MinMTU || tu.MTU > hostnameif.MaxMTU):
 			return "mtu " + strconv.Itoa(tu.MTU)
 		case tu.UpdateURL != nil && (tu.UpdateURL.Scheme != "https" || tu.UpdateURL.Host == ""):
 			return "update-url not https with a host"

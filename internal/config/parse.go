@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/gifctl/gifctl/hostnameif"
 )
 
 // parseError is a mistake in a gifctl.conf: "NAME:LINE: message", as
@@ -268,7 +270,7 @@ func (p *parser) tunnel(kw token) {
 		case "remote":
 			t.Remote = p.addr(k, s, true)
 		case "mtu":
-			t.MTU = p.int(k, s, MinMTU, MaxMTU, "")
+			t.MTU = p.int(k, s, hostnameif.MinMTU, hostnameif.MaxMTU, "")
 		case "update-url":
 			t.UpdateURL = p.updateURL(k, s)
 		case "heartbeat":

@@ -16,11 +16,9 @@ import (
 
 // Limits of the grammar.
 const (
-	MaxTargets      = 16   // per check block
-	MinCheckTimeout = 1    // seconds
-	MaxCheckTimeout = 30   // seconds
-	MinMTU          = 1280 // gif(4)
-	MaxMTU          = 8192 // gif(4)
+	MaxTargets      = 16 // per check block
+	MinCheckTimeout = 1  // seconds
+	MaxCheckTimeout = 30 // seconds
 	MaxHeartbeatLen = 128
 	ifNameSize      = 16 // IFNAMSIZ, the terminating NUL included
 )

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gifctl/gifctl/hostnameif"
 	"github.com/gifctl/gifctl/internal/config"
 	"github.com/google/go-cmp/cmp"
 )
@@ -138,7 +139,7 @@ func TestConfPageLimits(t *testing.T) {
 		keyword string
 		want    []string
 	}{
-		{"mtu", []string{"from " + strconv.Itoa(config.MinMTU) + " to " + strconv.Itoa(config.MaxMTU)}},
+		{"mtu", []string{"from " + strconv.Itoa(hostnameif.MinMTU) + " to " + strconv.Itoa(hostnameif.MaxMTU)}},
 		{"timeout", []string{"from " + strconv.Itoa(config.MinCheckTimeout) + " to " + strconv.Itoa(config.MaxCheckTimeout), "The default is " + sec + "."}},
 		{"target", []string{"up to " + strconv.Itoa(config.MaxTargets) + ","}},
 		{"heartbeat", []string{"at most " + strconv.Itoa(config.MaxHeartbeatLen) + " characters"}},
