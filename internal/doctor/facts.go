@@ -17,13 +17,14 @@ type Facts struct {
 	Heartbeat           bool
 	Root                bool // raw sockets and /dev/pf need it
 
-	Hostname Hostname
-	Kernel   Kernel
-	PF       PF
-	Broker   *Broker // nil without an update-url
-	Peer6    Probe   // ICMPv6 echo to Peer from Inner, through the tunnel
-	Targets6 Probe   // ICMPv6 echo to the check ipv6 targets from Inner
-	Remote4  Probe   // ICMP echo to Remote
+	Hostname  Hostname
+	Kernel    Kernel
+	PF        PF
+	Broker    *broker.State // gifctl's record of the broker's answers; nil without an update-url
+	BrokerErr error         // the record could not be read
+	Peer6     Probe         // ICMPv6 echo to Peer from Inner, through the tunnel
+	Targets6  Probe         // ICMPv6 echo to the check ipv6 targets from Inner
+	Remote4   Probe         // ICMP echo to Remote
 }
 
 // Hostname is hostname.IF as netstart and gifctl read it.
@@ -55,12 +56,6 @@ type PF struct {
 	ConfErr error  // from pfctl -n -f
 	Enabled bool
 	InfoErr error // pfctl -s info could not tell
-}
-
-// Broker is gifctl's record of the broker's answers.
-type Broker struct {
-	State broker.State
-	Err   error
 }
 
 // Probe is one bounded round of echo requests.

@@ -42,14 +42,12 @@ func Open(ctx context.Context, c *config.Config, tunnels []*config.Tunnel) *Gath
 	g.v4, v4Err = probe.Open(probe.IPv4, netip.Addr{})
 	for i, t := range tunnels {
 		h := readHostname(t.HostnameFile(c), t.Name)
-		f := &Facts{Tunnel: t.Name, Egress: t.Egress, Remote: cmp.Or(t.Remote, h.Dest), Inner: t.Inet6,
-			Peer: t.Peer, ConfInner: t.Inet6, ConfPeer: t.Peer, Heartbeat: t.Heartbeat != "",
-			Root: os.Geteuid() == 0, Hostname: h}
-		if !f.Inner.IsValid() {
-			f.Inner, f.Peer = h.Inner, h.Peer
-		}
+		// The tunnel block sets inet6 and peer together, or neither.
+		f := &Facts{Tunnel: t.Name, Egress: t.Egress, Remote: cmp.Or(t.Remote, h.Dest),
+			Inner: cmp.Or(t.Inet6, h.Inner), Peer: cmp.Or(t.Peer, h.Peer), ConfInner: t.Inet6, ConfPeer: t.Peer,
+			Heartbeat: t.Heartbeat != "", Root: os.Geteuid() == 0, Hostname: h}
 		if t.UpdateURL != nil {
-			f.UpdateHost, f.Broker = t.UpdateURL.Hostname(), &Broker{}
+			f.UpdateHost, f.Broker = t.UpdateURL.Hostname(), &broker.State{}
 		}
 		k := &f.Kernel
 		k.Egress, k.EgressErr = bsd.ReadLink(t.Egress)
@@ -60,11 +58,10 @@ func Open(ctx context.Context, c *config.Config, tunnels []*config.Tunnel) *Gath
 			cancel()
 			k.Route, k.RouteErr = bsd.DefaultRoute6Via(t.Name)
 		}
-		f.Peer6.Targets = addrs(f.Peer)
+		f.Peer6.Targets, f.Remote4 = addrs(f.Peer), Probe{Targets: addrs(f.Remote), Err: v4Err}
 		if c.IPv6 != nil {
 			f.Targets6.Targets = c.IPv6.Targets
 		}
-		f.Remote4 = Probe{Targets: addrs(f.Remote), Err: v4Err}
 		if !f.Inner.IsValid() {
 			f.Peer6.Skipped, f.Targets6.Skipped = "the inner address is unknown", "the inner address is unknown"
 		} else if g.v6[i], err = probe.Open(probe.IPv6, f.Inner); err != nil {
@@ -82,17 +79,17 @@ func addrs(a netip.Addr) []netip.Addr {
 // Finish gathers the rest and returns the facts, one per tunnel.
 func (g *Gatherer) Finish(ctx context.Context) []*Facts {
 	pf := readPF(ctx, g.c.Pfctl, g.c.PfConf)
-	timeout := func(c *config.Check) time.Duration {
-		if c != nil {
-			return c.Timeout
-		}
-		return config.DefaultCheckTimeout
+	t4, t6 := config.DefaultCheckTimeout, config.DefaultCheckTimeout
+	if g.c.IPv4 != nil {
+		t4 = g.c.IPv4.Timeout
 	}
-	t4, t6 := timeout(g.c.IPv4), timeout(g.c.IPv6)
+	if g.c.IPv6 != nil {
+		t6 = g.c.IPv6.Timeout
+	}
 	for i, f := range g.facts {
 		f.PF = pf
 		if f.Broker != nil {
-			f.Broker.State, f.Broker.Err = broker.LoadState(g.c.StateDir, f.Tunnel)
+			*f.Broker, f.BrokerErr = broker.LoadState(g.c.StateDir, f.Tunnel)
 		}
 		echo(ctx, g.v6[i], &f.Peer6, t6)
 		echo(ctx, g.v6[i], &f.Targets6, t6)
@@ -135,16 +132,15 @@ func echo(ctx context.Context, p *probe.Prober, pr *Probe, timeout time.Duration
 func readHostname(path, ifname string) Hostname {
 	h := Hostname{Path: path}
 	fi, err := os.Stat(path)
-	if err != nil {
-		h.Err = err
+	if h.Err = err; err != nil {
 		return h
 	}
 	h.Mode = fi.Mode()
 	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
 		h.UID, h.GID = int(st.Uid), int(st.Gid)
 	}
-	var data []byte
-	if data, h.Err = bsd.ReadFile(path, bsd.MaxSmallFile); h.Err != nil {
+	data, err := bsd.ReadFile(path, bsd.MaxSmallFile)
+	if h.Err = err; err != nil {
 		return h
 	}
 	f := hostnameif.Parse(data)

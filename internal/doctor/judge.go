@@ -1,6 +1,7 @@
 package doctor
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -39,6 +40,21 @@ func (j *judge) add(id string, l Level, msg, fix string) {
 	j.out = append(j.out, Finding{ID: id, Tunnel: j.f.Tunnel, Level: l, Message: msg, Fix: fix})
 }
 
+// rule is one case of a finding. Messages are built before the case is
+// chosen, so they print errors with fmt.Sprint, which takes nil.
+type rule struct {
+	when     bool
+	level    Level // "": no finding, an earlier one said it
+	msg, fix string
+}
+
+// first adds finding id as the first rule that holds says.
+func (j *judge) first(id string, rules []rule) {
+	if i := slices.IndexFunc(rules, func(r rule) bool { return r.when }); i >= 0 && rules[i].level != "" {
+		j.add(id, rules[i].level, rules[i].msg, rules[i].fix)
+	}
+}
+
 // Judge turns one tunnel's facts into findings, in the order an admin
 // would go through them: configuration, file, kernel, pf, broker, packets.
 func Judge(f *Facts, now time.Time) []Finding {
@@ -63,33 +79,27 @@ func Config(file string) Finding {
 func (j *judge) restart() string { return "gifctl restart " + j.f.Tunnel }
 
 func (j *judge) updateURL() {
-	f := j.f
-	switch h := f.UpdateHost; {
-	case h == "" && f.Heartbeat:
-		j.add("config.update-url", OK, "no update-url: the PoP learns the address from heartbeats", "")
-	case h == "":
-		j.add("config.update-url", Warn, "no update-url: gifctl does not tell the broker when the address changes",
-			"add update-url with the tunnel page's Example Update URL to the tunnel block")
-	case h != heHost && (h == "tunnelbroker.net" || strings.HasSuffix(h, ".tunnelbroker.net")):
-		j.add("config.update-url", Warn, "update-url goes to https://"+h+", not "+heHost+": over IPv6 the broker would see the wrong address",
-			"use https://"+heHost+"/nic/update?hostname=TUNNELID")
-	default:
-		j.add("config.update-url", OK, "update-url goes to https://"+h, "")
-	}
+	h := j.f.UpdateHost
+	j.first("config.update-url", []rule{
+		{h == "" && j.f.Heartbeat, OK, "no update-url: the PoP learns the address from heartbeats", ""},
+		{h == "", Warn, "no update-url: gifctl does not tell the broker when the address changes",
+			"add update-url with the tunnel page's Example Update URL to the tunnel block"},
+		{h != heHost && (h == "tunnelbroker.net" || strings.HasSuffix(h, ".tunnelbroker.net")), Warn,
+			"update-url goes to https://" + h + ", not " + heHost + ": over IPv6 the broker would see the wrong address",
+			"use https://" + heHost + "/nic/update?hostname=TUNNELID"},
+		{true, OK, "update-url goes to https://" + h, ""},
+	})
 }
 
 func (j *judge) hostnameFile() {
-	h := &j.f.Hostname
-	switch {
-	case errors.Is(h.Err, fs.ErrNotExist):
-		j.add("hostname.file", Fail, h.Path+" does not exist: nothing sets the tunnel up at boot",
-			j.restart()+" writes it (the tunnel block needs remote and inet6 ... peer)")
-		return
-	case errors.Is(h.Err, fs.ErrPermission):
-		j.add("hostname.file", Skip, "cannot read "+h.Path, asRoot)
-		return
-	case h.Err != nil:
-		j.add("hostname.file", Fail, h.Err.Error(), "")
+	h, f := &j.f.Hostname, j.f
+	j.first("hostname.file", []rule{
+		{errors.Is(h.Err, fs.ErrNotExist), Fail, h.Path + " does not exist: nothing sets the tunnel up at boot",
+			j.restart() + " writes it (the tunnel block needs remote and inet6 ... peer)"},
+		{errors.Is(h.Err, fs.ErrPermission), Skip, "cannot read " + h.Path, asRoot},
+		{h.Err != nil, Fail, fmt.Sprint(h.Err), ""},
+	})
+	if h.Err != nil {
 		return
 	}
 	var wrong, fix []string
@@ -101,37 +111,28 @@ func (j *judge) hostnameFile() {
 		wrong = append(wrong, fmt.Sprintf("mode %04o, more than 0640", h.Mode.Perm()))
 		fix = append(fix, "chmod 640 "+h.Path)
 	}
-	if wrong != nil {
-		j.add("hostname.perms", Fail, h.Path+" is "+strings.Join(wrong, " and ")+": every line of it runs as root, and netstart warns",
-			strings.Join(fix, "; "))
-	} else {
-		j.add("hostname.perms", OK, h.Path+" is root:wheel, mode "+fmt.Sprintf("%04o", h.Mode.Perm()), "")
-	}
+	j.first("hostname.perms", []rule{
+		{wrong != nil, Fail, h.Path + " is " + strings.Join(wrong, " and ") + ": every line of it runs as root, and netstart warns",
+			strings.Join(fix, "; ")},
+		{true, OK, fmt.Sprintf("%s is root:wheel, mode %04o", h.Path, h.Mode.Perm()), ""},
+	})
 
-	k := &j.f.Kernel
-	switch err := bsd.Consistent(j.f.Tunnel, j.f.Egress, k.Egress.IPv4(), h.Source, h.Dest, j.f.Remote); {
-	case !h.Source.IsValid():
-		j.add("hostname.tunnel", Fail, h.Path+" has no tunnel line that netstart can use", j.restart()+" adds it")
-	case k.EgressErr == nil && err != nil:
-		j.add("hostname.tunnel", Fail, h.Path+": "+err.Error(), j.restart())
-	default:
-		j.add("hostname.tunnel", OK, fmt.Sprintf("%s: tunnel %s %s", h.Path, h.Source, h.Dest), "")
-	}
+	err := bsd.Consistent(f.Tunnel, f.Egress, f.Kernel.Egress.IPv4(), h.Source, h.Dest, f.Remote)
+	j.first("hostname.tunnel", []rule{
+		{!h.Source.IsValid(), Fail, h.Path + " has no tunnel line that netstart can use", j.restart() + " adds it"},
+		{f.Kernel.EgressErr == nil && err != nil, Fail, h.Path + ": " + fmt.Sprint(err), j.restart()},
+		{true, OK, fmt.Sprintf("%s: tunnel %s %s", h.Path, h.Source, h.Dest), ""},
+	})
 
-	f := j.f
-	switch {
-	case !h.Inner.IsValid():
-		fix := "add the lines \"inet6 ADDR 128\" and \"dest PEER\": the Client and Server IPv6 addresses of the tunnel page"
-		if f.ConfInner.IsValid() {
-			fix = fmt.Sprintf("add the lines \"inet6 %s 128\" and \"dest %s\"", f.ConfInner, f.ConfPeer)
-		}
-		j.add("hostname.inet6", Fail, h.Path+" sets no inner address (inet6 ADDR 128, then dest PEER)", fix)
-	case f.ConfInner.IsValid() && (f.ConfInner != h.Inner || f.ConfPeer != h.Peer):
-		j.add("hostname.inet6", Fail, fmt.Sprintf("%s sets inet6 %s dest %s, but the tunnel block says inet6 %s peer %s",
-			h.Path, h.Inner, h.Peer, f.ConfInner, f.ConfPeer), "make them agree")
-	default:
-		j.add("hostname.inet6", OK, fmt.Sprintf("%s: inet6 %s dest %s", h.Path, h.Inner, h.Peer), "")
-	}
+	j.first("hostname.inet6", []rule{
+		{!h.Inner.IsValid(), Fail, h.Path + " sets no inner address",
+			fmt.Sprintf("add the lines \"inet6 %s 128\" and \"dest %s\" (the Client and Server IPv6 addresses of the tunnel page)",
+				orNone(f.ConfInner, "ADDR"), orNone(f.ConfPeer, "PEER"))},
+		{f.ConfInner.IsValid() && (f.ConfInner != h.Inner || f.ConfPeer != h.Peer), Fail,
+			fmt.Sprintf("%s sets inet6 %s dest %s, but the tunnel block says inet6 %s peer %s",
+				h.Path, h.Inner, h.Peer, f.ConfInner, f.ConfPeer), "make them agree"},
+		{true, OK, fmt.Sprintf("%s: inet6 %s dest %s", h.Path, h.Inner, h.Peer), ""},
+	})
 
 	if len(h.CRLF) > 0 {
 		j.add("hostname.crlf", Fail, fmt.Sprintf("%s: line %s ends in CR LF: netstart passes the CR on to ifconfig, which refuses the line",
@@ -144,128 +145,100 @@ func (j *judge) hostnameFile() {
 }
 
 func (j *judge) egress() {
-	k, e, src, err := &j.f.Kernel, j.f.Egress, j.src, j.srcErr
-	switch {
-	case k.EgressErr != nil:
-		j.add("egress.addr", Fail, k.EgressErr.Error(), "check the egress line of the tunnel block")
-	case err != nil:
-		j.add("egress.addr", Fail, err.Error()+": no tunnel source", "sh /etc/netstart "+e+", or wait for the DHCP lease or PPPoE session")
-	case bsd.IsCGNAT(src):
-		j.add("egress.addr", Warn, fmt.Sprintf("%s's address %s is the ISP's carrier-grade NAT (100.64.0.0/10): 6in4 works only if the ISP passes protocol 41, which it rarely does", e, src),
-			"ask the ISP for a public IPv4 address")
-	case !bsd.IsPublicIPv4(src):
-		j.add("egress.addr", Warn, fmt.Sprintf("%s's address %s is private: the router is behind NAT, the broker sees the NAT's address (gifctl leaves myip out)", e, src),
-			"the NAT must forward protocol 41 to this router, and the broker's client IPv4 must be the NAT's")
-	default:
-		j.add("egress.addr", OK, fmt.Sprintf("%s has %s", e, bsd.JoinAddrs(k.Egress.IPv4())), "")
-	}
+	k, e, src := &j.f.Kernel, j.f.Egress, j.src
+	j.first("egress.addr", []rule{
+		{k.EgressErr != nil, Fail, fmt.Sprint(k.EgressErr), "check the egress line of the tunnel block"},
+		{j.srcErr != nil, Fail, fmt.Sprint(j.srcErr) + ": no tunnel source",
+			"sh /etc/netstart " + e + ", or wait for the DHCP lease or PPPoE session"},
+		{bsd.IsCGNAT(src), Warn, fmt.Sprintf("%s's address %s is the ISP's carrier-grade NAT (100.64.0.0/10): 6in4 works only if the ISP passes protocol 41, which it rarely does", e, src),
+			"ask the ISP for a public IPv4 address"},
+		{!bsd.IsPublicIPv4(src), Warn, fmt.Sprintf("%s's address %s is private: the router is behind NAT, the broker sees the NAT's address (gifctl leaves myip out)", e, src),
+			"the NAT must forward protocol 41 to this router, and the broker's client IPv4 must be the NAT's"},
+		{true, OK, fmt.Sprintf("%s has %s", e, bsd.JoinAddrs(k.Egress.IPv4())), ""},
+	})
 }
 
 func (j *judge) gifLink() {
 	k, t := &j.f.Kernel, j.f.Tunnel
-	switch {
-	case errors.Is(k.GifErr, bsd.ErrNoInterface):
-		j.add("gif.link", Fail, t+" does not exist", "sh /etc/netstart "+t)
-	case k.GifErr != nil:
-		j.add("gif.link", Fail, k.GifErr.Error(), "")
-	case !k.Gif.Up:
-		j.add("gif.link", Fail, t+" is down", "ifconfig "+t+" up")
-	default:
-		j.add("gif.link", OK, t+" exists and is up", "")
-	}
+	j.first("gif.link", []rule{
+		{errors.Is(k.GifErr, bsd.ErrNoInterface), Fail, t + " does not exist", "sh /etc/netstart " + t},
+		{k.GifErr != nil, Fail, fmt.Sprint(k.GifErr), ""},
+		{!k.Gif.Up, Fail, t + " is down", "ifconfig " + t + " up"},
+		{true, OK, t + " exists and is up", ""},
+	})
 }
 
+// endpoints and inner leave out what gif.link or hostname.inet6 said.
 func (j *judge) endpoints() {
 	k, f := &j.f.Kernel, j.f
-	switch consistent := bsd.Consistent(f.Tunnel, f.Egress, k.Egress.IPv4(), k.Source, k.Dest, f.Remote); {
-	case k.GifErr != nil:
-		return // gif.link said it
-	case k.EndpointsErr != nil:
-		j.add("gif.endpoints", Fail, k.EndpointsErr.Error(), j.restart())
-	case consistent != nil:
-		j.add("gif.endpoints", Fail, consistent.Error(), j.restart())
-	default:
-		j.add("gif.endpoints", OK, fmt.Sprintf("%s: tunnel %s --> %s", f.Tunnel, k.Source, k.Dest), "")
-	}
+	consistent := bsd.Consistent(f.Tunnel, f.Egress, k.Egress.IPv4(), k.Source, k.Dest, f.Remote)
+	j.first("gif.endpoints", []rule{
+		{k.GifErr != nil, "", "", ""},
+		{k.EndpointsErr != nil, Fail, fmt.Sprint(k.EndpointsErr), j.restart()},
+		{consistent != nil, Fail, fmt.Sprint(consistent), j.restart()},
+		{true, OK, fmt.Sprintf("%s: tunnel %s --> %s", f.Tunnel, k.Source, k.Dest), ""},
+	})
 }
 
 func (j *judge) inner() {
 	k, f := &j.f.Kernel, j.f
-	switch {
-	case k.GifErr != nil, !f.Inner.IsValid():
-		return // gif.link or hostname.inet6 said it
-	case !slices.Contains(k.Gif.Addrs, f.Inner):
-		j.add("gif.inet6", Fail, fmt.Sprintf("%s does not have its inner address %s", f.Tunnel, f.Inner), "sh /etc/netstart "+f.Tunnel)
-	default:
-		j.add("gif.inet6", OK, fmt.Sprintf("%s has %s", f.Tunnel, f.Inner), "")
-	}
+	j.first("gif.inet6", []rule{
+		{k.GifErr != nil || !f.Inner.IsValid(), "", "", ""},
+		{!slices.Contains(k.Gif.Addrs, f.Inner), Fail, fmt.Sprintf("%s does not have its inner address %s", f.Tunnel, f.Inner),
+			"sh /etc/netstart " + f.Tunnel},
+		{true, OK, fmt.Sprintf("%s has %s", f.Tunnel, f.Inner), ""},
+	})
 }
 
 func (j *judge) mtu() {
 	k, f := &j.f.Kernel, j.f
-	if k.GifErr != nil || k.EgressErr != nil {
-		return
-	}
-	gif, egress := k.Gif.MTU, k.Egress.MTU
-	if gif+ipv4Header <= egress {
-		j.add("gif.mtu", OK, fmt.Sprintf("%s mtu %d + %d fits %s mtu %d", f.Tunnel, gif, ipv4Header, f.Egress, egress), "")
-		return
-	}
-	want := egress - ipv4Header
+	gif, egress, want := k.Gif.MTU, k.Egress.MTU, k.Egress.MTU-ipv4Header
 	why := ""
 	if egress == 1492 {
 		why = " (PPPoE)"
 	}
-	j.add("gif.mtu", Fail, fmt.Sprintf("%s mtu %d + %d bytes of IPv4 header is more than %s mtu %d%s: large packets are lost",
-		f.Tunnel, gif, ipv4Header, f.Egress, egress, why),
-		fmt.Sprintf("add \"mtu %d\" to %s, run ifconfig %s mtu %d, and set MTU %d at the broker too", want, j.f.Hostname.Path, f.Tunnel, want, want))
+	j.first("gif.mtu", []rule{
+		{k.GifErr != nil || k.EgressErr != nil, "", "", ""},
+		{gif <= want, OK, fmt.Sprintf("%s mtu %d + %d fits %s mtu %d", f.Tunnel, gif, ipv4Header, f.Egress, egress), ""},
+		{true, Fail, fmt.Sprintf("%s mtu %d + %d bytes of IPv4 header is more than %s mtu %d%s: large packets are lost",
+			f.Tunnel, gif, ipv4Header, f.Egress, egress, why),
+			fmt.Sprintf("add \"mtu %d\" to %s, run ifconfig %s mtu %d, and set MTU %d at the broker too",
+				want, f.Hostname.Path, f.Tunnel, want, want)},
+	})
 }
 
 func (j *judge) defaultRoute() {
 	h, k, f := &j.f.Hostname, &j.f.Kernel, j.f
 	line := "route -qn add -inet6 default " + orNone(f.Peer, "PEER")
 	fix := "add the line \"!" + line + "\" to " + h.Path
-	switch {
-	case h.Route:
-		j.add("route.default", OK, h.Path+" adds the IPv6 default route", "")
-	case k.Route && h.Err != nil:
-		j.add("route.default", OK, "the IPv6 default route goes through "+f.Tunnel, "")
-	case k.Route:
-		j.add("route.default", Warn, "the IPv6 default route goes through "+f.Tunnel+", but "+h.Path+" does not add it: it is gone after a reboot",
-			fix)
-	case k.RouteErr != nil:
-		j.add("route.default", Warn, h.Path+" does not add an IPv6 default route, and the kernel's cannot be read: "+k.RouteErr.Error(),
-			fix)
-	case h.Err == nil:
-		j.add("route.default", Fail, "no IPv6 default route through "+f.Tunnel+", and "+h.Path+" adds none",
-			fix+" and run "+line)
-	default:
-		j.add("route.default", Fail, "no IPv6 default route through "+f.Tunnel, fix+" and run "+line)
-	}
+	j.first("route.default", []rule{
+		{h.Route, OK, h.Path + " adds the IPv6 default route", ""},
+		{k.Route && h.Err != nil, OK, "the IPv6 default route goes through " + f.Tunnel, ""},
+		{k.Route, Warn, "the IPv6 default route goes through " + f.Tunnel + ", but " + h.Path +
+			" does not add it: it is gone after a reboot", fix},
+		{k.RouteErr != nil, Warn, h.Path + " does not add an IPv6 default route, and the kernel's cannot be read: " +
+			fmt.Sprint(k.RouteErr), fix},
+		{h.Err == nil, Fail, "no IPv6 default route through " + f.Tunnel + ", and " + h.Path + " adds none",
+			fix + " and run " + line},
+		{true, Fail, "no IPv6 default route through " + f.Tunnel, fix + " and run " + line},
+	})
 }
 
 func (j *judge) pf() {
 	p, f := &j.f.PF, j.f
-	switch {
-	case p.Conf == "":
-		j.add("pf.conf", OK, "pf-conf is not set: gifctl does not reload pf", "")
-	case p.ConfErr != nil && !f.Root:
-		j.add("pf.conf", Skip, "cannot tell whether "+p.Conf+" parses: "+p.ConfErr.Error(), asRoot)
-	case p.ConfErr != nil:
-		j.add("pf.conf", Fail, p.ConfErr.Error(), "fix "+p.Conf+": pfctl -n -f "+p.Conf+" names the lines")
-	default:
-		j.add("pf.conf", OK, p.Conf+" parses", "")
-	}
-	switch {
-	case p.InfoErr != nil && !f.Root:
-		j.add("pf.enabled", Skip, "cannot tell whether pf is enabled: "+p.InfoErr.Error(), asRoot)
-	case p.InfoErr != nil:
-		j.add("pf.enabled", Warn, "cannot tell whether pf is enabled: "+p.InfoErr.Error(), "")
-	case !p.Enabled:
-		j.add("pf.enabled", Warn, "pf is disabled: nothing is filtered, and pf.conf is not in force", "pfctl -e")
-	default:
-		j.add("pf.enabled", OK, "pf is enabled", "")
-	}
+	j.first("pf.conf", []rule{
+		{p.Conf == "", OK, "pf-conf is not set: gifctl does not reload pf", ""},
+		{p.ConfErr != nil && !f.Root, Skip, "cannot tell whether " + p.Conf + " parses: " + fmt.Sprint(p.ConfErr), asRoot},
+		{p.ConfErr != nil, Fail, fmt.Sprint(p.ConfErr), "fix " + p.Conf + ": pfctl -n -f " + p.Conf + " names the lines"},
+		{true, OK, p.Conf + " parses", ""},
+	})
+	unknown := "cannot tell whether pf is enabled: " + fmt.Sprint(p.InfoErr)
+	j.first("pf.enabled", []rule{
+		{p.InfoErr != nil && !f.Root, Skip, unknown, asRoot},
+		{p.InfoErr != nil, Warn, unknown, ""},
+		{!p.Enabled, Warn, "pf is disabled: nothing is filtered, and pf.conf is not in force", "pfctl -e"},
+		{true, OK, "pf is enabled", ""},
+	})
 	remote := orNone(f.Remote, "REMOTE")
 	j.add("pf.rules", Skip, "not checked, gifctl has no rule tester: that pf passes protocol 41 from "+remote+
 		" and ICMP echo from "+hePinger+", the address HE pings a new endpoint from before it accepts it",
@@ -283,50 +256,36 @@ var answerFixes = map[string]string{
 }
 
 func (j *judge) broker() {
-	b, f := j.f.Broker, j.f
-	if b == nil {
+	s, f := j.f.Broker, j.f
+	if s == nil {
 		return
 	}
-	s := &b.State
-	when := s.When.In(j.now.Location()).Format(time.DateTime)
-	switch {
-	case errors.Is(b.Err, fs.ErrPermission):
-		j.add("broker.answer", Skip, "cannot read the broker state: "+b.Err.Error(), asRoot)
+	when, err, update := s.When.In(j.now.Location()).Format(time.DateTime), f.BrokerErr, "gifctl update "+f.Tunnel
+	j.first("broker.answer", []rule{
+		{errors.Is(err, fs.ErrPermission), Skip, "cannot read the broker state: " + fmt.Sprint(err), asRoot},
+		{err != nil, Fail, fmt.Sprint(err), ""},
+		{s.When.IsZero(), OK, "no update sent yet", ""},
+		{broker.Answer{Code: s.Code, Text: s.Answer}.OK(), OK, fmt.Sprintf("the broker answered %q at %s", s.Answer, when), ""},
+		{s.Code == "", Warn, fmt.Sprintf("the last update at %s failed: %s", when, s.Answer), update + " once the broker can be reached"},
+		{true, Fail, fmt.Sprintf("the broker answered %q at %s", s.Answer, when),
+			cmp.Or(answerFixes[s.Code], "see the broker answers in gifctl(8)")},
+	})
+	if err != nil {
 		return
-	case b.Err != nil:
-		j.add("broker.answer", Fail, b.Err.Error(), "")
-		return
-	case s.When.IsZero():
-		j.add("broker.answer", OK, "no update sent yet", "")
-	case broker.Answer{Code: s.Code, Text: s.Answer}.OK():
-		j.add("broker.answer", OK, fmt.Sprintf("the broker answered %q at %s", s.Answer, when), "")
-	case s.Code == "":
-		j.add("broker.answer", Warn, fmt.Sprintf("the last update at %s failed: %s", when, s.Answer), "gifctl update "+f.Tunnel+" once the broker can be reached")
-	default:
-		fix := answerFixes[s.Code]
-		if fix == "" {
-			fix = "see the broker answers in gifctl(8)"
-		}
-		j.add("broker.answer", Fail, fmt.Sprintf("the broker answered %q at %s", s.Answer, when), fix)
 	}
 	if j.now.Before(s.BackoffUntil) {
 		j.add("broker.backoff", Fail, "gifctl sends no update until "+s.BackoffUntil.In(j.now.Location()).Format(time.DateTime),
 			"fix the cause above; gifctl tries again after that")
 	}
-	src := j.src
-	if f.Kernel.EgressErr != nil || j.srcErr != nil {
-		return // egress.addr said it
-	}
 	// Address is what the broker last accepted from gifctl; after an
 	// answerless failure it is forgotten, as the broker may have taken it.
-	switch {
-	case !s.Address.IsValid() && s.When.IsZero():
-		j.add("broker.address", Warn, "gifctl has not told the broker any address yet", "gifctl update "+f.Tunnel)
-	case src != s.Address:
-		j.add("broker.address", Fail, fmt.Sprintf("the broker last accepted %s from gifctl, not %s", orNone(s.Address, "no address"), src), "gifctl update "+f.Tunnel)
-	default:
-		j.add("broker.address", OK, "the broker has "+src.String(), "")
-	}
+	j.first("broker.address", []rule{
+		{f.Kernel.EgressErr != nil || j.srcErr != nil, "", "", ""}, // egress.addr said it
+		{!s.Address.IsValid() && s.When.IsZero(), Warn, "gifctl has not told the broker any address yet", update},
+		{j.src != s.Address, Fail, fmt.Sprintf("the broker last accepted %s from gifctl, not %s",
+			orNone(s.Address, "no address"), j.src), update},
+		{true, OK, "the broker has " + j.src.String(), ""},
+	})
 }
 
 // orNone is a, or none when a is invalid.
@@ -340,14 +299,11 @@ func orNone(a netip.Addr, none string) string {
 func (j *judge) reach() {
 	f := j.f
 	probe := func(id string, p Probe, l Level, what, fix string) {
-		switch {
-		case p.Skipped != "":
-			j.add(id, Skip, what+": not sent: "+p.Skipped, "")
-		case p.Err != nil:
-			j.add(id, l, what+": "+p.Err.Error(), fix)
-		default:
-			j.add(id, OK, what+": a reply", "")
-		}
+		j.first(id, []rule{
+			{p.Skipped != "", Skip, what + ": not sent: " + p.Skipped, ""},
+			{p.Err != nil, l, what + ": " + fmt.Sprint(p.Err), fix},
+			{true, OK, what + ": a reply", ""},
+		})
 	}
 	probe("reach.peer", f.Peer6, Fail, "echo to the tunnel's peer "+bsd.JoinAddrs(f.Peer6.Targets)+" from "+f.Inner.String(),
 		"the tunnel carries nothing: fix what failed above; if nothing did, the broker may not have this address yet, or something drops protocol 41 from "+f.Remote.String())

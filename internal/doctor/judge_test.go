@@ -36,8 +36,8 @@ func healthy() *Facts {
 			Source: egress, Dest: remote, Route: true,
 		},
 		PF: PF{Conf: "/etc/pf.conf", Enabled: true},
-		Broker: &Broker{State: broker.State{Tunnel: "gif0", Address: egress, Code: "nochg", Answer: "nochg 192.0.2.10",
-			When: now.Add(-time.Hour), Accepted: now.Add(-time.Hour)}},
+		Broker: &broker.State{Tunnel: "gif0", Address: egress, Code: "nochg", Answer: "nochg 192.0.2.10",
+			When: now.Add(-time.Hour), Accepted: now.Add(-time.Hour)},
 		Peer6:    Probe{Targets: []netip.Addr{peer}},
 		Targets6: Probe{Targets: []netip.Addr{target}},
 		Remote4:  Probe{Targets: []netip.Addr{remote}},
@@ -64,7 +64,7 @@ func TestHealthy(t *testing.T) {
 func renumber(f *Facts, addr string) {
 	a := netip.MustParseAddr(addr)
 	f.Kernel.Egress.Addrs = []netip.Addr{a}
-	f.Kernel.Source, f.Hostname.Source, f.Broker.State.Address = a, a, a
+	f.Kernel.Source, f.Hostname.Source, f.Broker.Address = a, a, a
 }
 
 var noReply = fmt.Errorf("%w from 2001:db8:1::1 in 1s", probe.ErrNoReply)
@@ -92,16 +92,16 @@ func TestBroken(t *testing.T) {
 			"route.default", Fail, "!route -qn add -inet6 default 2001:db8:1::1"},
 		{"default route not at boot", func(f *Facts) { f.Hostname.Route = false }, "route.default", Warn, "!route"},
 		{"abuse", func(f *Facts) {
-			f.Broker.State.Code, f.Broker.State.Answer, f.Broker.State.BackoffUntil = "abuse", "abuse", now.Add(10*time.Minute)
+			f.Broker.Code, f.Broker.Answer, f.Broker.BackoffUntil = "abuse", "abuse", now.Add(10*time.Minute)
 		}, "broker.answer", Fail, "wait"},
 		{"abuse back-off", func(f *Facts) {
-			f.Broker.State.Code, f.Broker.State.Answer, f.Broker.State.BackoffUntil = "abuse", "abuse", now.Add(10*time.Minute)
+			f.Broker.Code, f.Broker.Answer, f.Broker.BackoffUntil = "abuse", "abuse", now.Add(10*time.Minute)
 		}, "broker.backoff", Fail, "tries again"},
-		{"badauth", func(f *Facts) { f.Broker.State.Code, f.Broker.State.Answer = "badauth", "badauth" }, "broker.answer", Fail, "Update Key"},
-		{"unknown answer", func(f *Facts) { f.Broker.State.Code, f.Broker.State.Answer = "911", "911" }, "broker.answer", Fail, "gifctl(8)"},
-		{"no answer", func(f *Facts) { f.Broker.State.Code, f.Broker.State.Answer = "", "timed out" }, "broker.answer", Warn, "gifctl update gif0"},
-		{"broker state unreadable", func(f *Facts) { f.Broker.Err = fs.ErrPermission }, "broker.answer", Skip, "root"},
-		{"never updated", func(f *Facts) { f.Broker.State = broker.State{Tunnel: "gif0"} }, "broker.address", Warn, "gifctl update gif0"},
+		{"badauth", func(f *Facts) { f.Broker.Code, f.Broker.Answer = "badauth", "badauth" }, "broker.answer", Fail, "Update Key"},
+		{"unknown answer", func(f *Facts) { f.Broker.Code, f.Broker.Answer = "911", "911" }, "broker.answer", Fail, "gifctl(8)"},
+		{"no answer", func(f *Facts) { f.Broker.Code, f.Broker.Answer = "", "timed out" }, "broker.answer", Warn, "gifctl update gif0"},
+		{"broker state unreadable", func(f *Facts) { f.BrokerErr = fs.ErrPermission }, "broker.answer", Skip, "root"},
+		{"never updated", func(f *Facts) { *f.Broker = broker.State{Tunnel: "gif0"} }, "broker.address", Warn, "gifctl update gif0"},
 		{"loose mode", func(f *Facts) { f.Hostname.Mode = 0o644 }, "hostname.perms", Fail, "chmod 640 /etc/hostname.gif0"},
 		{"group writable", func(f *Facts) { f.Hostname.Mode = 0o660 }, "hostname.perms", Fail, "chmod 640"},
 		{"not root's", func(f *Facts) { f.Hostname.UID = 1000 }, "hostname.perms", Fail, "chown root:wheel /etc/hostname.gif0"},
