@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 
@@ -24,26 +23,17 @@ type Result struct {
 	Since  time.Time `json:"since"`  // when it last changed
 }
 
-// validName keeps file names inside the state directory: a check's kind
-// ("ipv4"), or its kind and an interface ("tunnel gif0").
-func validName(check string) bool {
-	kind, ifname, two := strings.Cut(check, " ")
-	return kind != "" && strings.Trim(kind, "abcdefghijklmnopqrstuvwxyz0123456789") == "" &&
-		(!two || config.IsIfName(ifname))
-}
-
-func path(dir, check string) string {
-	return filepath.Join(dir, "check."+strings.ReplaceAll(check, " ", "."))
-}
-
 // Record stores r unless the stored result has the same answer and
 // detail. Callers log its error and go on: a failing disk must not change
 // a check's exit status.
 func Record(dir string, r Result) error {
-	if !validName(r.Check) {
+	// A check's kind ("ipv4"), or its kind and an interface ("tunnel gif0"):
+	// a name that keeps the file inside dir.
+	kind, ifname, two := strings.Cut(r.Check, " ")
+	if kind == "" || strings.Trim(kind, "abcdefghijklmnopqrstuvwxyz0123456789") != "" || two && !config.IsIfName(ifname) {
 		return fmt.Errorf("checklog: bad check name %q", r.Check)
 	}
-	p := path(dir, r.Check)
+	p := filepath.Join(dir, "check."+strings.ReplaceAll(r.Check, " ", "."))
 	if old, err := read(p); err == nil && old.OK == r.OK && old.Detail == r.Detail {
 		return nil
 	}
@@ -68,8 +58,9 @@ func read(p string) (r Result, err error) {
 	return r, err
 }
 
-// Load returns every stored result, sorted by check name; a missing
-// directory has none. A file that cannot be read or parsed is left out and
+// Load returns every stored result, sorted by check name (as Glob sorts the
+// file names: ' ' and '.' sort alike before the names' letters and digits);
+// a missing directory has none. A file that cannot be read or parsed is left out and
 // named in the error, which joins one per such file.
 func Load(dir string) ([]Result, error) {
 	matches, err := filepath.Glob(filepath.Join(dir, "check.*"))
@@ -81,6 +72,5 @@ func Load(dir string) ([]Result, error) {
 			err = errors.Join(err, rerr)
 		}
 	}
-	slices.SortFunc(out, func(a, b Result) int { return strings.Compare(a.Check, b.Check) })
 	return out, err
 }

@@ -19,12 +19,12 @@ func TestRecordWritesOnlyChanges(t *testing.T) {
 	if err := Record(dir, Result{Check: "ipv6", OK: false, Detail: "no reply", Since: t0}); err != nil {
 		t.Fatal(err)
 	}
-	before, _ := os.Stat(path(dir, "ipv6"))
+	before, _ := os.Stat(filepath.Join(dir, "check.ipv6"))
 	// Same answer later: nothing written, Since stays at the change.
 	if err := Record(dir, Result{Check: "ipv6", OK: false, Detail: "no reply", Since: t0.Add(time.Minute)}); err != nil {
 		t.Fatal(err)
 	}
-	after, _ := os.Stat(path(dir, "ipv6"))
+	after, _ := os.Stat(filepath.Join(dir, "check.ipv6"))
 	if !os.SameFile(before, after) {
 		t.Error("an unchanged result was rewritten")
 	}
@@ -80,13 +80,13 @@ func TestLoadSkipsABadFile(t *testing.T) {
 	}
 }
 
-// validName replaced a regexp; it must agree with it on every short
-// string made of the bytes that matter.
+// Record's check of the name replaced a regexp; it must agree with it on
+// every short string made of the bytes that matter.
 func TestValidNameAgreesWithRegexp(t *testing.T) {
-	want := regexp.MustCompile(`^[a-z0-9]+( [a-z]+[0-9]+)?$`)
+	want, dir := regexp.MustCompile(`^[a-z0-9]+( [a-z]+[0-9]+)?$`), t.TempDir()
 	exhaust.Strings([]string{"a", "z", "0", "9", " ", ".", "/", "A"}, 5, func(s string) {
-		if got := validName(s); got != want.MatchString(s) {
-			t.Errorf("validName(%q) = %v, want %v", s, got, !got)
+		if err := Record(dir, Result{Check: s}); (err == nil) != want.MatchString(s) {
+			t.Errorf("Record(%q): %v, want valid %v", s, err, want.MatchString(s))
 		}
 	})
 }
