@@ -129,9 +129,6 @@ func (j *Job) Restart(ctx context.Context) error {
 	return err
 }
 
-// pollInterval is how often RestartEgress looks for the new lease.
-const pollInterval = 250 * time.Millisecond
-
 // RestartEgress is the action of ifstated's no_ipv4 state: `sh NETSTART
 // EGRESS`, wait at most wait for an IPv4 address (dhcpleased may take a few
 // seconds), then restart the tunnel.
@@ -155,7 +152,7 @@ func (j *Job) RestartEgress(ctx context.Context, wait time.Duration) error {
 		select {
 		case <-waitCtx.Done():
 			return fmt.Errorf("%s: no IPv4 address %s after netstart", egress, wait)
-		case <-time.After(pollInterval):
+		case <-time.After(250 * time.Millisecond): // look again for the lease
 		}
 	}
 }
@@ -302,7 +299,8 @@ func (j *Job) reloadPF(ctx context.Context) error {
 			if i == 0 {
 				what += ": not loaded"
 			}
-			return fmt.Errorf("%s: %w%s", what, err, indent(out))
+			// The output goes under the error line, each line indented.
+			return fmt.Errorf("%s: %w%s", what, err, strings.Join(append([]string{""}, outputLines(out)...), "\n\t"))
 		}
 	}
 	j.Log.Infof("%s: loaded", j.Config.PfConf)
@@ -316,12 +314,4 @@ func outputLines(out []byte) []string {
 		lines[i] = strings.TrimSpace(lines[i])
 	}
 	return slices.DeleteFunc(lines, func(l string) bool { return l == "" })
-}
-
-// indent puts a command's output under the error line that names it.
-func indent(out []byte) string {
-	if lines := outputLines(out); len(lines) > 0 {
-		return "\n\t" + strings.Join(lines, "\n\t")
-	}
-	return ""
 }
