@@ -82,9 +82,6 @@ func (c *client) connect() error {
 // and, when myip was sent, only if it names that address. Errors never
 // contain u's secrets.
 func (c *client) Update(ctx context.Context, u *url.URL, addr netip.Addr) (Answer, error) {
-	if u == nil {
-		return Answer{}, errors.New("no update URL")
-	}
 	if u.Scheme != "https" {
 		return Answer{}, fmt.Errorf("%s: not https; credentials go to the broker only over https", Redact(u))
 	}

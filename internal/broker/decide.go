@@ -24,8 +24,6 @@ const (
 var wrongSettings = map[string]bool{"badauth": true, "nohost": true, "!yours": true,
 	"notfqdn": true, "numhost": true, "badagent": true, "!donator": true}
 
-const timeLayout = "2006-01-02 15:04:05"
-
 // decide says whether to send addr now, and why: when it is not the address
 // the broker last accepted, or when forced; not during a back-off unless
 // forced, and never during one after "abuse" (each update prolongs it).
@@ -46,7 +44,7 @@ func decide(s State, addr netip.Addr, now time.Time, force bool) (send bool, why
 		return false, fmt.Sprintf("the broker already has %s", addr)
 	case addr == s.Address:
 		return false, fmt.Sprintf("the broker already has %s (accepted %s)", addr,
-			s.Accepted.In(now.Location()).Format(timeLayout))
+			s.Accepted.In(now.Location()).Format(time.DateTime))
 	case !s.Address.IsValid():
 		return true, fmt.Sprintf("the broker has accepted no address yet; sending %s", addr)
 	}
@@ -59,8 +57,7 @@ func decide(s State, addr netip.Addr, now time.Time, force bool) (send bool, why
 // doubling, up to an hour; other failures the same from the second in a
 // row, so that a single one is retried at the next restart.
 func (s *State) Record(a Answer, err error, addr netip.Addr, now time.Time) {
-	s.When = now
-	s.Code = a.Code
+	s.When, s.Code = now, a.Code
 	if a.Code != "" {
 		s.Answer = a.String()
 	} else if err != nil {
@@ -125,9 +122,9 @@ func (e *backoffError) Error() string {
 
 // held is the back-off without the way out.
 func (e *backoffError) held() string {
-	msg := fmt.Sprintf("backing off until %s after %d failed updates", e.until.Format(timeLayout), e.s.Failures)
+	msg := fmt.Sprintf("backing off until %s after %d failed updates", e.until.Format(time.DateTime), e.s.Failures)
 	if e.s.Code != "" {
-		msg = fmt.Sprintf("backing off until %s after %q", e.until.Format(timeLayout), e.s.Answer)
+		msg = fmt.Sprintf("backing off until %s after %q", e.until.Format(time.DateTime), e.s.Answer)
 	}
 	if e.clamped() {
 		msg += fmt.Sprintf(" (%s recorded a later end, beyond the maximum: a clock that was ahead? remove the file to clear it)", e.s.path)
