@@ -126,8 +126,9 @@ func TestLostLease(t *testing.T) {
 					t.Errorf("gifctl watch did not say it waits for em0's address")
 				}
 				for _, r := range w.Runs(w.Gifctl("restart gif0")) {
-					if r.Start > lost && r.Start < offered {
-						t.Errorf("a restart of gif0 at %.3f s, while em0 had no address", r.Start.Seconds())
+					// ifstated's no_ipv6 may restart it: IPv6 is down too.
+					if r.ByWatch && r.Start > lost && r.Start < offered {
+						t.Errorf("gifctl watch restarted gif0 at %.3f s, while em0 had no address", r.Start.Seconds())
 					}
 				}
 			}
