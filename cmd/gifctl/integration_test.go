@@ -150,18 +150,16 @@ func (w *world) enforce() {
 }
 
 // relayGifctl makes DIR/gifctl the relay's client for the gifctl under
-// test, for gifctl watch to run restarts outside its own sandbox.
+// test, for gifctl watch to run restarts outside its own sandbox, each
+// enforcing a plan of its own (relay.ForWatch).
 func (w *world) relayGifctl() string {
 	w.t.Helper()
 	prog, err := sim.SelfProgram()
 	if err != nil {
 		w.t.Fatal(err)
 	}
-	p := filepath.Join(w.dir, "gifctl")
-	if err := os.Symlink(gifctlBinary, p); err != nil {
-		w.t.Fatal(err)
-	}
-	if err := relay.Wrap(w.dir, prog.Path, prog.Env, filepath.Join(w.dir, "relay.sock"), "gifctl"); err != nil {
+	p, err := relay.ForWatch(w.dir, gifctlBinary, prog.Path, prog.Env)
+	if err != nil {
 		w.t.Fatal(err)
 	}
 	return p
