@@ -7,8 +7,12 @@
 //
 //   - the cost of one process: `gifctl check tunnel`, `check ipv4`,
 //     `check ipv6` and `gifctl -n`, median wall time and peak resident set,
-//     beside `ping -c1 -w1` to the same live target and /bin/true, all run
-//     in a network namespace (World) with a live and a silent target;
+//     beside `ping -c1 -w1` to the same live target, /bin/true and an empty
+//     static Go program, all run in a network namespace (World) with a live
+//     and a silent target. `check tunnel` also runs with a static Go
+//     stand-in for ifconfig that prints what the shell stand-in prints for
+//     gif0 (World.UseStaticIfconfig): no Go program can start faster than
+//     the empty one, so that is the floor its target is measured against;
 //   - probes of [silent, live]: gifctl's any-of against the usual
 //     sequential `ping || ping`;
 //   - a restart with nothing to do: its time, and proof that it wrote and
@@ -17,6 +21,13 @@
 //   - recovery after the ISP renumbers the router, in the simulation of
 //     package internal/sim/scenario: the generated ifstated.conf against
 //     one in the usual ping shape, from the change to the first IPv6 echo reply;
+//   - the monitoring cost per day of each arrangement while all is well
+//     (Arrangement): the tests ifstated runs in its start state, each
+//     `/bin/sh -c` every N seconds, their runs a day times the CPU time of
+//     one run; for gifctl watch also its own CPU time while idle, from its
+//     threads' run time (/proc/PID/task/*/schedstat) over a fixed window
+//     scaled to a day, and its safety-net pass every 10 minutes, costed as
+//     what a second watch run with --every 1s uses beyond the idle one;
 //   - the stripped binary's size for openbsd/amd64 and openbsd/arm64;
 //   - the Go benchmarks of the parsers (`go test -bench`).
 //
@@ -34,4 +45,13 @@
 // C program, whose own ~1 MB is the floor /bin/true shows; without it, a
 // re-exec of the harness as a minimal Go helper (RSSHelper) does the fork,
 // with a floor of about 2.5 MB.
+//
+// # How gifctl watch's CPU time is read
+//
+// /proc/PID/stat counts utime and stime in clock ticks of 10 ms, and an
+// idle watch uses well under one tick in half a minute: scaled to a day,
+// a tick more or less would be 29 s. The scheduler's run time of each
+// thread (schedstat) is in nanoseconds; the report gives the ticks too.
+// Its children (the ifconfig of a pass) are counted from cutime and
+// cstime, over enough passes for the ticks not to matter.
 package bench

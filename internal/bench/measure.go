@@ -34,14 +34,19 @@ const (
 	LabelConfigTest  = "gifctl -n"
 	LabelCheckTunnel = "gifctl check tunnel gif0"
 	LabelIfconfig    = "ifconfig stand-in gif0"
-	LabelCheckIPv4   = "gifctl check ipv4 LIVE4"
-	LabelCheckIPv6   = "gifctl check ipv6 LIVE6"
-	LabelNoop        = "gifctl restart gif0 (nothing to do)"
+	// With the static Go ifconfig (World.UseStaticIfconfig).
+	LabelCheckTunnelStatic = "gifctl check tunnel gif0, static ifconfig"
+	LabelIfconfigStatic    = "static ifconfig stand-in gif0"
+	LabelCheckIPv4         = "gifctl check ipv4 LIVE4"
+	LabelCheckIPv6         = "gifctl check ipv6 LIVE6"
+	LabelNoop              = "gifctl restart gif0 (nothing to do)"
 )
 
 // ProcessCmds are the commands whose per-process cost is compared, all
 // run inside the World's router namespace, each expected to exit 0. The
-// restart must have nothing to do: run MeasureNoopRestart first.
+// restart must have nothing to do: run MeasureNoopRestart first. With
+// World.UseStaticIfconfig run, check tunnel also runs with the static
+// ifconfig, and that stand-in alone.
 func ProcessCmds(w *World, goFloor string) ([]Cmd, error) {
 	ping, err := exec.LookPath("ping")
 	if err != nil {
@@ -63,6 +68,10 @@ func ProcessCmds(w *World, goFloor string) ([]Cmd, error) {
 		w.Cmd(LabelCheckIPv6, 0, "check", "ipv6", Live6.String()),
 		w.Cmd(LabelNoop, 0, "restart", "gif0"),
 	)
+	if w.StaticConf != "" {
+		cmds = append(cmds, w.StaticCmd(LabelCheckTunnelStatic, "check", "tunnel", "gif0"),
+			Cmd{Label: LabelIfconfigStatic, Argv: []string{w.StaticIfconfig, "gif0"}})
+	}
 	return cmds, nil
 }
 

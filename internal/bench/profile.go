@@ -25,17 +25,17 @@ type Step struct {
 // Decompose splits the median wall time of `check tunnel` into layers,
 // each the difference of two measured rows: the process floor, Go's
 // runtime, gifctl's start-up (package initialisers, the CLI model),
-// reading the configuration, and the check itself, of
-// which the stand-in ifconfig (an ioctl on OpenBSD) is one part.
+// reading the configuration, and the check itself (with the static Go
+// ifconfig), of which that stand-in (an ioctl on OpenBSD) is one part.
 func Decompose(rows []ProcRow) []Step {
 	med := func(l string) time.Duration { return FindProc(rows, l).Wall.Median }
 	steps := []Step{
 		{"a process: fork, exec, exit (C)", "", LabelTrue, 0},
-		{"Go runtime start-up and exit", LabelTrue, LabelGoFloor, 0},
+		{"Go runtime start-up and exit (a static program)", LabelTrue, LabelGoFloor, 0},
 		{"gifctl start-up: package init, kong's CLI model", LabelGoFloor, LabelVersion, 0},
 		{"reading gifctl.conf, syslog dial, -n", LabelVersion, LabelConfigTest, 0},
-		{"the check: egress address (netlink), endpoints (runs ifconfig), record", LabelConfigTest, LabelCheckTunnel, 0},
-		{"  of which the ifconfig stand-in alone (an ioctl on OpenBSD)", "", LabelIfconfig, 0},
+		{"the check: egress address (netlink), endpoints (runs the static ifconfig), record", LabelConfigTest, LabelCheckTunnelStatic, 0},
+		{"  of which the static ifconfig stand-in alone (an ioctl on OpenBSD)", "", LabelIfconfigStatic, 0},
 	}
 	var out []Step
 	for _, s := range steps {

@@ -14,7 +14,7 @@ func TestDecompose(t *testing.T) {
 	ms := time.Millisecond
 	rows := []ProcRow{
 		row(LabelTrue, 1*ms), row(LabelGoFloor, 2*ms), row(LabelVersion, 5*ms),
-		row(LabelConfigTest, 6*ms), row(LabelCheckTunnel, 9*ms), row(LabelIfconfig, 2*ms),
+		row(LabelConfigTest, 6*ms), row(LabelCheckTunnelStatic, 9*ms), row(LabelIfconfigStatic, 2*ms),
 	}
 	var got []time.Duration
 	for _, s := range Decompose(rows) {

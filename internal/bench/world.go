@@ -1,10 +1,13 @@
 package bench
 
 import (
+	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"net/netip"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 
@@ -38,11 +41,14 @@ const (
 // the namespace. It is built on a netns.Lab, so it is torn down on Close,
 // on SIGINT and SIGTERM, and swept by the next run if the harness dies.
 type World struct {
-	Lab    *netns.Lab
-	Dir    string // etc/, state/, the stand-ins, gifctl.conf, calls
-	Conf   string
-	Gifctl string
-	Broker *brokertest.Broker
+	Lab  *netns.Lab
+	Dir  string // etc/, state/, the stand-ins, gifctl.conf, calls
+	Conf string
+	// StaticConf is Conf with StaticIfconfig, a static Go stand-in, as
+	// its ifconfig (UseStaticIfconfig).
+	StaticConf, StaticIfconfig string
+	Gifctl                     string
+	Broker                     *brokertest.Broker
 	// CABundle describes the ca-file: the system's bundle plus the test
 	// broker's CA, so that reading it costs what /etc/ssl/cert.pem does.
 	CABundle string
@@ -193,6 +199,33 @@ func (w *World) Close() error {
 	return errors.Join(errs...)
 }
 
+// UseStaticIfconfig builds a static Go stand-in for ifconfig that prints
+// what the shell stand-in prints for gif0 now, and writes StaticConf,
+// Conf with that stand-in as its ifconfig. Run it after the first restart,
+// when gif0 has its tunnel.
+func (w *World) UseStaticIfconfig(ctx context.Context, goTool string) error {
+	out, err := exec.CommandContext(ctx, w.path("ifconfig"), "gif0").Output()
+	if err != nil {
+		return fmt.Errorf("ifconfig stand-in gif0: %w", err)
+	}
+	bin, err := BuildStaticIfconfig(ctx, goTool, w.Dir, "gif0", out)
+	if err != nil {
+		return err
+	}
+	w.StaticIfconfig = bin
+	conf, err := os.ReadFile(w.Conf)
+	if err != nil {
+		return err
+	}
+	shell := fmt.Sprintf("set ifconfig %q\n", w.path("ifconfig"))
+	if !bytes.Contains(conf, []byte(shell)) {
+		return fmt.Errorf("%s: no line %q", w.Conf, strings.TrimSpace(shell))
+	}
+	w.StaticConf = w.path("gifctl-static.conf")
+	static := bytes.Replace(conf, []byte(shell), fmt.Appendf(nil, "set ifconfig %q\n", bin), 1)
+	return os.WriteFile(w.StaticConf, static, 0o600)
+}
+
 // InRouter runs f on a thread inside the router's namespace: the commands
 // f starts run there too, without `ip netns exec` in between to measure.
 func (w *World) InRouter(f func() error) error { return w.Lab.Router.Do(f) }
@@ -200,6 +233,11 @@ func (w *World) InRouter(f func() error) error { return w.Lab.Router.Do(f) }
 // Cmd is the gifctl command line with the World's configuration.
 func (w *World) Cmd(label string, exit int, args ...string) Cmd {
 	return Cmd{Label: label, Argv: append([]string{w.Gifctl, "-c", w.Conf}, args...), Exit: exit}
+}
+
+// StaticCmd is the gifctl command line with StaticConf.
+func (w *World) StaticCmd(label string, args ...string) Cmd {
+	return Cmd{Label: label, Argv: append([]string{w.Gifctl, "-c", w.StaticConf}, args...)}
 }
 
 // Calls returns the stand-ins' calls since the last call of Calls, with

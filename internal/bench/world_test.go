@@ -1,11 +1,15 @@
 package bench
 
 import (
+	"context"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/gifctl/gifctl/internal/sim/netns"
 )
@@ -43,6 +47,11 @@ func TestWorldSmoke(t *testing.T) {
 		t.Errorf("hostname.gif0 not watched: %+v", n.Files)
 	}
 
+	// check tunnel with the static ifconfig must answer true, as with the
+	// shell stand-in: MeasureProcesses checks every exit status.
+	if err := w.UseStaticIfconfig(context.Background(), "go"); err != nil {
+		t.Fatal(err)
+	}
 	cmds, err := ProcessCmds(w, "")
 	if err != nil {
 		t.Fatal(err)
@@ -86,5 +95,35 @@ func TestWorldSmoke(t *testing.T) {
 	}
 	if len(probes) != len(anyOf)+len(seq) {
 		t.Errorf("%d probe rows, want %d", len(probes), len(anyOf)+len(seq))
+	}
+
+	arrs, err := Arrangements(w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := MeasureCost(w, arrs, 1); err != nil {
+		t.Fatal(err)
+	}
+	tunnelChecked := map[string]bool{}
+	for _, a := range arrs {
+		for _, tc := range a.Tests {
+			if tc.CPU.N != 1 || tc.CPU.Median <= 0 {
+				t.Errorf("%s: %q not measured: %+v", a.Name, tc.Label, tc.CPU)
+			}
+			tunnelChecked[a.Name] = tunnelChecked[a.Name] || strings.Contains(tc.Label, "check tunnel")
+		}
+	}
+	if want := map[string]bool{ArrPing: false, ArrGenerated: true, ArrWatch: false}; !maps.Equal(tunnelChecked, want) {
+		t.Errorf("check tunnel among the tests: %v, want %v", tunnelChecked, want)
+	}
+	c, err := MeasureWatch(context.Background(), w, 2*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.IdlePasses != 0 || c.Passes == 0 || c.Pass <= 0 {
+		t.Errorf("watch: %+v, want no pass of the idle one, and some of the other", c)
+	}
+	if n := w.Updates(); n != 1 {
+		t.Errorf("%d broker updates after watch, want the first restart's only", n)
 	}
 }

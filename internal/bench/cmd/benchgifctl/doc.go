@@ -8,8 +8,10 @@
 // It measures, in this order: the stripped binary's size for OpenBSD, the
 // Go benchmarks of the parsers, then in a network namespace a restart with
 // work and restarts with nothing to do, the cost of each process, a CPU
-// profile of check tunnel (when perf is installed) and the probes, and
-// last the recovery after an address change in the simulation. -quick
+// profile of check tunnel (when perf is installed), the probes and the
+// monitoring cost per day of each arrangement (ifstated's tests, gifctl
+// watch idle for -watch-window), and last the recovery after an address
+// change in the simulation. -quick
 // takes a few samples of each, for trying the harness out; -budget bounds
 // the whole run.
 //

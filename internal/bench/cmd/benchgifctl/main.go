@@ -32,7 +32,8 @@ type options struct {
 	gifctl, out, goTool, command string
 	rounds, rssRuns, probeRounds int
 	noopRuns, recoveryRuns       int
-	perfRuns                     int
+	perfRuns, costRounds         int
+	watchWindow                  time.Duration
 	benchtime                    string
 	recovery, quick              bool
 	budget                       time.Duration
@@ -50,6 +51,8 @@ func parseFlags() options {
 	flag.IntVar(&o.noopRuns, "noop-runs", 50, "restarts with nothing to do")
 	flag.IntVar(&o.recoveryRuns, "recovery-runs", 5, "address changes per ifstated.conf")
 	flag.IntVar(&o.perfRuns, "perf-runs", 200, "runs of check tunnel under perf record (0: no profile)")
+	flag.IntVar(&o.costRounds, "cost-rounds", 30, "runs of each ifstated test for the monitoring cost")
+	flag.DurationVar(&o.watchWindow, "watch-window", 30*time.Second, "how long gifctl watch's idle CPU time is measured")
 	flag.StringVar(&o.benchtime, "benchtime", "300ms", "-benchtime for go test -bench")
 	flag.BoolVar(&o.recovery, "recovery", true, "measure recovery in the simulation")
 	flag.BoolVar(&o.quick, "quick", false, "few samples of everything, to try the harness")
@@ -57,6 +60,7 @@ func parseFlags() options {
 	flag.Parse()
 	if o.quick {
 		o.rounds, o.rssRuns, o.probeRounds, o.noopRuns, o.recoveryRuns, o.perfRuns = 10, 2, 2, 5, 1, 20
+		o.costRounds, o.watchWindow = 3, 5*time.Second
 		o.benchtime = "100ms"
 	}
 	return o
@@ -186,6 +190,13 @@ func processes(ctx context.Context, o options, dir string, r *bench.Report, goFl
 		r.Noop = &n
 	}
 
+	if goFloor != "" {
+		logf("static ifconfig: building the stand-in")
+		if err := w.UseStaticIfconfig(ctx, o.goTool); err != nil {
+			fail("static ifconfig", err)
+		}
+	}
+
 	self, _ := os.Executable()
 	r.ProcOpt = bench.ProcOptions{Rounds: o.rounds, Warmup: 3, RSSRuns: o.rssRuns, Meter: bench.NewRSSMeter(self), GoFloor: goFloor}
 	cmds, err := bench.ProcessCmds(w, goFloor)
@@ -227,6 +238,33 @@ func processes(ctx context.Context, o options, dir string, r *bench.Report, goFl
 	}
 	if err != nil {
 		fail("probes", err)
+	}
+	cost(ctx, o, w, r, fail)
+}
+
+// cost measures what each arrangement costs a day: ifstated's tests, and
+// gifctl watch itself.
+func cost(ctx context.Context, o options, w *bench.World, r *bench.Report, fail func(string, error)) {
+	arrs, err := bench.Arrangements(w)
+	if err == nil {
+		logf("cost: the tests of %d ifstated.conf files x %d rounds", len(arrs), o.costRounds)
+		err = bench.MeasureCost(w, arrs, o.costRounds)
+	}
+	if err != nil {
+		fail("monitoring cost", err)
+		return
+	}
+	r.Cost, r.CostRounds = arrs, o.costRounds
+	logf("cost: gifctl watch, idle and with --every 1s, for %v", o.watchWindow)
+	c, err := bench.MeasureWatch(ctx, w, o.watchWindow)
+	if err != nil {
+		fail("gifctl watch's cost", err)
+		return
+	}
+	for i := range r.Cost {
+		if r.Cost[i].Name == bench.ArrWatch {
+			r.Cost[i].Watch = &c
+		}
 	}
 }
 
