@@ -19,8 +19,11 @@
 //     called nothing (file inodes and mtimes, the stand-ins' call log, the
 //     test broker's requests);
 //   - recovery after the ISP renumbers the router, in the simulation of
-//     package internal/sim/scenario: the generated ifstated.conf against
-//     one in the usual ping shape, from the change to the first IPv6 echo reply;
+//     package internal/sim/scenario: the generated ifstated.conf, and
+//     gifctl watch beside the ifstated.conf of `gifctl ifstated --watch`,
+//     against one in the usual ping shape, from the change to the first
+//     IPv6 echo reply, with when the first restart started and how long
+//     it took;
 //   - the monitoring cost per day of each arrangement while all is well
 //     (Arrangement): the tests ifstated runs in its start state, each
 //     `/bin/sh -c` every N seconds, their runs a day times the CPU time of

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -65,6 +66,8 @@ type Style struct {
 	Timeout time.Duration
 	// Conf returns the ifstated.conf text for w.
 	Conf func(w *scenario.World) ([]byte, error)
+	// Watch runs gifctl watch in the router too (scenario.Options.Watch).
+	Watch bool
 }
 
 // GeneratedStyle runs what `gifctl ifstated` prints for the World's
@@ -84,11 +87,24 @@ var PingStyle = Style{
 	},
 }
 
+// WatchStyle runs gifctl watch as etc/rc.d/gifctl starts it, beside what
+// `gifctl ifstated --watch` prints. Watch polls nothing: the changes are
+// spread over the first 5 s of ifstated, as for GeneratedStyle.
+var WatchStyle = Style{
+	Name: "gifctl watch, with gifctl ifstated --watch's ifstated.conf", Interval: 5 * time.Second, Timeout: 40 * time.Second,
+	Conf:  func(w *scenario.World) ([]byte, error) { return os.ReadFile(w.IfstatedConf) },
+	Watch: true,
+}
+
 // RecoveryRun is one address change and how long IPv6 took to come back.
 type RecoveryRun struct {
 	Phase time.Duration // when the change came, after ifstated started
 	Took  time.Duration // from the change to the first IPv6 echo reply
-	Err   error
+	// The restarts (ifstated's or watch's) that started after the change:
+	// how many, when the first started after the change, how long it took.
+	Restarts             int
+	Noticed, RestartTook time.Duration
+	Err                  error
 }
 
 // Recovery is the result of several runs of one style.
@@ -132,10 +148,11 @@ func MeasureRecovery(ctx context.Context, style Style, o RecoveryOptions) Recove
 	var mu sync.Mutex
 	one := func(k int) {
 		phase := time.Duration((float64(k) + 0.5) / float64(o.Runs) * float64(style.Interval))
-		took, conf, err := recoverOnce(ctx, style, o, phase)
+		run, conf := recoverOnce(ctx, style, o, phase)
 		mu.Lock()
 		defer mu.Unlock()
-		rec.Runs[k] = RecoveryRun{Phase: phase, Took: took, Err: err}
+		rec.Runs[k] = run
+		took, err := run.Took, run.Err
 		if rec.Conf == "" {
 			rec.Conf = conf
 		}
@@ -161,55 +178,76 @@ func MeasureRecovery(ctx context.Context, style Style, o RecoveryOptions) Recove
 	return rec
 }
 
-func recoverOnce(ctx context.Context, style Style, o RecoveryOptions, phase time.Duration) (took time.Duration, conf string, err error) {
-	lab, err := netns.New()
-	if err != nil {
-		return 0, "", err
-	}
-	defer func() { err = errors.Join(err, lab.Close()) }()
-	dir, err := os.MkdirTemp("", "gifbench-sim")
-	if err != nil {
-		return 0, "", err
-	}
-	defer os.RemoveAll(dir)
-	w, err := scenario.Start(ctx, lab, scenario.Options{Program: o.Program, Gifctl: o.Gifctl, Dir: dir})
-	if err != nil {
-		return 0, "", err
-	}
-	// The World's own ifstated is replaced by style's below; its relay,
-	// through which the stand-ins run outside gifctl's sandbox, stays.
-	w.StopIfstated()
-	defer w.Stop()
-	text, err := style.Conf(w)
-	if err != nil {
-		return 0, "", err
-	}
-	f, err := ifstatedsim.Parse(style.Name, text)
-	if err != nil {
-		return 0, string(text), err
-	}
-	m := ifstatedsim.NewMachine(f)
-	m.Exec = w.Shell
-	m.Logf = func(format string, args ...any) { w.Logf("ifstated: "+format, args...) }
-	mctx, stop := context.WithCancel(ctx)
-	done := make(chan struct{})
-	start := time.Now()
-	go func() {
-		defer close(done)
-		m.Run(mctx)
+func recoverOnce(ctx context.Context, style Style, o RecoveryOptions, phase time.Duration) (run RecoveryRun, conf string) {
+	run.Phase = phase
+	run.Err = func() (err error) {
+		lab, err := netns.New()
+		if err != nil {
+			return err
+		}
+		defer func() { err = errors.Join(err, lab.Close()) }()
+		dir, err := os.MkdirTemp("", "gifbench-sim")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		w, err := scenario.Start(ctx, lab, scenario.Options{Program: o.Program, Gifctl: o.Gifctl, Dir: dir, Watch: style.Watch})
+		if err != nil {
+			return err
+		}
+		// The World's own ifstated is replaced by style's below; its relay,
+		// through which the stand-ins run outside gifctl's sandbox, and its
+		// gifctl watch stay.
+		w.StopIfstated()
+		defer w.Stop()
+		text, err := style.Conf(w)
+		if err != nil {
+			return err
+		}
+		conf = string(text)
+		f, err := ifstatedsim.Parse(style.Name, text)
+		if err != nil {
+			return err
+		}
+		m := ifstatedsim.NewMachine(f)
+		m.Exec = w.Shell
+		m.Logf = func(format string, args ...any) { w.Logf("ifstated: "+format, args...) }
+		mctx, stop := context.WithCancel(ctx)
+		done := make(chan struct{})
+		start := time.Now()
+		go func() {
+			defer close(done)
+			m.Run(mctx)
+		}()
+		defer func() {
+			stop()
+			<-done
+		}()
+		select {
+		case <-time.After(time.Until(start.Add(phase))):
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		change := w.Events().Since()
+		if run.Took, err = scenario.AddressChange(ctx, w, style.Timeout); err != nil {
+			return fmt.Errorf("%w\nevents:\n%s", err, w.Events())
+		}
+		// The restart that brought IPv6 back may still be finishing.
+		restarting := func() bool { return slices.ContainsFunc(w.Running(), isRestart) }
+		if err := w.WaitFor(ctx, 10*time.Second, "the restarts to end", func() bool { return !restarting() }); err != nil {
+			return err
+		}
+		for _, r := range w.Runs(" restart ") {
+			if r.Start < change {
+				continue
+			}
+			if run.Restarts++; run.Restarts == 1 || r.Start-change < run.Noticed {
+				run.Noticed, run.RestartTook = r.Start-change, r.End-r.Start
+			}
+		}
+		return nil
 	}()
-	defer func() {
-		stop()
-		<-done
-	}()
-	select {
-	case <-time.After(time.Until(start.Add(phase))):
-	case <-ctx.Done():
-		return 0, string(text), ctx.Err()
-	}
-	took, err = scenario.AddressChange(ctx, w, style.Timeout)
-	if err != nil {
-		err = fmt.Errorf("%w\nevents:\n%s", err, w.Events())
-	}
-	return took, string(text), err
+	return run, conf
 }
+
+func isRestart(cmd string) bool { return strings.Contains(cmd, " restart ") }

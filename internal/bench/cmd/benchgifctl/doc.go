@@ -11,9 +11,9 @@
 // profile of check tunnel (when perf is installed), the probes and the
 // monitoring cost per day of each arrangement (ifstated's tests, gifctl
 // watch idle for -watch-window), and last the recovery after an address
-// change in the simulation. -quick
-// takes a few samples of each, for trying the harness out; -budget bounds
-// the whole run.
+// change in the simulation: under the ping-style ifstated.conf, gifctl's
+// generated one, and gifctl watch. -quick takes a few samples of each, for
+// trying the harness out; -budget bounds the whole run.
 //
 // The same binary serves as the simulation's gifsim (GIFSIM_EXEC=1) and,
 // as `benchgifctl -rss-helper OUT CMD...`, as the small parent that reads

@@ -268,9 +268,9 @@ func cost(ctx context.Context, o options, w *bench.World, r *bench.Report, fail 
 	}
 }
 
-// recovery runs the address change with both ifstated.conf files: the
-// ping style's runs all at once (each waits up to a minute for its ping),
-// gifctl's one after another meanwhile.
+// recovery runs the address change in the three arrangements: the ping
+// style's runs all at once (each waits up to a minute for its ping),
+// gifctl's under ifstated and under watch one after another meanwhile.
 func recovery(ctx context.Context, o options, r *bench.Report) {
 	prog, err := sim.SelfProgram()
 	if err != nil {
@@ -278,7 +278,7 @@ func recovery(ctx context.Context, o options, r *bench.Report) {
 		return
 	}
 	ro := bench.RecoveryOptions{Program: prog, Gifctl: o.gifctl, Runs: o.recoveryRuns, Log: logf}
-	logf("recovery: %d runs of each ifstated.conf", o.recoveryRuns)
+	logf("recovery: %d runs of each arrangement", o.recoveryRuns)
 	var pinged bench.Recovery
 	var wg sync.WaitGroup
 	wg.Go(func() {
@@ -287,8 +287,9 @@ func recovery(ctx context.Context, o options, r *bench.Report) {
 		pinged = bench.MeasureRecovery(ctx, bench.PingStyle, so)
 	})
 	gen := bench.MeasureRecovery(ctx, bench.GeneratedStyle, ro)
+	watch := bench.MeasureRecovery(ctx, bench.WatchStyle, ro)
 	wg.Wait()
-	r.Recovery = []bench.Recovery{gen, pinged}
+	r.Recovery = []bench.Recovery{gen, watch, pinged}
 }
 
 func machine(ctx context.Context, goTool string) bench.Machine {
