@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -104,7 +105,10 @@ type RecoveryRun struct {
 	// how many, when the first started after the change, how long it took.
 	Restarts             int
 	Noticed, RestartTook time.Duration
-	Err                  error
+	// Timeline is the World's events from the change on, each at its time
+	// after the change: what gifctl and watch logged, the broker, the ping.
+	Timeline string
+	Err      error
 }
 
 // Recovery is the result of several runs of one style.
@@ -112,6 +116,22 @@ type Recovery struct {
 	Style Style
 	Runs  []RecoveryRun
 	Conf  string // the ifstated.conf text of the first run
+}
+
+// MedianRun is the successful run whose time is the median's (the
+// lower middle one of an even count), or nil.
+func (r Recovery) MedianRun() *RecoveryRun {
+	var ok []*RecoveryRun
+	for i := range r.Runs {
+		if r.Runs[i].Err == nil {
+			ok = append(ok, &r.Runs[i])
+		}
+	}
+	if len(ok) == 0 {
+		return nil
+	}
+	slices.SortFunc(ok, func(a, b *RecoveryRun) int { return cmp.Compare(a.Took, b.Took) })
+	return ok[(len(ok)-1)/2]
 }
 
 // Median is the median of the successful runs.
@@ -237,6 +257,13 @@ func recoverOnce(ctx context.Context, style Style, o RecoveryOptions, phase time
 		if err := w.WaitFor(ctx, 10*time.Second, "the restarts to end", func() bool { return !restarting() }); err != nil {
 			return err
 		}
+		var b strings.Builder
+		for _, ev := range w.Events().List() {
+			if ev.At >= change {
+				fmt.Fprintf(&b, "%+7.3f s  %-8s %s\n", (ev.At - change).Seconds(), ev.Who, strings.ReplaceAll(ev.Text, dir, "$SIM"))
+			}
+		}
+		run.Timeline = b.String()
 		for _, r := range w.Runs(" restart ") {
 			if r.Start < change {
 				continue

@@ -423,6 +423,9 @@ func (r *Report) writeRecovery(p printer) {
 			p("; %d runs did not recover", failed)
 		}
 		p(".\n\n<details><summary>the ifstated.conf</summary>\n\n```\n%s```\n</details>\n\n", rec.Conf)
+		if m := rec.MedianRun(); m != nil && m.Timeline != "" {
+			p("<details><summary>the median run's events after the change (%.2f s)</summary>\n\n```\n%s```\n</details>\n\n", m.Took.Seconds(), m.Timeline)
+		}
 	}
 	ping := r.recovery(PingStyle.Name)
 	for _, other := range []*Recovery{r.recovery(GeneratedStyle.Name), r.recovery(WatchStyle.Name)} {
@@ -513,7 +516,9 @@ func recoveryParts(rec *Recovery) string {
 	return fmt.Sprintf("Under %s IPv6 came back after a median %.2f s (runs with a restart): the first restart started a median %.2f s after the change began "+
 		"(the renumbering's own ip(8) commands, the old address going before the new one comes; watch reading the routing messages, "+
 		"judging the tunnel, whose ifconfig here is a stand-in run through the relay, and starting `gifctl restart`), and took a median %.2f s "+
-		"(hostname.gif0, netstart, pf, and the broker's update, which pings the new address first); %s.",
+		"(hostname.gif0, netstart, pf, and the broker's update, which pings the new address first); %s. "+
+		"The median run's events in section 3 show each step at its time as gifctl logged it: here netstart, ifconfig and pfctl are stand-ins run through the relay, "+
+		"each call starting `ip netns exec` and Go programs (the relay's client, gifsim) where OpenBSD runs its own netstart, ifconfig and pfctl.",
 		rec.Style.Name, t.Seconds(), n.Seconds(), x.Seconds(), rest)
 }
 

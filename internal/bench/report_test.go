@@ -39,7 +39,8 @@ func testReport() *Report {
 			{Style: GeneratedStyle, Runs: []RecoveryRun{{Took: 4 * time.Second}, {Took: 6 * time.Second}, {Took: 5 * time.Second}}},
 			{Style: WatchStyle, Runs: []RecoveryRun{
 				{Took: 700 * time.Millisecond, Restarts: 1, Noticed: 100 * time.Millisecond, RestartTook: 500 * time.Millisecond},
-				{Took: 900 * time.Millisecond, Restarts: 1, Noticed: 200 * time.Millisecond, RestartTook: 600 * time.Millisecond},
+				{Took: 900 * time.Millisecond, Restarts: 1, Noticed: 200 * time.Millisecond, RestartTook: 600 * time.Millisecond,
+					Timeline: " +0.010 s  watch    gifctl: gif0: restart\n"},
 				{Took: 1200 * time.Millisecond, Restarts: 2, Noticed: 300 * time.Millisecond, RestartTook: 700 * time.Millisecond},
 			}},
 			{Style: PingStyle, Runs: []RecoveryRun{{Took: 30 * time.Second}, {Err: errors.New("no reply\nevents: ...")}}},
@@ -140,6 +141,7 @@ func TestWrite(t *testing.T) {
 		"Median **5.00 s** over 3 runs",
 		"| recovery under gifctl watch in the simulation under 1s (aim: 500ms) | median 0.90 s over 3 runs; the aim not reached | **met** |",
 		"| 0.0 s | 0.70 s | 0.10 s | 0.50 s | 1 |",
+		"<details><summary>the median run's events after the change (0.90 s)</summary>\n\n```\n +0.010 s  watch    gifctl: gif0: restart\n```",
 		"The ping-style configuration takes **33.3x** as long as gifctl watch, with gifctl ifstated --watch's ifstated.conf to bring IPv6 back.",
 		"failed: no reply |",
 		"The ping-style configuration takes **6.0x** as long as gifctl's generated ifstated.conf",
@@ -208,5 +210,16 @@ func TestWhyNoopRestartWithoutStandin(t *testing.T) {
 		if !strings.Contains(why, tc.want) {
 			t.Errorf("noop %v: Why = %q, want %q in it", tc.noop, why, tc.want)
 		}
+	}
+}
+
+func TestMedianRun(t *testing.T) {
+	s := time.Second
+	rec := Recovery{Runs: []RecoveryRun{{Took: 3 * s}, {Err: errors.New("no reply")}, {Took: 1 * s}, {Took: 4 * s}, {Took: 2 * s}}}
+	if m := rec.MedianRun(); m == nil || m.Took != 2*s {
+		t.Errorf("MedianRun = %+v, want the 2 s run (lower middle of 1, 2, 3, 4 s)", m)
+	}
+	if m := (Recovery{Runs: []RecoveryRun{{Err: errors.New("no reply")}}}).MedianRun(); m != nil {
+		t.Errorf("MedianRun of failed runs = %+v, want nil", m)
 	}
 }
