@@ -46,16 +46,26 @@ func (r *runs) end(x *recording, run Run) {
 }
 
 // watchBusy says whether a gifctl run that gifctl watch started is under
-// way.
+// way, or has ended but watch has not yet logged how (the relay sees the
+// child exit a moment before watch's wait returns).
 func (w *World) watchBusy() bool {
 	w.runs.mu.Lock()
-	defer w.runs.mu.Unlock()
-	for r := range w.runs.running {
-		if r.run.ByWatch {
-			return true
+	ended := 0
+	for _, r := range w.runs.list {
+		if r.ByWatch {
+			ended++
 		}
 	}
-	return false
+	running := false
+	for r := range w.runs.running {
+		running = running || r.run.ByWatch
+	}
+	w.runs.mu.Unlock()
+	logged := 0
+	for _, outcome := range []string{": restart done", ": restart failed", ": restart stopped"} {
+		logged += len(w.ev.Find("watch", outcome))
+	}
+	return running || logged < ended
 }
 
 // Running returns the command lines of what the World runs in the router
