@@ -34,7 +34,7 @@ while read -r file; do
 			seeds=$(ls "$dir/testdata/fuzz/$target" | wc -l | tr -d ' ')
 		fi
 		result=ok
-		go test -run='^$' -fuzz="^$target\$" -fuzztime="${secs}s" "./$dir" > "$work/fuzz.log" 2>&1 || { result=FAIL; failed=1; cat "$work/fuzz.log"; }
+		go test -run='^$' -fuzz="^$target\$" -fuzztime="${secs}s" -fuzzminimizetime=1s "./$dir" > "$work/fuzz.log" 2>&1 || { result=FAIL; failed=1; cat "$work/fuzz.log"; }
 		execs=$(sed -n 's/.*execs: \([0-9]*\).*/\1/p' "$work/fuzz.log" | tail -n 1)
 		echo "fuzz: ./$dir $target: ${execs:-0} executions, $result"
 		printf './%s\t%s\t%s\t%s\t%s\t%s\n' "$dir" "$target" "$seeds" "$secs" "${execs:-0}" "$result" >> "$work/fuzz.tsv"
