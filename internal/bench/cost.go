@@ -130,26 +130,9 @@ func StartTests(name string, conf []byte) ([]TestCost, error) {
 		acts = slices.Concat(acts, s.Init, s.Body)
 	}
 	var tests []TestCost
-	var expr func(e *ifstatedsim.Expr)
-	expr = func(e *ifstatedsim.Expr) {
-		if e == nil {
-			return
-		}
-		t := TestCost{Command: e.Command, Every: time.Duration(e.Every) * time.Second}
-		if e.Op == ifstatedsim.External && !slices.Contains(tests, t) {
-			tests = append(tests, t)
-		}
-		expr(e.X)
-		expr(e.Y)
+	for _, e := range ifstatedsim.Externals(acts) {
+		tests = append(tests, TestCost{Command: e.Command, Every: time.Duration(e.Every) * time.Second})
 	}
-	var walk func([]*ifstatedsim.Action)
-	walk = func(as []*ifstatedsim.Action) {
-		for _, a := range as {
-			expr(a.Cond)
-			walk(a.Then)
-		}
-	}
-	walk(acts)
 	return tests, nil
 }
 

@@ -2,6 +2,7 @@ package ifstatedsim
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -176,4 +177,40 @@ func (f *File) String() string {
 		dump(&b, s.Body, "\t")
 	}
 	return b.String()
+}
+
+// Externals returns the external tests in acts and in the actions nested
+// in them, each command and interval once, in the order they appear (as
+// ifstated keeps one test for each, parse.y new_external).
+func Externals(acts ...[]*Action) []*Expr {
+	var out []*Expr
+	var expr func(e *Expr)
+	expr = func(e *Expr) {
+		if e == nil {
+			return
+		}
+		if e.Op == External && !slices.ContainsFunc(out, func(o *Expr) bool {
+			return o.Command == e.Command && o.Every == e.Every
+		}) {
+			out = append(out, e)
+		}
+		expr(e.X)
+		expr(e.Y)
+	}
+	for _, as := range acts {
+		for _, a := range flatten(as) {
+			expr(a.Cond)
+		}
+	}
+	return out
+}
+
+// flatten lists as and the actions nested in them, depth first.
+func flatten(as []*Action) []*Action {
+	var out []*Action
+	for _, a := range as {
+		out = append(out, a)
+		out = append(out, flatten(a.Then)...)
+	}
+	return out
 }

@@ -1,7 +1,9 @@
 package ifstatedsim
 
 import (
+	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -154,5 +156,35 @@ func BenchmarkParse(b *testing.B) {
 		if _, err := Parse("manpage.conf", data); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestExternals: each command and interval once, in the order written,
+// nested ifs included; the same command at another interval is another test.
+func TestExternals(t *testing.T) {
+	f, err := Parse("f.conf", []byte(`
+if "a" every 5 {
+	run "x"
+}
+state one {
+	if "b" every 10 && ! "a" every 5 {
+		if "c" every 10 || "b" every 20 {
+			run "y"
+		}
+	}
+	if "b" every 10 {
+		run "z"
+	}
+}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range Externals(f.Global, f.States[0].Body) {
+		got = append(got, fmt.Sprintf("%s/%d", e.Command, e.Every))
+	}
+	if want := []string{"a/5", "b/10", "c/10", "b/20"}; !slices.Equal(got, want) {
+		t.Errorf("Externals = %q, want %q", got, want)
 	}
 }

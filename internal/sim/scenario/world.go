@@ -351,34 +351,13 @@ func (w *World) RunIfstated(ctx context.Context, path string) error {
 // tests lists the file's external tests with their intervals, gifctl's
 // written short.
 func (w *World) tests(f *ifstatedsim.File) []string {
-	var out []string
-	seen := map[string]bool{}
-	var expr func(e *ifstatedsim.Expr)
-	expr = func(e *ifstatedsim.Expr) {
-		if e == nil {
-			return
-		}
-		if e.Op == ifstatedsim.External {
-			s := fmt.Sprintf("%q every %d", strings.TrimPrefix(e.Command, w.Gifctl("")), e.Every)
-			if !seen[s] {
-				seen[s] = true
-				out = append(out, s)
-			}
-		}
-		expr(e.X)
-		expr(e.Y)
-	}
-	var acts func([]*ifstatedsim.Action)
-	acts = func(as []*ifstatedsim.Action) {
-		for _, a := range as {
-			expr(a.Cond)
-			acts(a.Then)
-		}
-	}
-	acts(f.Global)
+	acts := [][]*ifstatedsim.Action{f.Global}
 	for _, s := range f.States {
-		acts(s.Init)
-		acts(s.Body)
+		acts = append(acts, s.Init, s.Body)
+	}
+	var out []string
+	for _, e := range ifstatedsim.Externals(acts...) {
+		out = append(out, fmt.Sprintf("%q every %d", strings.TrimPrefix(e.Command, w.Gifctl("")), e.Every))
 	}
 	return out
 }
