@@ -34,18 +34,7 @@ func TestReliabilityLogLines(t *testing.T) {
 			// The certificate is valid for localhost and the evil name;
 			// the URL asks for another name, so verification fails and
 			// the error lists the certificate's names.
-			ca, err := brokertest.NewCA()
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := ca.WriteFile(filepath.Join(w.dir, "ca.pem")); err != nil {
-				t.Fatal(err)
-			}
-			cert, err := ca.Issue("evil\n" + forged + "\x1b[2J")
-			if err != nil {
-				t.Fatal(err)
-			}
-			ln := tls.NewListener(w.listen(), &tls.Config{Certificates: []tls.Certificate{cert}})
+			ln := tlsBroker(t, w, "evil\n"+forged+"\x1b[2J")
 			go rawHTTP(ln, "HTTP/1.1 200 OK\r\nContent-Length: 17\r\n\r\ngood 198.51.100.7")
 			w.netnsEtc("hosts", "127.0.0.1 broker.gifctl.test\n")
 			_, port, _ := net.SplitHostPort(ln.Addr().String())
@@ -54,18 +43,7 @@ func TestReliabilityLogLines(t *testing.T) {
 	}, {
 		name: "status-line",
 		serve: func(w *world) {
-			ca, err := brokertest.NewCA()
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := ca.WriteFile(filepath.Join(w.dir, "ca.pem")); err != nil {
-				t.Fatal(err)
-			}
-			cert, err := ca.Issue()
-			if err != nil {
-				t.Fatal(err)
-			}
-			ln := tls.NewListener(w.listen(), &tls.Config{Certificates: []tls.Certificate{cert}})
+			ln := tlsBroker(t, w)
 			go rawHTTP(ln, "HTTP/1.1 502 Bad\x1b]0;owned\x07\x1b[2J\rGateway\r\nContent-Length: 6\r\n\r\n<html>")
 			w.setURL(fmt.Sprintf("https://%s:%s@%s/nic/update?hostname=%s", user, key, ln.Addr(), tunnelID))
 		},
@@ -153,4 +131,22 @@ func rawHTTP(ln net.Listener, response string) {
 			c.Write([]byte(response))
 		}()
 	}
+}
+
+// tlsBroker listens with TLS in w, its certificate issued for names (and
+// localhost) by a new CA that w's gifctl trusts (DIR/ca.pem).
+func tlsBroker(t *testing.T, w *world, names ...string) net.Listener {
+	t.Helper()
+	ca, err := brokertest.NewCA()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ca.WriteFile(filepath.Join(w.dir, "ca.pem")); err != nil {
+		t.Fatal(err)
+	}
+	cert, err := ca.Issue(names...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tls.NewListener(w.listen(), &tls.Config{Certificates: []tls.Certificate{cert}})
 }
