@@ -192,8 +192,11 @@ func waitDead(t *testing.T, pid int) {
 	}
 }
 
-func readPids(t *testing.T, b []byte) []int {
+// childPids waits for the pid file a test's script writes and reads it;
+// the processes still alive when the test ends are killed.
+func childPids(t *testing.T, pidFile string) []int {
 	t.Helper()
+	b := waitForFile(t, pidFile)
 	var pids []int
 	for _, f := range strings.Fields(string(b)) {
 		pid, err := strconv.Atoi(f)
@@ -202,6 +205,13 @@ func readPids(t *testing.T, b []byte) []int {
 		}
 		pids = append(pids, pid)
 	}
+	t.Cleanup(func() {
+		for _, pid := range pids {
+			if !dead(pid) {
+				unix.Kill(pid, unix.SIGKILL)
+			}
+		}
+	})
 	return pids
 }
 
@@ -220,17 +230,10 @@ func TestRunDeadlineKillsGroup(t *testing.T) {
 		out, err := Run(ctx, []string{"/bin/sh", "-c", script})
 		done <- result{out, err}
 	}()
-	pids := readPids(t, waitForFile(t, pidFile))
+	pids := childPids(t, pidFile)
 	if len(pids) != 2 {
 		t.Fatalf("pids = %v", pids)
 	}
-	t.Cleanup(func() {
-		for _, pid := range pids {
-			if !dead(pid) {
-				unix.Kill(pid, unix.SIGKILL)
-			}
-		}
-	})
 	ctx.expire()
 	r := <-done
 	if r.err == nil || !strings.Contains(r.err.Error(), ": timed out after ") {
@@ -263,12 +266,7 @@ func TestRunEscapedGrandchildHoldingPipe(t *testing.T) {
 		_, err := Run(ctx, []string{"/bin/sh", "-c", script})
 		done <- err
 	}()
-	pids := readPids(t, waitForFile(t, pidFile))
-	t.Cleanup(func() {
-		for _, pid := range pids {
-			unix.Kill(pid, unix.SIGKILL)
-		}
-	})
+	childPids(t, pidFile) // the setsid escapee is killed at the end
 	ctx.expire()
 	if err := <-done; err == nil || !strings.Contains(err.Error(), "timed out") {
 		t.Errorf("err = %v, want a time-out", err)
@@ -281,7 +279,7 @@ func TestRunBackgroundAfterSuccess(t *testing.T) {
 	dir := t.TempDir()
 	pidFile := filepath.Join(dir, "pid")
 	out, err := Run(context.Background(), []string{"/bin/sh", "-c", "sleep 100 & echo $! > " + pidFile + "; echo ok"})
-	if pids := readPids(t, waitForFile(t, pidFile)); len(pids) == 1 {
+	if pids := childPids(t, pidFile); len(pids) == 1 {
 		unix.Kill(pids[0], unix.SIGKILL)
 	}
 	if err != nil {
@@ -321,12 +319,7 @@ func TestRunSignalKillsGroup(t *testing.T) {
 		_, err := Run(ctx, []string{"/bin/sh", "-c", script})
 		done <- err
 	}()
-	pids := readPids(t, waitForFile(t, pidFile))
-	t.Cleanup(func() {
-		for _, pid := range pids {
-			unix.Kill(pid, unix.SIGKILL)
-		}
-	})
+	pids := childPids(t, pidFile)
 	if err := unix.Kill(os.Getpid(), unix.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
