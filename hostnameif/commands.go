@@ -1,7 +1,6 @@
 package hostnameif
 
 import (
-	"regexp"
 	"slices"
 	"strings"
 )
@@ -31,7 +30,7 @@ type Command struct {
 // WORDS". Words are joined with single spaces. An IFNAME that is not letters
 // then digits gets nil: netstart does nothing for it.
 func (f *File) Commands(ifname string) []Command {
-	if !validIfname.MatchString(ifname) {
+	if !validIfname(ifname) {
 		return nil
 	}
 	var cmds []Command
@@ -65,9 +64,12 @@ func (f *File) Commands(ifname string) []Command {
 	return cmds
 }
 
-// validIfname is the names netstart's ifstart accepts:
-// `+([[:alpha:]])+([[:digit:]])`.
-var validIfname = regexp.MustCompile(`^[A-Za-z]+[0-9]+$`)
+// validIfname reports whether netstart's ifstart accepts the name:
+// `+([[:alpha:]])+([[:digit:]])`. No regexp: one would compile at start-up.
+func validIfname(s string) bool {
+	unit := strings.TrimLeft(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+	return unit != "" && len(unit) < len(s) && strings.Trim(unit, "0123456789") == ""
+}
 
 // bang reports whether c comes from a ! line.
 func (f *File) bang(c Command) bool {

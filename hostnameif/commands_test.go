@@ -1,8 +1,10 @@
 package hostnameif
 
 import (
+	"regexp"
 	"testing"
 
+	"github.com/gifctl/gifctl/internal/exhaust"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -163,4 +165,15 @@ func TestSimpleArgs(t *testing.T) {
 			t.Errorf("simpleArgs(%q) = %q, %v; want %q, %v", tt.in, got, ok, tt.want, tt.ok)
 		}
 	}
+}
+
+// validIfname replaced the regexp below, netstart's pattern in ERE; it
+// must agree with it on every short string made of the bytes that matter.
+func TestValidIfnameAgreesWithRegexp(t *testing.T) {
+	want := regexp.MustCompile(`^[A-Za-z]+[0-9]+$`)
+	exhaust.Strings(exhaust.Bytes("azAZ09/ .-\x00\xff"), 4, func(s string) {
+		if got := validIfname(s); got != want.MatchString(s) {
+			t.Errorf("validIfname(%q) = %v, want %v", s, got, !got)
+		}
+	})
 }

@@ -19,7 +19,7 @@ import (
 // unicast (gif(4) carries IPv6 in IPv4). Warnings and errors are one line
 // each, naming lines but not the file; on error f is unchanged.
 func (f *File) SetTunnel(ifname string, src, dst netip.Addr) (warnings []string, err error) {
-	if !validIfname.MatchString(ifname) {
+	if !validIfname(ifname) {
 		return nil, fmt.Errorf("interface name %q: netstart takes only letters followed by digits", ifname)
 	}
 	if err := checkEndpoint("tunnel source", src); err != nil {
