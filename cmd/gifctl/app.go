@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -82,8 +83,7 @@ func (a *app) runCommand(cmd command) error {
 
 func newApp(cli *CLI, stdout, stderr io.Writer) *app {
 	log := bsd.NewLogger(stderr, cli.Verbose)
-	// Connect to syslog now, before any sandbox. Without syslogd (a test
-	// machine) stderr still gets every line.
+	// Syslog's socket opens before the sandbox; stderr gets every line anyway.
 	_ = log.OpenSyslog()
 	return &app{cli: cli, stdout: stdout, log: log}
 }
@@ -120,9 +120,8 @@ func (a *app) sandbox(command string) error {
 	if err != nil {
 		return err
 	}
-	// unveil(2) of a missing directory hides what is created in it later:
-	// make state-dir first if the plan creates files there (not with -n).
-	// A failure shows where the file is written; a check still answers.
+	// unveil(2) of a missing directory hides what is created in it later, so
+	// make state-dir now (not with -n); a failure shows where a file is written.
 	creates := func(u bsd.UnveilPath) bool { return u.Path == p.StateDir && strings.Contains(u.Perms, "c") }
 	if !a.cli.NoAction && slices.ContainsFunc(plan.Unveil, creates) {
 		_ = os.MkdirAll(p.StateDir, 0o700)
@@ -147,10 +146,8 @@ func (a *app) takeLock(ctx context.Context) (err error) {
 	return err
 }
 
-// requireRoot is the root check of ifstated.c and dhcpleased.c, for the
-// commands that change the system, asked the way that matters: may this
-// process write hostname-dir and state-dir? On a stock system only root
-// may; a test tree in a temp directory needs no root.
+// requireRoot is ifstated.c's and dhcpleased.c's root check, asked as it
+// matters: may we write hostname-dir and state-dir? Stock, only root may.
 func (a *app) requireRoot() error {
 	for _, dir := range []string{a.conf.HostnameDir, a.conf.StateDir} {
 		err := unix.Access(dir, unix.W_OK)
@@ -168,9 +165,8 @@ func (a *app) requireRoot() error {
 // asRoot is the next step when the privileges are missing.
 const asRoot = "run gifctl as root, with doas(1)"
 
-// withNextStep adds to an error reading the configuration what an admin
-// does next: a missing file is installed from the example (where make
-// install and the port put it); one that cannot be read is read as root.
+// withNextStep adds what an admin does next to an error reading the
+// configuration: install the example (make install's and the port's), or be root.
 func withNextStep(path string, err error) error {
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -182,8 +178,15 @@ func withNextStep(path string, err error) error {
 	return err
 }
 
-// record keeps a check's answer for status, except with -n. A result that
-// cannot be recorded is a warning; the check's answer stays what it is.
+// writeJSON prints v as status --json and doctor --json do, indented.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// record keeps a check's answer for status, except with -n; a failure to is
+// a warning, and the check's answer stays what it is.
 func (a *app) record(check string, ok bool, detail string) {
 	if a.cli.NoAction {
 		return

@@ -11,8 +11,7 @@ import (
 	"github.com/gifctl/gifctl/internal/probe"
 )
 
-// pingArgs are the arguments of check ipv4 and check ipv6, and what
-// prepare leaves for work.
+// pingArgs are check ipv4's and ipv6's arguments, and what prepare leaves work.
 type pingArgs struct {
 	Timeout duration `placeholder:"DURATION" help:"Wait this long for a reply (default: the check block's timeout, or 1s)."`
 	Targets []string `arg:"" optional:"" name:"TARGET" help:"Addresses to ping, all at once (default: the check block's targets)."`
@@ -42,9 +41,8 @@ func (c *checkIPv4Cmd) prepare(ctx context.Context, a *app) error {
 	return c.open(a.conf.IPv4, probe.IPv4, netip.Addr{})
 }
 
-// prepare opens the probe socket on the tunnel's inner address: probes
-// from any address could go out by native IPv6 on another interface and
-// answer true for a dead tunnel.
+// prepare binds the probes to the tunnel's inner address: from any address
+// they could leave by native IPv6 and answer true for a dead tunnel.
 func (c *checkIPv6Cmd) prepare(ctx context.Context, a *app) (err error) {
 	t := a.conf.Tunnels[0]
 	if c.Tunnel != "" {

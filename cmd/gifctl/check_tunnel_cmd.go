@@ -11,8 +11,7 @@ import (
 	"github.com/gifctl/gifctl/internal/config"
 )
 
-// tunnelCheckTimeout bounds check tunnel; on OpenBSD it does no I/O that
-// could block, elsewhere it runs the configured ifconfig.
+// tunnelCheckTimeout bounds check tunnel: off OpenBSD it runs ifconfig.
 const tunnelCheckTimeout = 3 * time.Second
 
 // checkTunnelCmd is `gifctl check tunnel [IF]`.
@@ -50,7 +49,6 @@ func (c *checkTunnelCmd) prepare(ctx context.Context, a *app) (err error) {
 	return nil
 }
 
-// work records the answer.
 func (c *checkTunnelCmd) work(ctx context.Context, a *app) error {
 	if c.why != nil {
 		a.record("tunnel "+c.t.Name, false, c.why.Error())

@@ -35,9 +35,8 @@ func (c *ConfigTestCmd) work(ctx context.Context, a *app) error {
 	return err
 }
 
-// preflight is what gifctl -n warns of beyond syntax: what would keep the
-// configuration from working on this router. Notes say how gifctl reads a
-// value written another way than it prints it.
+// preflight warns of what would keep the configuration from working on this
+// router; its notes say how gifctl reads a value written unlike it prints it.
 func preflight(c *config.Config) (warn, notes []string) {
 	needCA := false
 	for _, t := range c.Tunnels {

@@ -2,20 +2,12 @@
 // router whose IPv4 address changes. ifstated(8) runs `gifctl check ...` as
 // its tests and `gifctl restart` as its actions; see gifctl(8).
 //
-// This package only wires. main.go parses the flags and maps errors to
-// exit statuses; each command is one *_cmd.go file, a kong command that
-// implements command (app.go):
-//
-//	needs()   what it asks for beyond the configuration: root, the lock,
-//	          a time bound, and its sandbox plan (a name in bsd's table)
-//	prepare() what must come before the sandbox: kernel reads (ioctls,
-//	          interface addresses) and sockets
-//	work()    the rest, under the sandbox
-//
-// app.runCommand is the one place that runs them, in the order of
-// OpenBSD's ifstated.c main: flags, configuration, root, lock, prepare,
-// unveil and pledge (bsd.Plan.Apply), work. A new command declares its
-// needs and never repeats that sequence. Its context ends at its time
-// bound or at SIGTERM, SIGINT or SIGHUP (bsd.WithSignals), which kills
-// what it runs.
+// This package only wires: main.go parses the flags and maps errors to exit
+// statuses; each *_cmd.go file is one kong command, which declares its needs
+// (root, the lock, a time bound, a sandbox plan of bsd's table), does in
+// prepare what must come before the sandbox (kernel reads, sockets) and the
+// rest in work. app.runCommand alone runs them, in the order of OpenBSD's
+// ifstated.c main: flags, configuration, root, lock, prepare, unveil and
+// pledge (bsd.Plan.Apply), work. The context ends at the time bound or at
+// SIGTERM, SIGINT or SIGHUP (bsd.WithSignals), which kills what it runs.
 package main

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"time"
 
 	"github.com/gifctl/gifctl/internal/doctor"
@@ -20,7 +19,7 @@ type DoctorCmd struct {
 func (d *DoctorCmd) needs() needs { return needs{plan: "doctor"} }
 
 // prepare reads what gifctl -n warns of, hostname.IF and the kernel, and
-// opens the raw sockets of the probes.
+// opens the probes' raw sockets.
 func (d *DoctorCmd) prepare(ctx context.Context, a *app) error {
 	tunnels, err := a.tunnels(d.Tunnel)
 	if err != nil {
@@ -31,8 +30,7 @@ func (d *DoctorCmd) prepare(ctx context.Context, a *app) error {
 	return nil
 }
 
-// work asks pfctl, reads the broker state, probes, and prints the
-// findings.
+// work asks pfctl, reads the broker state, probes, and prints the findings.
 func (d *DoctorCmd) work(ctx context.Context, a *app) error {
 	defer d.g.Close()
 	findings := []doctor.Finding{doctor.Config(a.conf.File)}
@@ -42,16 +40,10 @@ func (d *DoctorCmd) work(ctx context.Context, a *app) error {
 	for _, f := range d.g.Finish(ctx) {
 		findings = append(findings, doctor.Judge(f, time.Now())...)
 	}
-	if d.JSON {
-		enc := json.NewEncoder(a.stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(struct {
-			Findings []doctor.Finding `json:"findings"`
-		}{findings}); err != nil {
-			return err
-		}
-	} else {
+	if !d.JSON {
 		doctor.Write(a.stdout, findings)
+	} else if err := writeJSON(a.stdout, map[string]any{"findings": findings}); err != nil {
+		return err
 	}
 	if doctor.Failed(findings) {
 		return errFalse

@@ -76,8 +76,7 @@ func (h *HeartbeatCmd) work(ctx context.Context, a *app) error {
 		return fmt.Errorf("%s: heartbeat: %w", t.Name, err)
 	}
 	a.log.Debugf("%s: heartbeat sent to %s port %d from %s", t.Name, remote, heartbeat.Port, h.src)
-	// The ping keeps traffic on the tunnel, as aiccu does; its answer is
-	// for -v only, since the beat is what was asked for.
+	// The ping keeps traffic on the tunnel, as aiccu does; only -v shows it.
 	if h.noPing != nil {
 		a.log.Debugf("%s: no ping: %v", t.Name, h.noPing)
 		return nil
@@ -88,9 +87,8 @@ func (h *HeartbeatCmd) work(ctx context.Context, a *app) error {
 	return nil
 }
 
-// buildTime is when the program's source was last committed, from the
-// build information Go records, else the day this code was written: a
-// clock before it is clearly wrong.
+// buildTime is the source's last commit time, as Go records it, else the
+// day this was written: a clock before it is clearly wrong.
 func buildTime() time.Time {
 	if info, ok := debug.ReadBuildInfo(); ok {
 		for _, s := range info.Settings {

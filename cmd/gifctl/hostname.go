@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -13,41 +14,30 @@ import (
 	"github.com/gifctl/gifctl/internal/config"
 )
 
-// tunnelAddrs are a tunnel's addresses: the configuration's, else
-// hostname.IF's.
+// tunnelAddrs are a tunnel's addresses: the configuration's, else hostname.IF's.
 type tunnelAddrs struct {
 	inner, peer netip.Addr // inet6 ADDR peer ADDR
 	remote      netip.Addr // the broker's end
 	source      netip.Addr // hostname.IF's tunnel source: the configuration has none
 }
 
-// readTunnelAddrs fills in what the configuration leaves out from
-// hostname.IF. A missing file gives nothing; one that cannot be read is an
-// error that says so.
+// readTunnelAddrs fills in from hostname.IF what the configuration leaves
+// out. A missing file gives nothing; one that cannot be read is an error.
 func readTunnelAddrs(c *config.Config, t *config.Tunnel) (tunnelAddrs, error) {
-	a := tunnelAddrs{inner: t.Inet6, peer: t.Peer, remote: t.Remote}
 	data, err := bsd.ReadFile(t.HostnameFile(c), bsd.MaxSmallFile)
 	if errors.Is(err, fs.ErrNotExist) {
-		return a, nil
+		err = nil
 	}
-	if err != nil {
-		return a, err
-	}
+	// The tunnel block sets inet6 and peer together, or neither.
 	f := hostnameif.Parse(data)
-	if !a.inner.IsValid() || !a.peer.IsValid() {
-		a.inner, a.peer, _ = f.Inet6(t.Name)
-	}
+	inner, peer, _ := f.Inet6(t.Name)
 	src, dst, _ := f.Tunnel(t.Name)
-	a.source = src
-	if !a.remote.IsValid() {
-		a.remote = dst
-	}
-	return a, nil
+	return tunnelAddrs{inner: cmp.Or(t.Inet6, inner), peer: cmp.Or(t.Peer, peer),
+		remote: cmp.Or(t.Remote, dst), source: src}, err
 }
 
-// sourceAddr is the egress address the tunnel uses, by restart's rule
-// (bsd.ChooseSource): the kernel's tunnel source, else hostname.IF's,
-// while the egress interface still has it.
+// sourceAddr is the tunnel's egress address by restart's rule (bsd.ChooseSource):
+// the kernel's tunnel source, else hostname.IF's, while the egress has it.
 func sourceAddr(ctx context.Context, c *config.Config, t *config.Tunnel, addrs tunnelAddrs) (netip.Addr, error) {
 	egress, err := bsd.IPv4Addrs(t.Egress)
 	if err != nil {
@@ -58,10 +48,9 @@ func sourceAddr(ctx context.Context, c *config.Config, t *config.Tunnel, addrs t
 	return src, err
 }
 
-// errNoInner is the configuration error of a tunnel whose inner address
-// neither gifctl.conf nor hostname.IF gives. It names the lines of
-// hostname.IF that netstart reads otherwise than they read: an inet6 line
-// written as for ifconfig(8) is one.
+// errNoInner is the error of a tunnel whose inner address neither
+// gifctl.conf nor hostname.IF gives. It names the lines netstart reads
+// otherwise than they read, such as an inet6 line written for ifconfig(8).
 func errNoInner(c *config.Config, t *config.Tunnel) error {
 	path := t.HostnameFile(c)
 	msg := fmt.Sprintf("%s: inner address unknown: add inet6 ADDR peer ADDR to the tunnel block or to %s", t.Name, path)
@@ -73,9 +62,8 @@ func errNoInner(c *config.Config, t *config.Tunnel) error {
 	return usageError(errors.New(msg))
 }
 
-// hostnameWritable says why a restart could not write a missing
-// hostname.IF from the tunnel block, as restart would (hostnameif.Render);
-// nil when the file exists or can be written.
+// hostnameWritable says why restart could not write a missing hostname.IF
+// from the tunnel block (hostnameif.Render); nil if it exists or could.
 func hostnameWritable(c *config.Config, t *config.Tunnel) error {
 	if _, err := os.Stat(t.HostnameFile(c)); !errors.Is(err, fs.ErrNotExist) {
 		return nil

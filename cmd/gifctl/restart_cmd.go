@@ -7,8 +7,7 @@ import (
 	"github.com/gifctl/gifctl/internal/restart"
 )
 
-// RestartCmd is `gifctl restart [-n] [--egress] [IF]`, ifstated's action
-// when the tunnel is down.
+// RestartCmd is `gifctl restart [-n] [--egress] [IF]`, ifstated's action.
 type RestartCmd struct {
 	Egress  bool     `help:"First restart the egress interface and wait for an IPv4 address."`
 	Timeout duration `default:"30s" placeholder:"DURATION" help:"Give up after this long (${default}), killing whatever still runs."`
@@ -37,7 +36,6 @@ func (r *RestartCmd) prepare(ctx context.Context, a *app) error {
 	return nil
 }
 
-// work restarts the tunnel.
 func (r *RestartCmd) work(ctx context.Context, a *app) error {
 	if r.Egress {
 		return r.job.RestartEgress(ctx, time.Duration(r.Wait))

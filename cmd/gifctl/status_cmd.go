@@ -1,11 +1,12 @@
 package main
 
 import (
+	"cmp"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/netip"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -28,23 +29,20 @@ type StatusCmd struct {
 
 // tunnelStatus is one tunnel in status's output; the JSON names are an API.
 type tunnelStatus struct {
-	Name        string       `json:"name"`
-	Egress      string       `json:"egress"`
-	EgressAddrs []netip.Addr `json:"egress_addrs"`
-	EgressError string       `json:"egress_error,omitempty"`
-	Source      netip.Addr   `json:"tunnel_source,omitzero"`
-	Destination netip.Addr   `json:"tunnel_destination,omitzero"`
-	TunnelError string       `json:"tunnel_error,omitempty"`
-	// HostnameError: hostname.IF, where the remote may be, cannot be read.
-	HostnameError string       `json:"hostname_error,omitempty"`
+	Name          string       `json:"name"`
+	Egress        string       `json:"egress"`
+	EgressAddrs   []netip.Addr `json:"egress_addrs"`
+	EgressError   string       `json:"egress_error,omitempty"`
+	Source        netip.Addr   `json:"tunnel_source,omitzero"`
+	Destination   netip.Addr   `json:"tunnel_destination,omitzero"`
+	TunnelError   string       `json:"tunnel_error,omitempty"`
+	HostnameError string       `json:"hostname_error,omitempty"` // hostname.IF may name the remote
 	Remote        netip.Addr   `json:"remote,omitzero"`
 	Consistent    bool         `json:"consistent"`
 	Broker        *brokerState `json:"broker,omitempty"`
 	BrokerError   string       `json:"broker_error,omitempty"` // the state file cannot be read
 
-	// repair is what to do when the tunnel is not consistent: a restart,
-	// or what must come first.
-	repair string
+	repair string // what to do when not consistent: a restart, or what must come first
 }
 
 // brokerState is what status shows of broker.State: nothing secret.
@@ -88,7 +86,6 @@ func (s *StatusCmd) prepare(ctx context.Context, a *app) (err error) {
 	return nil
 }
 
-// errText is err's message, "" for none.
 func errText(err error) string {
 	if err == nil {
 		return ""
@@ -118,9 +115,7 @@ func (s *StatusCmd) work(ctx context.Context, a *app) error {
 	case s.Prom:
 		return writeProm(a.stdout, *r)
 	case s.JSON:
-		enc := json.NewEncoder(a.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(r)
+		return writeJSON(a.stdout, r)
 	}
 	return printStatus(a.stdout, *r)
 }
@@ -192,4 +187,73 @@ func printStatus(out io.Writer, r statusReport) error {
 		}
 	}
 	return w.Flush()
+}
+
+// promFamilies are status --prom's gauges, in the order printed.
+var promFamilies = []struct{ name, help string }{
+	{"tunnel_consistent", "1 when the tunnel's endpoints are an egress address and the remote, else 0."},
+	{"tunnel_egress_info", "The egress interface's IPv4 addresses, one series each; always 1."},
+	{"broker_answer_timestamp_seconds", "When the broker last answered, by its answer's code (\"error\": no answer)."},
+	{"broker_backoff_until_seconds", "Until when gifctl sends the broker no update after failures; 0 when it may."},
+	{"check_ok", "Each check's last answer: 1 true, 0 false."},
+	{"check_since_seconds", "When each check's answer last changed."},
+}
+
+// writeProm prints r in the Prometheus text format 0.0.4: each family a gauge,
+// HELP and TYPE lines before its series; times in Unix seconds (0: none).
+func writeProm(w io.Writer, r statusReport) error {
+	series := map[string][]string{}
+	// sample adds one series; labels are name, value pairs.
+	sample := func(name string, v float64, labels ...string) {
+		var l []string
+		for i := 0; i < len(labels); i += 2 {
+			l = append(l, labels[i]+`="`+promEscape.Replace(labels[i+1])+`"`)
+		}
+		series[name] = append(series[name], fmt.Sprintf("gifctl_%s{%s} %s\n",
+			name, strings.Join(l, ","), strconv.FormatFloat(v, 'f', -1, 64)))
+	}
+	for _, t := range r.Tunnels {
+		sample("tunnel_consistent", promBool(t.Consistent), "tunnel", t.Name)
+		for _, a := range t.EgressAddrs {
+			sample("tunnel_egress_info", 1, "tunnel", t.Name, "egress", t.Egress, "address", a.String())
+		}
+		if s := t.Broker; s != nil {
+			if !s.When.IsZero() {
+				sample("broker_answer_timestamp_seconds", promTime(s.When), "tunnel", t.Name, "code", cmp.Or(s.Code, "error"))
+			}
+			sample("broker_backoff_until_seconds", promTime(s.BackoffUntil), "tunnel", t.Name)
+		}
+	}
+	for _, c := range r.Checks {
+		labels := []string{"check", c.Check}
+		if kind, ifname, ok := strings.Cut(c.Check, " "); ok {
+			labels = []string{"check", kind, "tunnel", ifname}
+		}
+		sample("check_ok", promBool(c.OK), labels...)
+		sample("check_since_seconds", promTime(c.Since), labels...)
+	}
+	var b strings.Builder
+	for _, f := range promFamilies {
+		fmt.Fprintf(&b, "# HELP gifctl_%s %s\n# TYPE gifctl_%s gauge\n", f.name, f.help, f.name)
+		b.WriteString(strings.Join(series[f.name], ""))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// promEscape escapes a label value as the text format wants.
+var promEscape = strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`)
+
+func promBool(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func promTime(t time.Time) float64 {
+	if t.IsZero() {
+		return 0
+	}
+	return float64(t.UnixMilli()) / 1000
 }

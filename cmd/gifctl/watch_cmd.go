@@ -17,8 +17,7 @@ import (
 	"github.com/gifctl/gifctl/internal/watch"
 )
 
-// WatchCmd is `gifctl watch [--every D] [IF...]`, the daemon etc/rc.d/gifctl
-// starts.
+// WatchCmd is `gifctl watch [--every D] [IF...]`, etc/rc.d/gifctl's daemon.
 type WatchCmd struct {
 	Every   duration `default:"10m" placeholder:"DURATION" help:"Also check every this long, in case a change was missed."`
 	Gifctl  string   `placeholder:"PATH" help:"The gifctl to run restarts with, an absolute path (default: this program)."`
@@ -55,8 +54,7 @@ func (w *WatchCmd) prepare(ctx context.Context, a *app) (err error) {
 
 // work runs the engine until SIGTERM or SIGINT.
 func (w *WatchCmd) work(ctx context.Context, a *app) error {
-	// runCommand's ctx also ends on SIGHUP (bsd.WithSignals), which is
-	// watch's reload: the engine stops on SIGTERM and SIGINT only.
+	// SIGHUP is watch's reload, not the end it is to runCommand's ctx (bsd.WithSignals).
 	ctx, stop := signal.NotifyContext(context.WithoutCancel(ctx), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
 	hup := make(chan os.Signal, 1)
@@ -76,8 +74,7 @@ func (w *WatchCmd) work(ctx context.Context, a *app) error {
 		Endpoints: func(ctx context.Context, gif string) (src, dst netip.Addr, err error) {
 			ctx, cancel := context.WithTimeout(ctx, tunnelCheckTimeout)
 			defer cancel()
-			// After pledge, ifconfig is how: SIOCGLIFPHYADDR is on no
-			// pledge list.
+			// SIOCGLIFPHYADDR is on no pledge list: ifconfig asks for us.
 			return bsd.IfconfigEndpoints(ctx, gif, ifconfig)
 		},
 		Restart: watch.RestartCommand(append(argv, "restart")...),
