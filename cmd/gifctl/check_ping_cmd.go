@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -63,10 +64,8 @@ func (c *checkIPv6Cmd) prepare(ctx context.Context, a *app) (err error) {
 // open takes the targets and timeout, the command line's else the check
 // block's, and opens the raw socket: pledge forbids opening it later.
 func (p *pingArgs) open(block *config.Check, family probe.Family, source netip.Addr) (err error) {
-	p.family, p.timeout = family, config.DefaultCheckTimeout
-	if block != nil {
-		p.timeout, p.targets = block.Timeout, block.Targets
-	}
+	block = cmp.Or(block, &config.Check{Timeout: config.DefaultCheckTimeout}) // none in gifctl.conf
+	p.family, p.timeout, p.targets = family, block.Timeout, block.Targets
 	if p.Timeout > 0 {
 		p.timeout = time.Duration(p.Timeout)
 	}

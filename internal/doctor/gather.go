@@ -135,13 +135,8 @@ func addrs(a netip.Addr) []netip.Addr {
 // Finish gathers the rest and returns the facts, one per tunnel.
 func (g *Gatherer) Finish(ctx context.Context) []*Facts {
 	pf := readPF(ctx, g.c.Pfctl, g.c.PfConf)
-	t4, t6 := config.DefaultCheckTimeout, config.DefaultCheckTimeout
-	if g.c.IPv4 != nil {
-		t4 = g.c.IPv4.Timeout
-	}
-	if g.c.IPv6 != nil {
-		t6 = g.c.IPv6.Timeout
-	}
+	none := &config.Check{Timeout: config.DefaultCheckTimeout} // no check block
+	t4, t6 := cmp.Or(g.c.IPv4, none).Timeout, cmp.Or(g.c.IPv6, none).Timeout
 	for i, f := range g.facts {
 		f.PF = pf
 		if f.Broker != nil {
