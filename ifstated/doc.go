@@ -33,6 +33,10 @@
 // With Options.Watch (gifctl ifstated --watch) the file leaves address
 // changes to gifctl watch, which the routing socket wakes at once: no
 // check tunnel test, and no_ipv6 entered and left on check ipv6 alone.
+// auto runs only check ipv6, every 3 minutes (IPv6 through the tunnel
+// shows that IPv4 works too; no_ipv6 checks both every 30 s on entry and
+// after), or check ipv4 when there is no check ipv6 block. With several
+// tunnels its conditions hold $retry too, for the reason above.
 //
 // Known and harmless: when a restart succeeds after an IPv6 check ran on the
 // broken tunnel, the fresh tunnel check and the stale IPv6 result send the

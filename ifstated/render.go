@@ -23,6 +23,15 @@ const (
 // the current state again.
 const retryCommand = "exit $(( $(/bin/date +%s) / 60 % 2 ))"
 
+// watchIdleEvery is how often, under gifctl watch, the auto state checks
+// that all is well. watch repairs an address change the moment the kernel
+// reports it; this check is left what no routing message shows (a broker
+// update that failed, an ISP that stops routing without renumbering), and
+// every 3 minutes keeps the arrangement's CPU below the seed-style
+// ifstated.conf's ping a minute (make bench). The states that repair still
+// check every 30 s.
+const watchIdleEvery = 180
+
 // Options says how the generated file calls gifctl.
 type Options struct {
 	Gifctl     string // absolute path of gifctl; "" is DefaultGifctl
@@ -110,6 +119,14 @@ func Render(c *config.Config, o Options) []byte {
 	}
 	v.Install = "# " + strings.ReplaceAll(Install(regen), "\n", "\n# ")
 	v.Slowest = max(30, v.Every4, v.Every6) // 30: $retry's interval
+	if o.Watch {
+		v.Idle, v.IdleTest = max(watchIdleEvery, v.Slowest), "gifctl check ipv6"
+		if c.IPv6 == nil {
+			v.IdleTest = "gifctl check ipv4"
+		} else if len(c.Tunnels) > 1 {
+			v.SlowRetry = " && $retry"
+		}
+	}
 	if c.IPv4 != nil {
 		v.V4 = "$ipv4_up && "
 	}
@@ -141,15 +158,22 @@ func Render(c *config.Config, o Options) []byte {
 
 // view is what the template prints, every name and number worked out.
 type view struct {
-	Options                 // with the defaults filled in
-	Cmd            string   // gifctl [-f FILE], to which a command is appended
-	Install        string   // Install's procedure as a comment
-	Every4, Every6 int      // intervals of check ipv4 and ipv6; 0 without the block
-	Slowest        int      // the longest interval of a test in a state
-	V4             string   // "$ipv4_up && " with a check ipv4 block
-	Tunnels        []row    // in the configuration's order
-	States6        string   // the no_ipv6 states, for the header
-	NoIPv4         []string // no_ipv4's restarts: each egress once, then its other tunnels
+	Options               // with the defaults filled in
+	Cmd            string // gifctl [-f FILE], to which a command is appended
+	Install        string // Install's procedure as a comment
+	Every4, Every6 int    // intervals of check ipv4 and ipv6; 0 without the block
+	Idle           int    // with Watch, the interval of auto's one check
+	IdleTest       string // that check, for the header
+	// SlowRetry is " && $retry" when auto has several tests under Watch:
+	// one that reports a change before the others have run again in the
+	// state is noted but not acted on (doc.go), and no other test of
+	// auto's would change to make ifstated look again.
+	SlowRetry string
+	Slowest   int      // the longest interval of a test in a state
+	V4        string   // "$ipv4_up && " with a check ipv4 block
+	Tunnels   []row    // in the configuration's order
+	States6   string   // the no_ipv6 states, for the header
+	NoIPv4    []string // no_ipv4's restarts: each egress once, then its other tunnels
 }
 
 // row is a tunnel. Macros and states carry its name when there are several;
@@ -200,7 +224,9 @@ var conf = sync.OnceValue(func() *template.Template {
 #
 # States:
 {{if .Watch}}#   auto     all is well. An address change is gifctl watch's to repair
-#            (rcctl enable gifctl): this file runs no check tunnel
+#            (rcctl enable gifctl), so no check tunnel runs here; only
+#            {{.IdleTest}}, every {{.Idle}} s{{if .Every6}}: IPv6 through the tunnel
+#            shows that IPv4 works too{{end}}
 {{else}}#   auto     all is well, or gifctl check tunnel has just failed (every 5 s):
 #            the egress address changed, gifctl restart follows at once
 {{end}}{{if .Every4}}#   no_ipv4  gifctl check ipv4 fails: restart the egress interface, then
@@ -213,9 +239,11 @@ var conf = sync.OnceValue(func() *template.Template {
 #            ipv6 fails: restart it (and tell the broker), every minute
 {{end}}
 {{if .Every4}}ipv4_up = '( "{{.Cmd}} check ipv4" every {{.Every4}} )'
-{{end}}{{range .Tunnels}}{{if not $.Watch}}{{.Name}}_ok = '( "{{$.Cmd}} check tunnel {{.Name}}" every 5 )'
+{{if and .Watch (not .Every6)}}ipv4_up_slow = '( "{{.Cmd}} check ipv4" every {{.Idle}} )'
+{{end}}{{end}}{{range .Tunnels}}{{if not $.Watch}}{{.Name}}_ok = '( "{{$.Cmd}} check tunnel {{.Name}}" every 5 )'
 {{end}}{{if $.Every6}}{{.V6}} = '( "{{$.Cmd}} {{.Check6}}" every {{$.Every6}} )'
-{{end}}{{if .Heartbeat}}{{.Name}}_beat = '( "{{$.Cmd}} heartbeat {{.Name}}" every 60 )'
+{{if $.Watch}}{{.V6}}_slow = '( "{{$.Cmd}} {{.Check6}}" every {{$.Idle}} )'
+{{end}}{{end}}{{if .Heartbeat}}{{.Name}}_beat = '( "{{$.Cmd}} heartbeat {{.Name}}" every 60 )'
 {{end}}{{end}}# always true: see above
 retry = '( ( "` + retryCommand + `" every 30 ) || ! ( "` + retryCommand + `" every 30 ) )'
 
@@ -230,19 +258,27 @@ if ! ${{.Name}}_beat {
 }
 
 {{end}}{{end}}state auto {
-{{if .Every4}}	# IPv4 does not work: restart the egress interface
+{{if and .Watch .Every6}}{{range .Tunnels}}	# {{.Name}} carries no IPv6: {{.No6}} checks IPv4 too, and repairs
+	if ! ${{.V6}}_slow{{$.SlowRetry}} {
+		set-state {{.No6}}
+	}
+{{end}}{{else if .Watch}}	# IPv4 does not work: restart the egress interface
+	if ! $ipv4_up_slow {
+		set-state no_ipv4
+	}
+{{else}}{{if .Every4}}	# IPv4 does not work: restart the egress interface
 	if ! $ipv4_up {
 		set-state no_ipv4
 	}
-{{end}}{{if not .Watch}}{{range .Tunnels}}	# {{.Name}}'s source is not {{.Egress}}'s address: it changed, or a restart failed
+{{end}}{{range .Tunnels}}	# {{.Name}}'s source is not {{.Egress}}'s address: it changed, or a restart failed
 	if {{$.V4}}! ${{.Name}}_ok && $retry {
 		run "{{$.Cmd}} restart {{.Name}}"
 	}
-{{end}}{{end}}{{if .Every6}}{{range .Tunnels}}	# {{.Name}} {{if not $.Watch}}agrees with {{.Egress}} but {{end}}carries no IPv6
-	if {{$.V4}}{{if not $.Watch}}${{.Name}}_ok && {{end}}! ${{.V6}} {
+{{end}}{{if .Every6}}{{range .Tunnels}}	# {{.Name}} agrees with {{.Egress}} but carries no IPv6
+	if {{$.V4}}${{.Name}}_ok && ! ${{.V6}} {
 		set-state {{.No6}}
 	}
-{{end}}{{end}}}
+{{end}}{{end}}{{end}}}
 
 {{if .Every4}}state no_ipv4 {
 	# at once, then every minute while IPv4 does not work

@@ -125,12 +125,8 @@ func StartTests(name string, conf []byte) ([]TestCost, error) {
 	if err != nil {
 		return nil, err
 	}
-	acts := f.Global
-	if s := f.Start(); s != nil {
-		acts = slices.Concat(acts, s.Init, s.Body)
-	}
 	var tests []TestCost
-	for _, e := range ifstatedsim.Externals(acts) {
+	for _, e := range f.StartExternals() {
 		tests = append(tests, TestCost{Command: e.Command, Every: time.Duration(e.Every) * time.Second})
 	}
 	return tests, nil

@@ -137,6 +137,16 @@ func (f *File) Start() *State {
 	return f.States[0]
 }
 
+// StartExternals are the tests ifstated runs while in the start state:
+// those outside any state and the start state's (Externals).
+func (f *File) StartExternals() []*Expr {
+	acts := f.Global
+	if s := f.Start(); s != nil {
+		acts = slices.Concat(acts, s.Init, s.Body)
+	}
+	return Externals(acts)
+}
+
 // Error is a parse error, printed as parse.y prints its own: FILE:LINE: msg.
 type Error struct {
 	File string

@@ -84,7 +84,9 @@ func wantRestartedBy(t *testing.T, w *World, m mode, r Run) {
 // IPv4 check fails, ifstated goes to no_ipv4 and runs gifctl restart
 // --egress: netstart em0 starts the DHCP client, gifctl waits for the
 // address the ISP offers a second later, then restarts the tunnel. gifctl
-// watch, where it runs, restarts nothing while em0 has no IPv4 address.
+// watch, where it runs, restarts nothing while em0 has no IPv4 address;
+// there ifstated's auto checks only IPv6, every 3 minutes of its time
+// (36 s here), and goes through no_ipv6, which finds IPv4 down.
 func TestLostLease(t *testing.T) {
 	t.Parallel()
 	for _, m := range modes {
@@ -98,7 +100,7 @@ func TestLostLease(t *testing.T) {
 				t.Fatal(err)
 			}
 			egress := w.Gifctl("restart --egress gif0")
-			if err := w.WaitFor(ctx, 20*time.Second, "ifstated to run "+egress, func() bool {
+			if err := w.WaitFor(ctx, 60*time.Second, "ifstated to run "+egress, func() bool {
 				return len(w.Events().Find("ifstated", "running "+egress)) > 0
 			}); err != nil {
 				t.Fatal(err)
@@ -384,4 +386,56 @@ func TestFiveChanges(t *testing.T) {
 			finish(t, w)
 		})
 	}
+}
+
+// TestWatchBackstop: under gifctl watch, the broker answers 911 (trouble
+// on its side) when the ISP renumbers the router. watch's restart
+// repoints the tunnel but cannot tell the broker, and then, the tunnel
+// agreeing with em0, has nothing more to do. ifstated's auto, which under
+// watch checks only IPv6, every 3 minutes of its time (36 s here), finds
+// it down; no_ipv6's restart tells the broker, back by then.
+func TestWatchBackstop(t *testing.T) {
+	t.Parallel()
+	w := withWatch.world(t)
+	ctx := context.Background()
+	if err := w.Broker.Force(ctx, 200, "911"); err != nil {
+		t.Fatal(err)
+	}
+	w.Logf("the broker answers 911 from now on")
+	start, change := time.Now(), w.Events().Since()
+	if err := w.Renumber(netns.RenumberedPrefix); err != nil {
+		t.Fatal(err)
+	}
+	restart := w.Gifctl("restart gif0")
+	first := lastRun(t, w, restart, change, 20*time.Second)
+	if !first.ByWatch || first.Code == 0 || !strings.Contains(first.Output, `"911"`) {
+		t.Fatalf("first restart: by watch %v, exit %d, said:\n%s\nwant watch's, failing on \"911\"", first.ByWatch, first.Code, first.Output)
+	}
+	if err := w.Broker.Normal(ctx); err != nil {
+		t.Fatal(err)
+	}
+	w.Logf("the broker answers as HE does again")
+	d, err := w.WaitIPv6(ctx, start, 90*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("IPv6 back %.1f s after the change", d.Seconds())
+	newSrc := netns.RenumberedPrefix.Addr().String()
+	var repair *Run
+	for _, r := range w.Runs(restart) {
+		if r.Start > first.End && !r.ByWatch && strings.Contains(r.Output, `"good `+newSrc+`"`) {
+			repair = &r
+			break
+		}
+	}
+	if repair == nil {
+		t.Errorf("no restart by ifstated told the broker %s", newSrc)
+	} else if n := len(w.Events().Find("ifstated", "changing state to no_ipv6")); n == 0 {
+		t.Errorf("ifstated repaired at %.3f s without going to no_ipv6", repair.Start.Seconds())
+	}
+	wantHostnameSource(t, w, newSrc)
+	if err := w.WaitFor(ctx, 20*time.Second, "all well again", w.AllWell); err != nil {
+		t.Error(err)
+	}
+	finish(t, w)
 }

@@ -75,8 +75,9 @@ type World struct {
 	watchErr  error // how it stopped
 
 	mu          sync.Mutex
-	state       string // ifstated's current state
-	changes     int    // state changes, the initial one included
+	state       string   // ifstated's current state
+	wellChecks  []string // the gifctl checks of its start state, auto
+	changes     int      // state changes, the initial one included
 	changed     time.Time
 	stopMachine context.CancelFunc
 	machineDone chan struct{}
@@ -323,6 +324,15 @@ func (w *World) RunIfstated(ctx context.Context, path string) error {
 		return err
 	}
 	w.Logf("ifstated's tests: %s", strings.Join(w.tests(f), ", "))
+	var checks []string
+	for _, e := range f.StartExternals() {
+		if strings.Contains(e.Command, " check ") {
+			checks = append(checks, e.Command)
+		}
+	}
+	w.mu.Lock()
+	w.wellChecks = checks
+	w.mu.Unlock()
 	m := ifstatedsim.NewMachine(f)
 	m.Exec = w.Shell
 	m.Clock = scaledClock{start: time.Now(), scale: w.opts.Scale}
@@ -385,19 +395,19 @@ func (w *World) State() string {
 }
 
 // AllWell says whether ifstated is in state auto and the last run of each
-// check of its file was true: tunnel, ipv4 and ipv6, or with Options.Watch
-// ipv4 and ipv6 while gifctl watch runs and has no restart under way.
+// gifctl check auto runs was true (tunnel, ipv4 and ipv6; with
+// Options.Watch, ipv6 alone), and gifctl watch, with Options.Watch, runs
+// and has no restart under way.
 func (w *World) AllWell() bool {
 	if w.State() != "auto" {
 		return false
 	}
-	checks := []string{"check tunnel", "check ipv4", "check ipv6"}
-	if w.opts.Watch {
-		if w.watch == nil || w.watch.Exited() || w.watchBusy() {
-			return false
-		}
-		checks = checks[1:]
+	if w.opts.Watch && (w.watch == nil || w.watch.Exited() || w.watchBusy()) {
+		return false
 	}
+	w.mu.Lock()
+	checks := w.wellChecks
+	w.mu.Unlock()
 	for _, check := range checks {
 		r := w.Runs(check)
 		if len(r) == 0 || r[len(r)-1].Code != 0 {
