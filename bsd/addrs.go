@@ -12,8 +12,7 @@ import (
 // ErrNoInterface is wrapped when the interface does not exist.
 var ErrNoInterface = errors.New("no such interface")
 
-// ErrNoIPv4 is wrapped when the egress interface has no IPv4 address (a
-// DHCP lease was lost, the cable is out).
+// ErrNoIPv4 is wrapped when an interface has no IPv4 address (lease lost, cable out).
 var ErrNoIPv4 = errors.New("no IPv4 address")
 
 // IPv4Addrs returns the IPv4 addresses of interface ifname in kernel order.
@@ -43,16 +42,14 @@ func ipv4(addrs []netip.Addr) []netip.Addr {
 	return v4
 }
 
-// ReadLink reads interface ifname: on OpenBSD with the sysctl
-// NET_RT_IFLIST that getifaddrs(3) uses too, on Linux a netlink dump.
-// After pledge(2) the sysctl needs one of the promises inet, route or dns
-// (kern_pledge.c, pledge_sysctl, "getifaddrs()").
+// ReadLink reads interface ifname: on OpenBSD with getifaddrs(3)'s sysctl
+// NET_RT_IFLIST, which pledge(2) allows under inet, route or dns
+// (kern_pledge.c, pledge_sysctl, "getifaddrs()"); on Linux a netlink dump.
 func ReadLink(ifname string) (Link, error) {
 	if err := checkPledged("read "+ifname+"'s addresses", "inet", "route", "dns"); err != nil {
 		return Link{}, err
 	}
-	// net.InterfaceByName hides "not found" behind an unexported error;
-	// looking the name up ourselves keeps the two cases apart.
+	// Not net.InterfaceByName: its "not found" is an unexported error.
 	ifs, err := net.Interfaces()
 	if err != nil {
 		return Link{}, fmt.Errorf("%s: %w", ifname, unwrapOp(err))
@@ -77,8 +74,7 @@ func ReadLink(ifname string) (Link, error) {
 	return l, nil
 }
 
-// unwrapOp drops the "route ip+net:" prefix of a *net.OpError: the callers
-// name the interface themselves.
+// unwrapOp drops a *net.OpError's "route ip+net:": callers name the interface.
 func unwrapOp(err error) error {
 	if op, ok := errors.AsType[*net.OpError](err); ok && op.Err != nil {
 		return op.Err
@@ -86,12 +82,11 @@ func unwrapOp(err error) error {
 	return err
 }
 
-// ChooseSource picks the tunnel's source among addrs, the IPv4 addresses
-// of egress interface ifname in kernel order: the first of prefer (the
-// kernel's tunnel source, then hostname.IF's) that is still among addrs,
-// so a second address appearing never moves a working tunnel; otherwise
-// the first address listed. others are the remaining addresses, in order,
-// for the caller to log. No address at all is an error wrapping ErrNoIPv4.
+// ChooseSource picks the tunnel source among addrs, egress ifname's IPv4
+// addresses in kernel order: the first of prefer (the kernel's source, then
+// hostname.IF's) still among them, so a new address never moves a working
+// tunnel; else the first. others, the rest in order, are for the log. No
+// address is an error wrapping ErrNoIPv4.
 func ChooseSource(ifname string, addrs []netip.Addr, prefer ...netip.Addr) (chosen netip.Addr, others []netip.Addr, err error) {
 	v4 := ipv4(addrs)
 	if len(v4) == 0 {
@@ -108,11 +103,9 @@ func ChooseSource(ifname string, addrs []netip.Addr, prefer ...netip.Addr) (chos
 	return chosen, slices.Delete(v4, pick, pick+1), nil
 }
 
-// Consistent says whether tunnel's endpoints src --> dst are what they
-// should be: the source one of addrs, the IPv4 addresses of interface
-// egress (with several, any of them: ChooseSource keeps it), and the
-// destination remote when one is known. It is the one rule of check
-// tunnel, status and restart; the error says what is wrong.
+// Consistent, the one rule of check tunnel, status and restart, says what
+// is wrong with tunnel's src --> dst: src must be one of addrs (egress's
+// IPv4 addresses; any, as ChooseSource keeps it), dst remote when known.
 func Consistent(tunnel, egress string, addrs []netip.Addr, src, dst, remote netip.Addr) error {
 	switch {
 	case len(addrs) == 0:
@@ -137,16 +130,14 @@ func JoinAddrs(addrs []netip.Addr) string {
 // cgnat is RFC 6598's shared address space, used by carrier-grade NAT.
 var cgnat = netip.MustParsePrefix("100.64.0.0/10")
 
-// IsCGNAT reports whether a is in 100.64.0.0/10: the ISP NATs the router,
-// and 6in4 works only if it passes protocol 41, which gifctl warns about.
+// IsCGNAT reports whether a is in cgnat: 6in4 then works only if the ISP
+// passes protocol 41, which gifctl warns about.
 func IsCGNAT(a netip.Addr) bool {
 	return cgnat.Contains(a.Unmap())
 }
 
-// notPublic are the IPv4 ranges a broker cannot reach: sending one as myip
-// would point the tunnel nowhere. The documentation ranges (192.0.2.0/24,
-// 198.51.100.0/24, 203.0.113.0/24) are deliberately missing: tests and the
-// simulation use them as public addresses.
+// notPublic are the IPv4 ranges a broker cannot reach as myip. The
+// documentation ranges are missing on purpose: tests use them as public.
 var notPublic = []netip.Prefix{
 	netip.MustParsePrefix("0.0.0.0/8"),      // "this network"
 	netip.MustParsePrefix("10.0.0.0/8"),     // RFC 1918

@@ -10,19 +10,18 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// AddrWatch is a kernel socket that reports interface address and link
-// changes: OpenBSD's routing socket, Linux's netlink. It only says that
-// something changed; what changed is read afresh, so a notice lost or
-// reordered costs nothing but time.
+// AddrWatch is a kernel socket reporting address and link changes
+// (OpenBSD's routing socket, Linux's netlink). It only wakes the caller,
+// who reads the state afresh: a notice lost or reordered costs only time.
 type AddrWatch struct {
 	f      *os.File // non-blocking, so Close wakes a pending Next
 	format *noticeFormat
 	buf    []byte
 }
 
-// Next blocks until the kernel reports a change and names it for the log:
-// "RTM_NEWADDR on interface 1". Lost (ENOBUFS) or unreadable notices count
-// as a change too; an error means the socket is closed.
+// Next blocks until a change and names it for the log: "RTM_NEWADDR on
+// interface 1". Lost (ENOBUFS) or unreadable notices count as a change; an
+// error means the socket is closed.
 func (w *AddrWatch) Next() (string, error) {
 	for {
 		n, err := w.f.Read(w.buf)
@@ -45,15 +44,14 @@ func (w *AddrWatch) Next() (string, error) {
 // Close closes the socket; a Next blocked on it returns an error.
 func (w *AddrWatch) Close() error { return w.f.Close() }
 
-// newAddrWatch wraps the socket fd, non-blocking and subscribed; 64 KiB
-// holds any one notice.
+// newAddrWatch wraps fd, non-blocking and subscribed; 64 KiB holds any notice.
 func newAddrWatch(fd int, name string, format *noticeFormat) *AddrWatch {
 	return &AddrWatch{f: os.NewFile(uintptr(fd), name), format: format, buf: make([]byte, 64<<10)}
 }
 
-// A noticeFormat says where a kernel's change notices keep their length
-// (at 0, counting the whole notice), version, type and interface index, in
-// host byte order. One read returns one or more whole notices.
+// A noticeFormat locates a kernel's notice fields in host byte order: the
+// length (at 0, of the whole notice), version, type, interface index. A
+// read returns whole notices.
 type noticeFormat struct {
 	lenSize, align      int            // bytes of the length; notices start at multiples of align
 	versionOff, version int            // a version byte and its value; versionOff 0: none
@@ -80,8 +78,7 @@ var routeNotices = &noticeFormat{
 	},
 }
 
-// OpenBSD's message types (sys/net/route.h). RTM_DESYNC says the kernel
-// dropped messages (socket buffer overflow).
+// OpenBSD's message types (sys/net/route.h); RTM_DESYNC: messages dropped.
 const (
 	rtmNewAddr    = 0xc
 	rtmDelAddr    = 0xd
@@ -91,8 +88,7 @@ const (
 )
 
 // parse names each notice in b that reports a change, skipping other types
-// and versions as x/net/route's ParseRIB does (which builds only on the
-// BSDs); a length that does not fit is an error.
+// and versions as x/net/route's ParseRIB (BSD-only) does; bad lengths are errors.
 func (f *noticeFormat) parse(b []byte) ([]string, error) {
 	var woke []string
 	for len(b) > 0 {

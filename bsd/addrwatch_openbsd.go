@@ -6,23 +6,21 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// Compile-time check that the portable message types in addrwatch.go are
-// x/sys/unix's: the index is 0, in range, only when every pair is equal.
+// Compile-time check that addrwatch.go's types are x/sys/unix's: the index
+// is 0, in range, only when every pair is equal.
 var _ = [1]struct{}{}[rtmNewAddr^unix.RTM_NEWADDR|rtmDelAddr^unix.RTM_DELADDR|
 	rtmIfInfo^unix.RTM_IFINFO|rtmIfAnnounce^unix.RTM_IFANNOUNCE|rtmDesync^unix.RTM_DESYNC]
 
-// routeMsgFilter is ROUTE_MSGFILTER, the socket option at level AF_ROUTE
-// that keeps only the message types whose bit ROUTE_FILTER(type), 1<<type,
-// is set in an unsigned int (sys/net/route.h; x/sys/unix lacks it).
+// routeMsgFilter is ROUTE_MSGFILTER (sys/net/route.h; x/sys/unix lacks it):
+// at level AF_ROUTE, an unsigned int of bits ROUTE_FILTER(type), 1<<type.
 const routeMsgFilter = 1
 
-// OpenAddrWatch opens a routing socket (AF_ROUTE) filtered to address,
-// link and interface changes; RTM_DESYNC passes any filter (sys/net/rtsock.c
-// 1.388, route_input, rtm_senddesync), so its bit only says it is read.
-// Call it before Plan.Apply: pledge(2) refuses socket(AF_ROUTE) and
-// setsockopt at level AF_ROUTE under every promise (kern_pledge.c 1.333,
-// pledge_socket, pledge_sockopt); reading the open socket is stdio.
-// resolvd(8) does the same.
+// OpenAddrWatch opens a routing socket filtered to address, link and
+// interface changes; RTM_DESYNC passes any filter (sys/net/rtsock.c 1.388,
+// route_input, rtm_senddesync). Call it before Plan.Apply, as resolvd(8)
+// does: pledge(2) refuses socket(AF_ROUTE) and its setsockopt under every
+// promise (kern_pledge.c 1.333, pledge_socket, pledge_sockopt); reading
+// the open socket is stdio.
 func OpenAddrWatch() (*AddrWatch, error) {
 	fd, err := unix.Socket(unix.AF_ROUTE, unix.SOCK_RAW|unix.SOCK_CLOEXEC|unix.SOCK_NONBLOCK, unix.AF_UNSPEC)
 	if err != nil {

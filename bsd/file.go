@@ -13,15 +13,14 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// MaxSmallFile bounds the files gifctl reads that a person or gifctl
-// writes a few lines into: hostname.IF, the state files.
+// MaxSmallFile bounds the few-line files gifctl reads: hostname.IF, state.
 const MaxSmallFile = 64 << 10
 
 // ReadFile reads the regular file at path, at most max bytes, without
-// waiting and without following a symbolic link at path: a FIFO planted
-// there would block past every deadline (ifstated waits for its checks), a
-// huge file fill memory, a link let whoever made it choose what gifctl
-// believes. Errors name path; a missing file stays fs.ErrNotExist.
+// blocking or following a symbolic link at path: a planted FIFO would block
+// past every deadline (ifstated waits for its checks), a huge file fill
+// memory, a link choose what gifctl believes. Errors name path; a missing
+// file stays fs.ErrNotExist.
 func ReadFile(path string, max int64) ([]byte, error) {
 	f, err := os.OpenFile(path, os.O_RDONLY|unix.O_NOFOLLOW|unix.O_NONBLOCK, 0)
 	if errors.Is(err, unix.ELOOP) {
@@ -44,8 +43,7 @@ func ReadFile(path string, max int64) ([]byte, error) {
 	return data, nil
 }
 
-// lockPoll is how often Lock tries again while another process holds the
-// lock: short next to ifstated's 5-second check interval.
+// lockPoll is Lock's retry interval, short next to ifstated's 5 s checks.
 const lockPoll = 50 * time.Millisecond
 
 // FileLock is an exclusive flock(2) on a file, held until Unlock or exit.
@@ -53,23 +51,21 @@ type FileLock struct {
 	f *os.File
 }
 
-// Lock takes an exclusive flock(2) on path, creating the file (mode 0644)
-// if needed, and writes this process's pid into it for whoever waits next.
-// While another process holds the lock it tries again every 50ms until ctx
-// ends, then gives up naming the holder:
+// Lock takes an exclusive flock(2) on path, created 0644 if needed, and
+// writes this pid into it. While another holds it, it retries every lockPoll
+// until ctx ends, then names the holder:
 //
 //	/var/db/gifctl/lock: held by pid 4242; gave up after 10s
 //
-// flock locks belong to the open file description: two Lock calls in one
-// process exclude each other too. The descriptor is close-on-exec, so what
-// Run starts never inherits and prolongs the lock. After pledge(2) this
-// needs the promise flock.
+// flock belongs to the open file description, so two Locks in one process
+// exclude each other; the descriptor is close-on-exec, so no child of Run
+// prolongs the lock. After pledge(2) it needs the promise flock.
 func Lock(ctx context.Context, path string) (*FileLock, error) {
 	if err := checkPledged("lock "+path, "flock"); err != nil {
 		return nil, err
 	}
-	// Not through a symbolic link, and only a regular file: whoever could
-	// plant a link here would have root truncate the file it points to.
+	// No symbolic link, only a regular file: a planted link would have root
+	// truncate its target.
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|unix.O_NOFOLLOW|unix.O_NONBLOCK, 0o644)
 	if errors.Is(err, unix.ELOOP) {
 		return nil, fmt.Errorf("%s: a symbolic link; remove it", path)
@@ -101,8 +97,7 @@ func Lock(ctx context.Context, path string) (*FileLock, error) {
 		case <-time.After(lockPoll):
 		}
 	}
-	// Only the holder writes, so a reader that finds the lock taken reads
-	// the current holder's pid (or, for an instant, an unreadable one).
+	// Only the holder writes: a waiter reads its pid (or, for an instant, none).
 	pid := []byte(strconv.Itoa(os.Getpid()) + "\n")
 	_, err = f.WriteAt(pid, 0)
 	if err == nil {
@@ -125,9 +120,8 @@ func lockHolder(f *os.File) string {
 	return "another process"
 }
 
-// Unlock releases the lock by closing the file, which drops the flock and
-// needs no promise, unlike flock(LOCK_UN). The pid stays: it is read only
-// while the lock is held, when it is the holder's.
+// Unlock closes the file, which drops the flock and, unlike flock(LOCK_UN),
+// needs no promise. The pid stays: it is read only while the lock is held.
 func (l *FileLock) Unlock() error {
 	if l == nil || l.f == nil {
 		return errors.New("unlock: not locked")

@@ -28,10 +28,10 @@ type syslogger interface {
 }
 
 // Logger writes err(3)-style lines, "gifctl: em0: no IPv4 address", to
-// Stderr and, once OpenSyslog succeeded, to syslog (facility daemon, tag
-// gifctl): ifstated(8) drops the output of what it runs, so syslog is where
-// an admin sees why a restart failed. Messages are redacted, clipped and
-// made printable first. A Logger is safe for concurrent use.
+// Stderr and, after OpenSyslog, to syslog (facility daemon, tag gifctl):
+// ifstated(8) drops its commands' output, so syslog is where an admin sees
+// why a restart failed. Lines are redacted, clipped and made printable.
+// A Logger is safe for concurrent use.
 type Logger struct {
 	Stderr  io.Writer // every level; nil discards
 	Syslog  syslogger // nil: stderr only
@@ -46,15 +46,13 @@ func NewLogger(stderr io.Writer, verbose bool) *Logger {
 	return &Logger{Stderr: stderr, Verbose: verbose}
 }
 
-// OpenSyslog connects to the local syslogd (/dev/log), before Plan.Apply:
-// after it only plans with needSyslog can reconnect. When syslogd cannot be
-// reached, the Logger goes on with stderr only and the error says why.
+// OpenSyslog connects to syslogd (/dev/log), before Plan.Apply; after it
+// only plans with needSyslog reconnect. On error the Logger keeps stderr only.
 func (l *Logger) OpenSyslog() error { return l.openSyslog("", "") }
 
 // openSyslog dials as syslog.Dial does; tests give a socket of their own.
 func (l *Logger) openSyslog(network, raddr string) error {
-	// The first timestamp loads the local time zone from /etc/localtime;
-	// do it now, while every file is still visible.
+	// Load /etc/localtime for the timestamps now, before unveil hides it.
 	_, _ = time.Now().Zone()
 	w, err := syslog.Dial(network, raddr, syslog.LOG_DAEMON|syslog.LOG_INFO, prog)
 	if err != nil {
@@ -78,8 +76,7 @@ func (l *Logger) Close() error {
 	return nil
 }
 
-// AddSecrets adds strings that must never be written: the update URL's
-// password, the heartbeat password. Each occurrence becomes "*****".
+// AddSecrets adds strings never to write (passwords): each becomes "*****".
 func (l *Logger) AddSecrets(secrets ...string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -112,19 +109,18 @@ func (l *Logger) log(send func(syslogger, string) error, format string, args ...
 		// A failing stderr (closed by the caller) must not stop syslog.
 		_, _ = io.WriteString(l.Stderr, prog+": "+msg+"\n")
 	}
-	// log/syslog redials /dev/log when a write fails (syslogd restarted):
-	// without the promise unix that would kill the process. Plans without
-	// it are interactive, stderr is enough. Errors have nowhere to go.
+	// log/syslog redials /dev/log after a failed write (syslogd restarted),
+	// which kills the process without the promise unix; plans without it
+	// are interactive, stderr is enough. Errors have nowhere to go.
 	if l.Syslog != nil && checkPledged("syslog", "unix") == nil {
 		_ = send(l.Syslog, msg)
 	}
 }
 
-// printable makes s one line of printable text: unprintable runes and
-// invalid UTF-8 become Go escapes (\n, \x1b, \u0085). Text chosen by
-// others reaches the log (a broker's status line, certificate names, file
-// contents), where a newline would forge a record, an ESC rewrite the
-// admin's terminal.
+// printable makes s one printable line: unprintable runes and invalid
+// UTF-8 become Go escapes (\n, \x1b, \u0085). Others' text reaches the log
+// (a broker's answer, file contents): a newline would forge a record, an
+// ESC rewrite the admin's terminal.
 func printable(s string) string {
 	var b strings.Builder
 	for i, r := range s {

@@ -8,10 +8,9 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// DefaultRoute6Via says whether the kernel has an IPv6 default route out of
-// interface ifname: a dump of the routing table (sysctl NET_RT_DUMP, as
-// route(8) show does), looking for destination :: with an empty or zero
-// netmask whose interface is ifname. Call it before a Plan is applied.
+// DefaultRoute6Via says whether the kernel has an IPv6 default route (:: with
+// an empty or zero netmask) out of ifname, from the routing table (sysctl
+// NET_RT_DUMP, as route(8) show). Call it before a Plan is applied.
 func DefaultRoute6Via(ifname string) (bool, error) {
 	ifi, err := net.InterfaceByName(ifname)
 	if err != nil {
@@ -37,8 +36,7 @@ func DefaultRoute6Via(ifname string) (bool, error) {
 	return false, nil
 }
 
-// zeroAddr is an absent address or ::, as the default route's destination
-// and netmask are.
+// zeroAddr is an absent address or ::, as the default route's are.
 func zeroAddr(a route.Addr) bool {
 	a6, ok := a.(*route.Inet6Addr)
 	return a == nil || ok && a6.IP == [16]byte{}

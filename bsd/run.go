@@ -18,25 +18,24 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// RunEnv is the whole environment of every command Run starts: no secret
-// (nor LD_PRELOAD, IFS or ENV) in gifctl's own reaches netstart or pfctl.
+// RunEnv is the whole environment of what Run starts: no secret (nor
+// LD_PRELOAD, IFS or ENV) of gifctl's reaches netstart or pfctl.
 var RunEnv = []string{"PATH=/sbin:/usr/sbin:/bin:/usr/bin"}
 
 // runOutputMax bounds the output Run keeps: the end is where the error is.
 const runOutputMax = 64 << 10
 
-// Run runs argv (argv[0] an absolute path, no shell) and returns its
-// combined stdout and stderr, at most the last 64 KiB. The command leads
-// its own process group: when ctx ends first, the whole group gets
-// SIGKILL, grandchildren included (a hung `!cmd` line of a hostname.if, a
-// `sleep` in netstart). Errors name the command as a person would type it:
+// Run runs argv (argv[0] absolute, no shell) and returns the last 64 KiB of
+// its stdout and stderr. It leads its own process group, all SIGKILLed when
+// ctx ends (a hung `!cmd` of a hostname.if, a `sleep` in netstart). Errors
+// name the command as typed:
 //
 //	/etc/netstart gif0: timed out after 5s
 //	/sbin/pfctl -f /etc/pf.conf: exited 1: /etc/pf.conf:12: syntax error
 //
-// stdin is /dev/null (which pledge always lets open, kern_pledge.c
-// pledge_namei), the working directory is inherited (a chdir would need it
-// unveiled), and the environment is RunEnv.
+// stdin is /dev/null (always open to pledge, kern_pledge.c pledge_namei),
+// the working directory inherited (a chdir would need it unveiled), the
+// environment RunEnv.
 func Run(ctx context.Context, argv []string) (out []byte, err error) {
 	if len(argv) == 0 {
 		return nil, errors.New("run: empty command")
@@ -67,8 +66,7 @@ func Run(ctx context.Context, argv []string) (out []byte, err error) {
 		}
 		return err
 	}
-	// Processes that escaped the group (setsid, a daemon) but hold the
-	// output pipe have a second, then the pipe is closed on them.
+	// Who escaped the group (setsid) but holds the pipe has a second, then it is closed.
 	cmd.WaitDelay = time.Second
 
 	start := time.Now()
@@ -96,18 +94,17 @@ func Run(ctx context.Context, argv []string) (out []byte, err error) {
 		return out, fmt.Errorf("%s: %s", name, what)
 	default:
 		// Start failed: "fork/exec /sbin/x: no such file or directory".
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
+		if pe, ok := errors.AsType[*fs.PathError](err); ok {
 			err = pe.Err
 		}
 		return out, fmt.Errorf("%s: %w", name, err)
 	}
 }
 
-// WithSignals returns ctx, ended with the cause "gifctl got SIGTERM" when
-// gifctl gets SIGTERM, SIGINT or SIGHUP: Run then kills the process group
-// of what runs (a netstart left running would overlap the next restart's)
-// and starts nothing more. stop restores the signals' default action.
+// WithSignals returns ctx, ended with the cause "gifctl got SIGTERM" on
+// SIGTERM, SIGINT or SIGHUP: Run then kills the running group (a netstart
+// left would overlap the next restart's) and starts nothing. stop restores
+// the signals' default action.
 func WithSignals(ctx context.Context) (_ context.Context, stop func()) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	sigs := make(chan os.Signal, 1)
@@ -122,8 +119,7 @@ func WithSignals(ctx context.Context) (_ context.Context, stop func()) {
 	return ctx, func() { signal.Stop(sigs); cancel(nil) }
 }
 
-// commandName is argv as the error messages show it; `/bin/sh SCRIPT ARGS`
-// is named by its script.
+// commandName is argv for messages; `/bin/sh SCRIPT ARGS` is named by SCRIPT.
 func commandName(argv []string) string {
 	if len(argv) > 1 && (argv[0] == "/bin/sh" || argv[0] == "/bin/ksh") && !strings.HasPrefix(argv[1], "-") {
 		argv = argv[1:]
@@ -146,8 +142,7 @@ func signalName(s syscall.Signal) string {
 	return fmt.Sprintf("signal %d", int(s))
 }
 
-// lastLine returns the last non-blank line of out, trimmed and cut to 200
-// bytes: enough for "pfctl: Syntax error in config file".
+// lastLine is out's last non-blank line, trimmed and cut to 200 bytes.
 func lastLine(out []byte) string {
 	s := strings.TrimSpace(string(out))
 	s = strings.TrimSpace(s[strings.LastIndexByte(s, '\n')+1:])

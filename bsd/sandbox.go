@@ -10,19 +10,18 @@ import (
 	"sync/atomic"
 )
 
-// UnveilPath is one unveil(2) call: a path and its permissions, a subset of
+// UnveilPath is one unveil(2) call: a path and permissions, a subset of
 // "rwxc" (read, write, execute, create/remove).
 type UnveilPath struct{ Path, Perms string }
 
-// Plan is what a command may still do once it has opened its sockets and
-// done its ioctls: the pledge(2) promises and the paths to unveil.
+// Plan is what a command may do after its sockets and ioctls: the
+// pledge(2) promises and the paths to unveil.
 type Plan struct {
 	Promises string // space-separated, never empty
 	Unveil   []UnveilPath
 }
 
-// Paths are the configurable paths a plan is made from (gifctl.conf's set
-// options), all absolute.
+// Paths are the absolute paths a plan is made from (gifctl.conf's set options).
 type Paths struct {
 	HostnameDir string // set hostname-dir: hostname.IF is rewritten here
 	StateDir    string // set state-dir: broker state, check results, the lock
@@ -41,14 +40,14 @@ const (
 	binSh      = "/bin/sh"  // runs NETSTART, as /etc/rc does
 	resolvConf = "/etc/resolv.conf"
 	etcHosts   = "/etc/hosts"
-	// execve opens a dynamic executable's ELF interpreter under the
-	// caller's unveil and rpath (sys/kern/exec_elf.c, elf_load_file): for
-	// a pfctl or ifconfig set outside the static /bin and /sbin.
+	// execve opens a dynamic executable's ELF interpreter under the caller's
+	// unveil and rpath (sys/kern/exec_elf.c, elf_load_file): for a pfctl or
+	// ifconfig outside the static /bin and /sbin.
 	ldSo = "/usr/libexec/ld.so"
 )
 
-// A need is one kind of thing a command does after Apply and what that
-// takes (sys/kern/kern_pledge.c, kern_exec.c, kern_unveil.c; pledge(2)).
+// A need is one thing a command does after Apply and what it takes
+// (sys/kern/kern_pledge.c, kern_exec.c, kern_unveil.c; pledge(2)).
 type need struct {
 	promises string
 	unveil   func(p Paths) unveils
@@ -57,31 +56,27 @@ type need struct {
 type unveils = []UnveilPath
 
 var (
-	// Logger reconnecting to syslogd after it restarted: log/syslog dials
-	// /dev/log again, an AF_UNIX socket (unix) connected for writing (w).
+	// Logger redialing /dev/log after syslogd restarted: AF_UNIX (unix), w.
 	needSyslog = need{"unix", func(Paths) unveils { return unveils{{devLog, "w"}} }}
 	// Reading the state files (status, doctor).
 	needStateRead = need{"rpath", func(p Paths) unveils { return unveils{{p.StateDir, "r"}} }}
-	// Rewriting state files: a temp file (wpath cpath) renamed over the
-	// old one (rpath cpath).
+	// Rewriting state files: a temp file (wpath cpath) renamed (rpath cpath).
 	needStateWrite = need{"rpath wpath cpath", func(p Paths) unveils { return unveils{{p.StateDir, "rwc"}} }}
-	// sendto with an address on the ICMP or heartbeat sockets opened before
-	// Apply (pledge_sendit passes it under inet, unix or dns: inet says what
-	// is meant, unix is syslog's; recvfrom is stdio), and reading the egress
-	// addresses after it (restart, and --egress after `netstart EGRESS`):
-	// net.Interfaces' sysctl NET_RT_IFLIST is allowed under any of route,
-	// inet or dns (pledge_sysctl, "getifaddrs()").
+	// sendto on the ICMP or heartbeat sockets opened before Apply
+	// (pledge_sendit allows it under inet, unix or dns; inet says what is
+	// meant; recvfrom is stdio), and reading the egress addresses after
+	// (restart, --egress after `netstart EGRESS`): sysctl NET_RT_IFLIST is
+	// allowed under route, inet or dns (pledge_sysctl, "getifaddrs()").
 	needInet = need{promises: "inet"}
-	// HTTPS to the broker: sockets (inet), name resolution (dns), the CA
-	// bundle read at the first request (rpath, CAFile r). Go stat(2)s
-	// resolv.conf and hosts, which pledge_namei lets through only if
-	// unveiled; its resolver's sockets lack SOCK_DNS, so they need inet.
+	// HTTPS to the broker: inet, dns, the CA bundle read at the first
+	// request (rpath, CAFile r). Go stat(2)s resolv.conf and hosts, which
+	// pledge_namei allows only if unveiled; its resolver's sockets lack
+	// SOCK_DNS, so they need inet.
 	needHTTPS = need{"inet dns rpath", func(p Paths) unveils {
 		return unveils{{p.CAFile, "r"}, {resolvConf, "r"}, {etcHosts, "r"}}
 	}}
-	// Atomic rewrite of hostname.IF: a temp file of a random name in the
-	// same directory (rpath wpath cpath), fchmod 0640 (fattr), fchown
-	// root:wheel (chown), rename (rpath cpath).
+	// Atomic rewrite of hostname.IF: a temp file beside it (rpath wpath
+	// cpath), fchmod 0640 (fattr), fchown root:wheel (chown), rename (rpath cpath).
 	needHostnameIf = need{"rpath wpath cpath fattr chown", func(p Paths) unveils {
 		return unveils{{p.HostnameDir, "rwc"}}
 	}}
@@ -92,7 +87,7 @@ var (
 	// (exec) of each binary unveiled x, rpath and ldSo for dynamic ones.
 	// Without execpromises execve clears the child's pledge and unveil
 	// (kern_exec.c, "Clear our unveil paths out so the child starts
-	// afresh"): sh reads NETSTART, and pfctl PFCONF, unrestricted.
+	// afresh"), so sh reads NETSTART and pfctl PFCONF unrestricted.
 	needExec = need{"rpath proc exec", func(p Paths) unveils {
 		u := unveils{{binSh, "x"}, {p.Ifconfig, "x"}, {ldSo, "r"}}
 		if p.PfConf != "" {
@@ -100,28 +95,26 @@ var (
 		}
 		return u
 	}}
-	// gifctl watch, its routing socket opened before: each wake it reads
-	// the egress addresses (route, see needInet) and the endpoints with
-	// `IFCONFIG IF` (SIOCGLIFPHYADDR is on no pledge list), runs `GIFCTL
-	// -f CONFIG restart IF` (as needExec), and on SIGHUP reads the config.
+	// gifctl watch, routing socket opened before: each wake it reads the
+	// egress addresses (route, see needInet), the endpoints with `IFCONFIG
+	// IF` (SIOCGLIFPHYADDR is on no pledge list), runs `GIFCTL -f CONFIG
+	// restart IF` (as needExec), and on SIGHUP reads the config.
 	needWatch = need{"rpath route proc exec", func(p Paths) unveils {
 		return unveils{{p.Gifctl, "x"}, {p.Ifconfig, "x"}, {ldSo, "r"}, {p.Config, "r"}}
 	}}
 	restart = []need{needStateWrite, needHostnameIf, needExec, needInet, needHTTPS, needSyslog}
 )
 
-// commands is THE table: what each gifctl command does after Apply, beyond
-// stdio, which every Go program needs (memory, threads, time, I/O on open
-// descriptors). Sockets, ioctls, the lock (flock), syslog and the config
-// come before, so no plan pledges flock; Unlock only closes the file.
+// commands is THE table: what each command does after Apply beyond stdio,
+// which every Go program needs. Sockets, ioctls, the lock, syslog and the
+// config come before, so no plan pledges flock; Unlock only closes.
 var commands = map[string][]need{
 	// gifctl -n, gifctl ifstated: print and exit.
 	"configtest": {},
 	"ifstated":   {},
 	// gifctl status: the state files, printed.
 	"status": {needStateRead},
-	// gifctl doctor asks pfctl, reads the state files and probes; it
-	// writes nothing.
+	// gifctl doctor asks pfctl, reads the state files, probes; writes nothing.
 	"doctor": {needStateRead, needPfctl, needInet, needSyslog},
 	// The checks record their result.
 	"check-tunnel": {needStateWrite, needSyslog},
@@ -142,9 +135,9 @@ var Commands = slices.Sorted(maps.Keys(commands))
 // promiseOrder is the order promises are written in, that of pledge(2).
 var promiseOrder = []string{"stdio", "rpath", "wpath", "cpath", "fattr", "chown", "flock", "unix", "inet", "dns", "route", "proc", "exec"}
 
-// PlanFor returns the plan of command (one of Commands) for paths p. It
-// fails for an unknown command and for a path the command needs that is
-// not absolute. Netstart and PfConf are never unveiled (see needExec).
+// PlanFor returns command's plan for paths p; an unknown command or a
+// needed path not absolute is an error. Netstart and PfConf are never
+// unveiled (see needExec).
 func PlanFor(command string, p Paths) (Plan, error) {
 	needs, ok := commands[command]
 	if !ok {
@@ -183,9 +176,9 @@ func mergePerms(a, b string) string {
 	}, "rwxc")
 }
 
-// validate refuses plans that would hurt when applied: no promises (pledge
-// with "" leaves only _exit), unknown promises, relative paths, and
-// permissions outside "rwxc" or empty (which would hide the path).
+// validate refuses harmful plans: no promises (pledge "" leaves only
+// _exit), unknown promises, relative paths, permissions outside "rwxc" or
+// empty (which would hide the path).
 func (p Plan) validate() error {
 	promises := strings.Fields(p.Promises)
 	if len(promises) == 0 {
@@ -207,14 +200,13 @@ func (p Plan) validate() error {
 	return nil
 }
 
-// pledged holds the promises of the Plan applied to this process, nil while
-// none is; Apply sets it, and tests. On OpenBSD a system call outside the
-// promises kills the process (pledge_fail), so the functions here that
-// would make one check first and return an error naming the mistake.
+// pledged holds the applied Plan's promises, nil before Apply (or a test)
+// sets it. Outside them a system call kills the process (pledge_fail), so
+// the functions here that would make one check first and return an error.
 var pledged atomic.Pointer[string]
 
-// checkPledged returns nil when no plan is applied or the applied promises
-// include one of anyOf; otherwise an error saying op is not allowed.
+// checkPledged says op is not allowed unless no plan is applied or its
+// promises include one of anyOf.
 func checkPledged(op string, anyOf ...string) error {
 	have := pledged.Load()
 	if have == nil || slices.ContainsFunc(strings.Fields(*have), func(p string) bool { return slices.Contains(anyOf, p) }) {

@@ -9,16 +9,14 @@ import (
 
 // Apply unveils each path of p, locks the list (unveil(NULL, NULL)) and
 // pledges p.Promises, in that order: pledging first would need the promise
-// unveil. Call it after every socket, ioctl and syslog connection, and
-// after making the state directory: files made later in a directory that
-// did not exist at unveil time stay hidden.
+// unveil. Call it after every socket, ioctl and syslog connection and after
+// making the state directory: what is made later in a directory missing at
+// unveil time stays hidden. A path under a missing directory or a file is
+// skipped (ENOENT, ENOTDIR): nothing could be opened there; a check still answers.
 //
-// Only the promises are set (unix.PledgePromises), never execpromises:
-// with those "" every program gifctl runs would die on its first system
-// call; without, execve starts them with no pledge and no unveil.
-//
-// A path whose directory does not exist, or is a file, is skipped (ENOENT,
-// ENOTDIR): nothing could be opened there, and a check still answers.
+// execpromises are never set (unix.PledgePromises): as "" they would kill
+// every program gifctl runs at its first system call; unset, execve starts
+// them with no pledge and no unveil.
 func (p Plan) Apply() error {
 	if err := p.validate(); err != nil {
 		return fmt.Errorf("sandbox: %w", err)

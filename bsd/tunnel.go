@@ -10,16 +10,14 @@ import (
 	"strings"
 )
 
-// ErrNoTunnel is wrapped when a gif interface has no tunnel endpoints set:
-// SIOCGLIFPHYADDR fails with EADDRNOTAVAIL, ifconfig(8) prints "(unset)".
+// ErrNoTunnel is wrapped when a gif has no endpoints: SIOCGLIFPHYADDR fails
+// with EADDRNOTAVAIL, ifconfig(8) prints "(unset)".
 var ErrNoTunnel = errors.New("no tunnel endpoints set")
 
-// TunnelEndpoints returns gif interface ifname's tunnel source and
-// destination with the SIOCGLIFPHYADDR ioctl, as ifconfig(8) does
-// (phys_status). Off OpenBSD there is no such ioctl, and on OpenBSD once a
-// Plan is applied no promise allows it (kern_pledge.c, pledge_ioctl: a
-// forbidden ioctl kills the process): then they are read with
-// IfconfigEndpoints, which needs the plan to allow proc and exec.
+// TunnelEndpoints returns gif ifname's tunnel source and destination with
+// the SIOCGLIFPHYADDR ioctl, as ifconfig(8) does (phys_status). Off OpenBSD,
+// or once a Plan is applied (no promise allows the ioctl: kern_pledge.c,
+// pledge_ioctl), it uses IfconfigEndpoints, which needs proc and exec.
 func TunnelEndpoints(ctx context.Context, ifname, ifconfigPath string) (src, dst netip.Addr, err error) {
 	if getTunnel == nil || pledged.Load() != nil {
 		return IfconfigEndpoints(ctx, ifname, ifconfigPath)
@@ -37,9 +35,9 @@ func TunnelEndpoints(ctx context.Context, ifname, ifconfigPath string) (src, dst
 	return src, dst, nil
 }
 
-// checkIfname refuses names the kernel cannot hold in iflr_name (15 bytes
-// and a NUL) and names that ifconfig(8) would take for an option ("-a").
-// It is looser than gifctl.conf's: the simulation uses names like "veth-r".
+// checkIfname refuses names too long for iflr_name (15 bytes and a NUL)
+// and options to ifconfig(8) ("-a"). Looser than gifctl.conf's: the
+// simulation uses names like "veth-r".
 func checkIfname(ifname string) error {
 	switch {
 	case ifname == "":
@@ -52,9 +50,8 @@ func checkIfname(ifname string) error {
 	return nil
 }
 
-// IfconfigEndpoints runs `IFCONFIGPATH IFNAME` (with Run, bounded by ctx)
-// and returns the tunnel endpoints it prints. The exec'd ifconfig runs
-// unrestricted, so this works under any plan with proc and exec.
+// IfconfigEndpoints returns the endpoints `IFCONFIGPATH IFNAME` prints (Run,
+// bounded by ctx); the exec'd ifconfig is unrestricted by the plan.
 func IfconfigEndpoints(ctx context.Context, ifname, ifconfigPath string) (src, dst netip.Addr, err error) {
 	if err := checkIfname(ifname); err != nil {
 		return netip.Addr{}, netip.Addr{}, err
@@ -76,9 +73,8 @@ func IfconfigEndpoints(ctx context.Context, ifname, ifconfigPath string) (src, d
 //	\ttunnel: inet6 2001:db8::1 --> 2001:db8::2 ttl 64 nodf ecn rdomain 1
 //	\ttunnel: (unset) ttl 64 nodf ecn
 //
-// "(unset)" is an error wrapping ErrNoTunnel. What follows the destination
-// (ttl, df, ecn, rdomain) is not checked. A link-local IPv6 endpoint keeps
-// its "%em0" zone.
+// "(unset)" is ErrNoTunnel. What follows the destination is not checked. A
+// link-local IPv6 endpoint keeps its "%em0" zone.
 func ParseIfconfigTunnel(out []byte) (src, dst netip.Addr, err error) {
 	var fields []string
 	found := false
@@ -112,9 +108,8 @@ func ParseIfconfigTunnel(out []byte) (src, dst netip.Addr, err error) {
 	return src, dst, nil
 }
 
-// parseTunnelAddr parses one endpoint as print_tunnel prints it. A gif
-// endpoint has no port (print_tunnel adds ":PORT" only when it is not 0, for
-// vxlan and the like), so an address with a port is refused, not guessed at.
+// parseTunnelAddr parses an endpoint as print_tunnel prints it. A gif has
+// no port (print_tunnel adds a nonzero ":PORT", for vxlan): one is refused.
 func parseTunnelAddr(s string, want6 bool) (netip.Addr, error) {
 	a, err := netip.ParseAddr(s)
 	if err != nil {
@@ -138,7 +133,7 @@ func parseTunnelAddr(s string, want6 bool) (netip.Addr, error) {
 //	};                                     // 536 = 0x218
 //
 // Offsets into a byte array, not a Go struct, keep the layout free of Go's
-// alignment rules and tested on every OS; copyin/copyout need no alignment.
+// alignment and tested on every OS; copyin/copyout need no alignment.
 const (
 	ifNameSize          = 16  // IFNAMSIZ, sys/net/if.h
 	sockaddrStorageSize = 256 // sizeof(struct sockaddr_storage), sys/sys/socket.h
@@ -161,14 +156,13 @@ const (
 )
 
 // siocGLIFPHYADDR is _IOWR('i', 75, struct if_laddrreq) (sys/sys/sockio.h);
-// the tests check the size it encodes (sys/sys/ioccom.h, IOCPARM_LEN).
+// tests check its size (sys/sys/ioccom.h, IOCPARM_LEN).
 const siocGLIFPHYADDR = 0xc218694b
 
 // laddrreq is a struct if_laddrreq as the kernel sees it.
 type laddrreq [laddrreqSize]byte
 
-// newLaddrreq returns a request for interface ifname: the name NUL-padded in
-// iflr_name, everything else zero.
+// newLaddrreq returns a request for ifname: the name NUL-padded, all else zero.
 func newLaddrreq(ifname string) (*laddrreq, error) {
 	if err := checkIfname(ifname); err != nil {
 		return nil, err
@@ -192,10 +186,9 @@ func (r *laddrreq) endpoints() (src, dst netip.Addr, err error) {
 	return src, dst, nil
 }
 
-// parseSockaddr reads the sockaddr_in or sockaddr_in6 at the start of b, as
-// gif_get_tunnel (sys/net/if_gif.c) writes them. A link-local IPv6 scope id
-// (in6_recoverscope) becomes the address's zone, as a number: ifconfig(8)
-// prints the interface's name there instead.
+// parseSockaddr reads the sockaddr_in or sockaddr_in6 at b, as
+// gif_get_tunnel (sys/net/if_gif.c) writes them. A link-local scope id
+// (in6_recoverscope) becomes the zone as a number (ifconfig(8) prints a name).
 func parseSockaddr(b []byte) (netip.Addr, error) {
 	salen, family := int(b[0]), b[1]
 	switch family {

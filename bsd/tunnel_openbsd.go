@@ -7,8 +7,8 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// Compile-time check that the portable values in tunnel.go are x/sys/unix's
-// for this GOARCH: the index is 0, in range, only when every pair is equal.
+// Compile-time check that tunnel.go's values are x/sys/unix's for this
+// GOARCH: the index is 0, in range, only when every pair is equal.
 var _ = [1]struct{}{}[siocGLIFPHYADDR^unix.SIOCGLIFPHYADDR|ifNameSize^unix.IFNAMSIZ|
 	bsdAFInet^unix.AF_INET|bsdAFInet6^unix.AF_INET6|
 	sockaddrInLen^unix.SizeofSockaddrInet4|sockaddrIn6Len^unix.SizeofSockaddrInet6]
@@ -19,8 +19,7 @@ var getTunnel = ioctlGetTunnel
 // endpoints (EADDRNOTAVAIL from gif_get_tunnel, sys/net/if_gif.c) is
 // ErrNoTunnel, a missing one (ENXIO) ErrNoInterface.
 func ioctlGetTunnel(r *laddrreq) error {
-	// Any socket will do for interface ioctls; ifconfig uses an AF_INET
-	// datagram socket (getsock).
+	// Any socket will do; ifconfig uses AF_INET SOCK_DGRAM (getsock).
 	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
 		return fmt.Errorf("socket: %w", err)
