@@ -23,12 +23,10 @@ type Result struct {
 	Since  time.Time `json:"since"`  // when it last changed
 }
 
-// Record stores r unless the stored result has the same answer and
-// detail. Callers log its error and go on: a failing disk must not change
-// a check's exit status.
+// Record stores r unless the stored result has the same answer and detail.
+// Callers log its error: a failing disk must not change a check's exit status.
 func Record(dir string, r Result) error {
-	// A check's kind ("ipv4"), or its kind and an interface ("tunnel gif0"):
-	// a name that keeps the file inside dir.
+	// "ipv4" or "tunnel gif0": a name that keeps the file inside dir.
 	kind, ifname, two := strings.Cut(r.Check, " ")
 	if kind == "" || strings.Trim(kind, "abcdefghijklmnopqrstuvwxyz0123456789") != "" || two && !config.IsIfName(ifname) {
 		return fmt.Errorf("checklog: bad check name %q", r.Check)
@@ -44,8 +42,7 @@ func Record(dir string, r Result) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
-	// Also removes what a check killed while recording left.
-	return tempfiles.Write(p, append(data, '\n'), 0)
+	return tempfiles.Write(p, append(data, '\n'), 0) // and removes a killed check's temp files
 }
 
 func read(p string) (r Result, err error) {
@@ -58,10 +55,10 @@ func read(p string) (r Result, err error) {
 	return r, err
 }
 
-// Load returns every stored result, sorted by check name (as Glob sorts the
-// file names: ' ' and '.' sort alike before the names' letters and digits);
-// a missing directory has none. A file that cannot be read or parsed is left out and
-// named in the error, which joins one per such file.
+// Load returns every stored result, sorted by check name (Glob sorts the
+// file names; ' ' and '.' sort alike, before letters and digits); a missing
+// directory has none. Files that cannot be read or parsed are left out, each
+// named in the joined error.
 func Load(dir string) ([]Result, error) {
 	matches, err := filepath.Glob(filepath.Join(dir, "check.*"))
 	var out []Result

@@ -1,6 +1,7 @@
 package heartbeat
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -10,18 +11,13 @@ import (
 	"time"
 )
 
-// Open opens the UDP socket beats are sent from, before pledge; bound to
-// local when it is valid, else the kernel picks the source.
+// Open opens the UDP socket for beats, before pledge, bound to local if valid.
 func Open(local netip.Addr) (*net.UDPConn, error) {
-	laddr := &net.UDPAddr{IP: net.IPv4zero}
-	if local.IsValid() {
-		l := local.Unmap()
-		if !l.Is4() {
-			return nil, fmt.Errorf("heartbeat: source %v is not an IPv4 address", local)
-		}
-		laddr.IP = l.AsSlice()
+	local = cmp.Or(local.Unmap(), netip.IPv4Unspecified())
+	if !local.Is4() {
+		return nil, fmt.Errorf("heartbeat: source %v is not an IPv4 address", local)
 	}
-	conn, err := net.ListenUDP("udp4", laddr)
+	conn, err := net.ListenUDP("udp4", net.UDPAddrFromAddrPort(netip.AddrPortFrom(local, 0)))
 	if err != nil {
 		return nil, fmt.Errorf("heartbeat: %w", err)
 	}

@@ -13,15 +13,13 @@ import (
 	"github.com/google/renameio/v2"
 )
 
-// Write replaces path with data atomically (a temporary file in the same
-// directory, fsync, rename, fsync of the directory): a reader, netstart or
-// a crash, sees the old file or the new one, whole. With mode 0 the file is
-// created 0600 less the umask and never chmod'ed, for the state files that
-// checks write under a pledge without fattr; else it gets exactly mode and,
-// as root, owner root:wheel (promises fattr, chown), as a root shell runs
-// hostname.IF. It first removes the temporary files of path that a killed
-// writer left once a minute old: a younger one may be a write in progress,
-// as checks write state files without the lock.
+// Write replaces path with data atomically (temporary file, fsync, rename,
+// fsync of the directory): readers and crashes see the old or the new file,
+// whole. Mode 0 creates it 0600 less the umask, never chmod'ed (checks
+// write state under a pledge without fattr); else it gets exactly mode and,
+// as root, root:wheel (fattr, chown): a root shell runs hostname.IF. It
+// first removes path's temporary files a minute old: a younger one may be a
+// write in progress (checks write state without the lock).
 func Write(path string, data []byte, mode fs.FileMode) error {
 	RemoveStale(path, time.Now().Add(-time.Minute))
 	dir := filepath.Dir(path)
@@ -46,7 +44,7 @@ func Write(path string, data []byte, mode fs.FileMode) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	d, err := os.Open(dir) // the rename lasts only once the directory is on disk
+	d, err := os.Open(dir) // the rename lasts once the directory is on disk
 	if err == nil {
 		if err = d.Sync(); err != nil {
 			err = fmt.Errorf("%s: fsync: %w", dir, err)
@@ -63,13 +61,12 @@ func isTemp(name, base string) bool {
 	return ok && err == nil && n[0] != '+'
 }
 
-// RemoveStale removes the temporary files of path last modified before
-// cutoff, or all with the zero cutoff (for a caller holding the lock every
-// writer of path holds), and returns their names. A file left is clutter.
-func RemoveStale(path string, cutoff time.Time) []string {
+// RemoveStale removes path's temporary files modified before cutoff, or all
+// with the zero cutoff (for a holder of the lock every writer of path
+// holds). A file left is clutter.
+func RemoveStale(path string, cutoff time.Time) {
 	dir, base := filepath.Split(path)
 	entries, _ := os.ReadDir(cmp.Or(dir, "."))
-	var removed []string
 	for _, e := range entries {
 		if !e.Type().IsRegular() || !isTemp(e.Name(), base) {
 			continue
@@ -77,9 +74,6 @@ func RemoveStale(path string, cutoff time.Time) []string {
 		if info, err := e.Info(); !cutoff.IsZero() && (err != nil || !info.ModTime().Before(cutoff)) {
 			continue
 		}
-		if os.Remove(filepath.Join(dir, e.Name())) == nil {
-			removed = append(removed, e.Name())
-		}
+		os.Remove(filepath.Join(dir, e.Name()))
 	}
-	return removed
 }
