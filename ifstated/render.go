@@ -23,13 +23,10 @@ const (
 // the current state again.
 const retryCommand = "exit $(( $(/bin/date +%s) / 60 % 2 ))"
 
-// watchIdleEvery is how often, under gifctl watch, the auto state checks
-// that all is well. watch repairs an address change the moment the kernel
-// reports it; this check is left what no routing message shows (a broker
-// update that failed, an ISP that stops routing without renumbering), and
-// every 3 minutes keeps the arrangement's CPU below the seed-style
-// ifstated.conf's ping a minute (make bench). The states that repair still
-// check every 30 s.
+// watchIdleEvery is auto's check interval under gifctl watch, which repairs
+// address changes at once: the check finds what no routing message shows (a
+// failed broker update, an ISP that stops routing), and at 3 minutes costs
+// less CPU than a ping a minute (make bench).
 const watchIdleEvery = 180
 
 // Options says how the generated file calls gifctl.
@@ -37,8 +34,7 @@ type Options struct {
 	Gifctl     string // absolute path of gifctl; "" is DefaultGifctl
 	ConfigPath string // passed as -f unless "" or DefaultConfigPath
 	// Watch leaves address changes to gifctl watch (rc.d/gifctl): no
-	// check tunnel every 5 s; the ipv4 and ipv6 checks and their repairs
-	// stay.
+	// check tunnel, auto checks every watchIdleEvery, repairs as before.
 	Watch bool
 }
 
@@ -165,9 +161,7 @@ type view struct {
 	Idle           int    // with Watch, the interval of auto's one check
 	IdleTest       string // that check, for the header
 	// SlowRetry is " && $retry" when auto has several tests under Watch:
-	// one that reports a change before the others have run again in the
-	// state is noted but not acted on (doc.go), and no other test of
-	// auto's would change to make ifstated look again.
+	// else a change noted but not acted on (doc.go) could wait for ever.
 	SlowRetry string
 	Slowest   int      // the longest interval of a test in a state
 	V4        string   // "$ipv4_up && " with a check ipv4 block
