@@ -25,9 +25,7 @@ type pingArgs struct {
 }
 
 // checkIPv4Cmd is `gifctl check ipv4 [TARGET...]`.
-type checkIPv4Cmd struct {
-	pingArgs
-}
+type checkIPv4Cmd struct{ pingArgs }
 
 // checkIPv6Cmd is `gifctl check ipv6 [--tunnel IF] [TARGET...]`.
 type checkIPv6Cmd struct {

@@ -27,7 +27,6 @@ func (i *IfstatedCmd) prepare(ctx context.Context, a *app) (err error) {
 	return usageError(err)
 }
 
-// work prints the file.
 func (i *IfstatedCmd) work(ctx context.Context, a *app) error {
 	o := ifstated.Options{Gifctl: i.Gifctl, ConfigPath: i.configPath, Watch: i.Watch}
 	if err := ifstated.Check(a.conf, o); err != nil {

@@ -151,11 +151,8 @@ func printStatus(out io.Writer, r statusReport) error {
 		if t.HostnameError != "" {
 			fmt.Fprintf(w, "  hostname\t%s\n", t.HostnameError)
 		}
-		if t.TunnelError != "" {
-			fmt.Fprintf(w, "  tunnel\t%s\n", t.TunnelError)
-		} else {
-			fmt.Fprintf(w, "  tunnel\t%s --> %s\n", t.Source, t.Destination)
-		}
+		tunnel := cmp.Or(t.TunnelError, t.Source.String()+" --> "+t.Destination.String())
+		fmt.Fprintf(w, "  tunnel\t%s\n", tunnel)
 		state := "consistent"
 		if !t.Consistent {
 			state = "NOT consistent: " + t.repair

@@ -81,9 +81,8 @@ type Probe struct {
 // runTimeout bounds each command doctor runs (ifconfig, pfctl).
 const runTimeout = 5 * time.Second
 
-// Gatherer reads the facts of some tunnels in the order a sandboxed
-// program must: Open does the kernel reads and opens the raw sockets,
-// before pledge; Finish runs pfctl, reads the broker state and probes.
+// Gatherer reads facts in pledge's order: Open, before it, does the kernel
+// reads and opens the raw sockets; Finish runs pfctl, reads the broker state, probes.
 type Gatherer struct {
 	c     *config.Config
 	facts []*Facts
