@@ -7,28 +7,15 @@ import (
 
 // Command is one command netstart runs for a hostname.if, in order.
 type Command struct {
-	// Line is the number of the (first physical) line it comes from.
-	Line int
-	// Ifconfig holds the arguments after "ifconfig IF", split as the shell
-	// splits them (quotes removed, a trailing # comment dropped). It is nil
-	// when the command must go through the shell: a ! line, or an ifconfig
-	// line that uses more shell than quotes (a $, a `, ;, | or a glob).
+	Line int // the (first physical) line it comes from
+	// Ifconfig holds the arguments after "ifconfig IF" as the shell splits
+	// them; nil for a ! line or one using more shell than quotes.
 	Ifconfig []string
-	// Eval is the exact text netstart evals (and `netstart -n` prints).
-	Eval string
+	Eval     string // the exact text netstart evals (and `netstart -n` prints)
 }
 
-// Commands returns the commands netstart runs for this file as
-// hostname.IFNAME, in order, as parse_hn_line makes them: blank lines and
-// lines whose first word starts with # are skipped; `inet [alias] A M [B]`
-// gets "netmask M" and "broadcast B" (none when B ends in NONE), `inet6
-// [alias] A N` gets "prefixlen N", a lone inet or inet6 is skipped; `dest P`
-// with exactly one argument appends " P" to the 4th word (5th after alias)
-// of the previous command, whatever it was; `dhcp` becomes "inet autoconf";
-// a ! line goes to the shell once ksh's print has expanded its escapes and
-// "$if" is replaced by IFNAME; anything else runs as "ifconfig IFNAME
-// WORDS". Words are joined with single spaces. An IFNAME that is not letters
-// then digits gets nil: netstart does nothing for it.
+// Commands returns, in order, the commands parse_hn_line makes of this file
+// as hostname.IFNAME; nil for an IFNAME that ifstart refuses.
 func (f *File) Commands(ifname string) []Command {
 	if !validIfname(ifname) {
 		return nil
@@ -45,8 +32,8 @@ func (f *File) Commands(ifname string) []Command {
 		case w[0] == "dhcp":
 			cmds = append(cmds, Command{Line: l.num, Eval: "ifconfig " + ifname + " inet autoconf"})
 		case w[0][0] == '!':
-			// netstart evals $(print -- "${_c[@]}" | sed 's/\$if/'$_if'/g') less
-			// the !; the command substitution drops trailing newlines.
+			// netstart evals $(print -- "${_c[@]}" | sed 's/\$if/'$_if'/g')
+			// less the !, trailing newlines dropped.
 			s := strings.TrimRight(kshPrint(strings.Join(w, " ")), "\n")
 			s = strings.TrimPrefix(strings.ReplaceAll(s, "$if", ifname), "!")
 			cmds = append(cmds, Command{Line: l.num, Eval: s})
@@ -64,8 +51,8 @@ func (f *File) Commands(ifname string) []Command {
 	return cmds
 }
 
-// validIfname reports whether netstart's ifstart accepts the name:
-// `+([[:alpha:]])+([[:digit:]])`. No regexp: one would compile at start-up.
+// validIfname is ifstart's `+([[:alpha:]])+([[:digit:]])`, without a
+// regexp, which would compile at start-up.
 func validIfname(s string) bool {
 	unit := strings.TrimLeft(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 	return unit != "" && len(unit) < len(s) && strings.Trim(unit, "0123456789") == ""
@@ -77,12 +64,11 @@ func (f *File) bang(c Command) bool {
 	return ok && f.lines[i].words[0][0] == '!'
 }
 
-// addrWords are the keywords parse_hn_line puts before the words that
-// follow the address of an inet or inet6 line.
 var addrWords = map[string][]string{"inet": {"netmask ", "broadcast "}, "inet6": {"prefixlen "}}
 
-// ifconfigWords applies parse_hn_line's inet and inet6 rewriting; ok is
-// false for a line netstart skips.
+// ifconfigWords is parse_hn_line's rewriting of `inet [alias] A M [B]` to
+// "... netmask M broadcast B" (no B when it ends in NONE) and of `inet6
+// [alias] A N` to "... prefixlen N"; ok is false for a lone inet or inet6.
 func ifconfigWords(w []string) (c []string, ok bool) {
 	names := addrWords[w[0]]
 	switch {
@@ -109,9 +95,8 @@ func ifconfigWords(w []string) (c []string, ok bool) {
 	return c, true
 }
 
-// spliceDest does what parse_hn_line does for `dest P`: split the previous
-// command at blanks, append " P" to its 4th word (its 5th when the 4th is
-// "alias") and join it again.
+// spliceDest is parse_hn_line's `dest P`: split the previous command,
+// whatever it is, append " P" to its 4th word (5th after "alias"), join it.
 func spliceDest(prev, p string) string {
 	c := splitIFS(prev)
 	i := 3
@@ -125,9 +110,9 @@ func spliceDest(prev, p string) string {
 	return strings.Join(c, " ")
 }
 
-// kshPrint returns what ksh's print (without -r; bin/ksh/c_ksh.c c_print)
-// writes for s, less its final newline, which \c only drops: escapes are
-// expanded, and a NUL, which a shell string cannot hold, is left out.
+// kshPrint is what ksh's print without -r (bin/ksh/c_ksh.c c_print) writes
+// for s, less the final newline (\c drops only that): escapes expanded, a
+// NUL, which a shell string cannot hold, left out.
 func kshPrint(s string) string {
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {

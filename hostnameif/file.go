@@ -5,8 +5,8 @@ import (
 	"strings"
 )
 
-// File is a parsed hostname.if(5): the bytes it was read from and, beside
-// them, each line as netstart reads it. The zero value is an empty file.
+// File is a parsed hostname.if(5): its bytes and each line as netstart reads
+// it. The zero value is an empty file.
 type File struct {
 	data  []byte
 	lines []line
@@ -23,8 +23,8 @@ type line struct {
 	words []string // text split at blanks, as parse_hn_line receives it
 }
 
-// Parse reads a hostname.if. It never fails: anything netstart reads has a
-// meaning, and what it does not read is kept all the same.
+// Parse reads a hostname.if. It never fails: whatever netstart reads means
+// something, and what it skips is kept.
 func Parse(data []byte) *File {
 	f := &File{data: bytes.Clone(data)}
 	for pos, num := 0, 1; pos < len(f.data); {
@@ -37,16 +37,15 @@ func Parse(data []byte) *File {
 	return f
 }
 
-// Bytes returns the file's bytes: for a File from Parse that nothing has
-// changed, exactly the bytes it was parsed from.
+// Bytes returns the file's bytes, those given to Parse until an edit.
 func (f *File) Bytes() []byte {
 	return bytes.Clone(f.data)
 }
 
-// scanLine reads the line starting at pos as ksh's read without -r does
-// (bin/ksh/c_sh.c c_read): NUL bytes are dropped, a backslash escapes the
-// next byte and is dropped, a backslash-newline joins the next line, an
-// unescaped newline ends the line. With IFS empty nothing is trimmed.
+// scanLine reads the line at pos as ksh's read without -r does (bin/ksh/c_sh.c
+// c_read): NULs are dropped, a backslash escapes the next byte (a newline:
+// joins the next line) and is dropped, a newline ends the line. IFS is
+// empty, so nothing is trimmed.
 func scanLine(data []byte, pos int) line {
 	l := line{start: pos, end: len(data)}
 	var text []byte
@@ -72,8 +71,7 @@ func scanLine(data []byte, pos int) line {
 	return l
 }
 
-// splitIFS splits s at runs of blanks and newlines, as ksh splits an
-// unquoted $var with the default IFS.
+// splitIFS splits s as ksh splits an unquoted $var with the default IFS.
 func splitIFS(s string) []string {
 	return strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == '\t' || r == '\n' })
 }

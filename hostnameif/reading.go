@@ -9,9 +9,8 @@ import (
 	"strings"
 )
 
-// ifconfigArgs returns the arguments c passes to `ifconfig IFNAME`, from a
-// plain line or a `!ifconfig IFNAME ...` line, or nil; known is false when
-// c needs the shell to mean anything.
+// ifconfigArgs returns what c passes to `ifconfig IFNAME` (a plain line or
+// `!ifconfig IFNAME ...`), or nil; known is false when c needs the shell.
 func ifconfigArgs(c Command, ifname string) (args []string, known bool) {
 	a, ok := simpleArgs(c.Eval)
 	if ok && len(a) >= 2 && (a[0] == "ifconfig" || a[0] == "/sbin/ifconfig") && a[1] == ifname {
@@ -20,9 +19,8 @@ func ifconfigArgs(c Command, ifname string) (args []string, known bool) {
 	return nil, ok
 }
 
-// lastTunnel returns the index of the last command that sets or deletes the
-// tunnel (the last wins), counting a command that needs the shell and has
-// the word tunnel in it; -1 when none does.
+// lastTunnel returns the index of the last command, the one that wins, to
+// set or delete the tunnel (or need the shell and hold the word), else -1.
 func lastTunnel(cmds []Command, ifname string) int {
 	for i := len(cmds) - 1; i >= 0; i-- {
 		a, known := ifconfigArgs(cmds[i], ifname)
@@ -38,11 +36,10 @@ func lastTunnel(cmds []Command, ifname string) int {
 	return -1
 }
 
-// Tunnel returns the endpoints of the tunnel netstart sets for this file as
-// hostname.IFNAME: those of the last command that sets the tunnel, from a
-// tunnel line or a `!ifconfig IFNAME tunnel ...` line. ok is false when
-// there is none, when it needs the shell to know its words (`$SRC`), and
-// when its words are not two addresses.
+// Tunnel returns the endpoints netstart sets for this file as
+// hostname.IFNAME, from the last tunnel or `!ifconfig IFNAME tunnel` line;
+// ok is false when there is none, it needs the shell (`$SRC`), or its words
+// are not two addresses.
 func (f *File) Tunnel(ifname string) (src, dst netip.Addr, ok bool) {
 	cmds := f.Commands(ifname)
 	if i := lastTunnel(cmds, ifname); i >= 0 {
@@ -65,19 +62,18 @@ func endpoints(c Command, ifname string) (src, dst netip.Addr, ok bool) {
 	return src, dst, true
 }
 
-// Inet6 returns the tunnel's inner address and its peer from the first
-// IPv6 address netstart sets, from an `inet6 [alias] A LEN` line (and a
-// `dest P` line right after it) or a `!ifconfig IFNAME inet6 [alias] A P
-// prefixlen LEN` line; peer is the zero Addr when it names none. A plain
-// `inet6 alias A P prefixlen 128` line (ifconfig(8)'s layout) sets no
-// address, as netstart takes P for the prefix length.
+// Inet6 returns the first IPv6 address netstart sets and its peer (zero when
+// none), from `inet6 [alias] A LEN` (and `dest P` right after it) or
+// `!ifconfig IFNAME inet6 [alias] A P prefixlen LEN`. A plain `inet6 alias A
+// P prefixlen 128` line (ifconfig(8)'s layout) sets none: netstart takes P
+// for the prefix length.
 func (f *File) Inet6(ifname string) (addr, peer netip.Addr, ok bool) {
 	i, addr, peer, _ := inner(f.Commands(ifname), ifname)
 	return addr, peer, i >= 0
 }
 
-// inner returns the index of the first command in cmds that sets an IPv6
-// address, the address, its peer and prefix length; -1 when none does.
+// inner returns the index of the first command to set an IPv6 address (or
+// -1), the address, its peer and prefix length.
 func inner(cmds []Command, ifname string) (i int, addr, peer netip.Addr, plen int) {
 	for i, c := range cmds {
 		if a, _ := ifconfigArgs(c, ifname); len(a) > 0 && a[0] == "inet6" {
@@ -89,10 +85,10 @@ func inner(cmds []Command, ifname string) (i int, addr, peer netip.Addr, plen in
 	return -1, netip.Addr{}, netip.Addr{}, 0
 }
 
-// inet6Args reads the words after `ifconfig IF inet6` that set an address,
-// as ifconfig(8) reads them: [alias] ADDR[/LEN] [DEST] [prefixlen LEN] [up].
-// ok is false for anything else (autoconf, -alias, a word ifconfig refuses).
-// Without a length ifconfig takes 64 (sbin/ifconfig/ifconfig.c).
+// inet6Args reads the words after `ifconfig IF inet6` as ifconfig(8) does:
+// [alias] ADDR[/LEN] [DEST] [prefixlen LEN] [up]; ok is false for all else
+// (autoconf, -alias, a word ifconfig refuses). The default length is 64
+// (sbin/ifconfig/ifconfig.c).
 func inet6Args(w []string) (addr, dest netip.Addr, plen int, ok bool) {
 	plen = 64
 	for i := 0; i < len(w); i++ {
@@ -127,9 +123,9 @@ func isPrefixLen(s string) bool {
 	return err == nil && n >= 0 && n <= 128
 }
 
-// DefaultRoute returns the line of the first command netstart runs that adds
-// an IPv6 default route (`!route ... add -inet6 default GW`), and GW when it
-// is an address; line is 0 when there is none.
+// DefaultRoute returns GW, if an address, and the line (0: none) of the first
+// command netstart runs to add an IPv6 default route (`!route ... add -inet6
+// default GW`).
 func (f *File) DefaultRoute(ifname string) (gw netip.Addr, line int) {
 	for _, c := range f.Commands(ifname) {
 		a, ok := simpleArgs(c.Eval)
@@ -149,9 +145,8 @@ func (f *File) DefaultRoute(ifname string) (gw netip.Addr, line int) {
 	return netip.Addr{}, 0
 }
 
-// Divergence is a line of a hostname.if that netstart reads otherwise than
-// it reads to a person (and to gifctl's editor, which changes the words of
-// the line as they stand): gifctl never edits such a line.
+// Divergence is a hostname.if line that netstart reads otherwise than a
+// person (or gifctl's editor, which edits the words as they stand) does.
 type Divergence struct {
 	Line     int    // the line at fault
 	Netstart string // what netstart runs for it (or for the command it changes); "" when nothing
@@ -169,8 +164,8 @@ func (d Divergence) String() string {
 // whyEscape is said of a tunnel line both here and by SetTunnel.
 const whyEscape = "a backslash or NUL byte in a tunnel line: netstart's read drops it (a backslash at the end of a line joins the next one to it), so the line is not the words it shows"
 
-// Divergences lists the lines of the file, read as hostname.IFNAME, whose
-// words and the command netstart makes of them disagree.
+// Divergences lists the lines whose words disagree with the command netstart
+// makes of them for this file as hostname.IFNAME.
 func (f *File) Divergences(ifname string) []Divergence {
 	cmds := f.Commands(ifname)
 	var out []Divergence
@@ -187,14 +182,11 @@ func (f *File) Divergences(ifname string) []Divergence {
 		w := l.words
 		plain, _ := simpleArgs(l.text)
 		switch {
-		case !l.terminated:
-			if !isComment(w) {
-				d.Why = "no newline at the end: netstart never reads the last line"
-			}
-		case isComment(w):
-			if bytes.Count(f.data[l.start:l.end], []byte{'\n'}) > 1 {
-				d.Why = "a backslash ends this comment, so netstart skips the next line with it"
-			}
+		case !l.terminated && !isComment(w):
+			d.Why = "no newline at the end: netstart never reads the last line"
+		case isComment(w) && l.terminated && bytes.Count(f.data[l.start:l.end], []byte{'\n'}) > 1:
+			d.Why = "a backslash ends this comment, so netstart skips the next line with it"
+		case !l.terminated, isComment(w):
 		case strings.HasSuffix(l.text, "\r"):
 			d.Why = "ends in CR (CR LF line endings): netstart passes the CR on as part of the last word"
 		case w[0][0] == '!', w[0] == "dhcp":
@@ -229,8 +221,7 @@ func (f *File) Divergences(ifname string) []Divergence {
 	return out
 }
 
-// badPrefixLen reports whether a word after "prefixlen" in ifconfig's
-// arguments a is one ifconfig refuses.
+// badPrefixLen reports whether ifconfig refuses a word after "prefixlen" in a.
 func badPrefixLen(a []string) bool {
 	for i := 1; i < len(a); i++ {
 		if a[i-1] == "prefixlen" && !isPrefixLen(a[i]) {

@@ -13,8 +13,7 @@ const (
 	MaxMTU = 8192
 )
 
-// Spec is what gifctl knows about a tunnel when it has to write a missing
-// hostname.if: all of it typed, so that nothing unparsed reaches the file.
+// Spec is the typed tunnel from which gifctl writes a missing hostname.if.
 type Spec struct {
 	Source netip.Addr // our end: egress's IPv4 address
 	Remote netip.Addr // the broker's IPv4 address
@@ -23,8 +22,8 @@ type Spec struct {
 	MTU    int        // 0 leaves gif's default (1280)
 }
 
-// Render returns the whole hostname.if for a Spec, in this order (the
-// first line tells an admin which line gifctl will touch):
+// Render returns the whole hostname.if for a Spec, every value printed from
+// its netip.Addr or int:
 //
 //	# written by gifctl(8); later runs change only the tunnel line
 //	tunnel 192.0.2.10 216.66.80.26
@@ -33,25 +32,21 @@ type Spec struct {
 //	mtu 1480
 //	!route -qn add -inet6 default 2001:db8:1::1
 //
-// The tunnel comes first so that the endpoints exist before the address is
-// set; the mtu line is left out when MTU is 0; the default route comes last,
-// once the peer is reachable. Every value is printed from its netip.Addr or
-// int.
+// The endpoints exist before the address is set, and the default route
+// comes last, once the peer is reachable; MTU 0 writes no mtu line.
 func Render(s Spec) ([]byte, error) {
-	if !s.Remote.IsValid() {
+	err := cmp.Or(checkEndpoint("tunnel source", s.Source), checkEndpoint("remote: tunnel destination", s.Remote),
+		checkInner("inet6", s.Inet6), checkInner("peer", s.Peer))
+	switch {
+	case !s.Remote.IsValid():
 		return nil, errors.New("missing remote: the broker's IPv4 address is needed to write hostname.if")
-	}
-	if !s.Inet6.IsValid() || !s.Peer.IsValid() {
+	case !s.Inet6.IsValid() || !s.Peer.IsValid():
 		return nil, errors.New("missing inet6 ... peer: the tunnel's IPv6 addresses are needed to write hostname.if")
-	}
-	if err := cmp.Or(checkEndpoint("tunnel source", s.Source), checkEndpoint("remote: tunnel destination", s.Remote),
-		checkInner("inet6", s.Inet6), checkInner("peer", s.Peer)); err != nil {
+	case err != nil:
 		return nil, err
-	}
-	if s.Inet6 == s.Peer {
+	case s.Inet6 == s.Peer:
 		return nil, fmt.Errorf("inet6 %s: the same address as its peer", s.Inet6)
-	}
-	if s.MTU != 0 && (s.MTU < MinMTU || s.MTU > MaxMTU) {
+	case s.MTU != 0 && (s.MTU < MinMTU || s.MTU > MaxMTU):
 		return nil, fmt.Errorf("mtu %d: out of gif's range %d-%d", s.MTU, MinMTU, MaxMTU)
 	}
 
@@ -63,8 +58,8 @@ func Render(s Spec) ([]byte, error) {
 	return fmt.Appendf(b, "!route -qn add -inet6 default %s\n", s.Peer), nil
 }
 
-// checkInner refuses anything but a global-looking IPv6 address without a
-// zone: the line is run by a root shell, and a zone is free text.
+// checkInner refuses all but a unicast IPv6 address without a zone: a zone
+// is free text, and a root shell runs the line.
 func checkInner(what string, a netip.Addr) error {
 	switch {
 	case !a.Is6() || a.Is4In6():

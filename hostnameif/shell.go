@@ -2,11 +2,10 @@ package hostnameif
 
 import "strings"
 
-// simpleArgs splits a command the way sh would when it uses nothing but
-// blanks, quotes, backslashes and a trailing # comment. ok is false when
-// the shell would do more (expand $ or `, glob, brace-expand, a tilde,
-// redirect, start another command) or fail (an open quote): such a command
-// must be run by a shell to mean what netstart means.
+// simpleArgs splits a command as sh does when it holds only blanks, quotes,
+// backslashes and a trailing # comment; ok is false when the shell would do
+// more (expand $ ` ~, glob, brace-expand, redirect, chain) or fail (an open
+// quote), so that only a shell gives it netstart's meaning.
 func simpleArgs(s string) (args []string, ok bool) {
 	var w []byte
 	inWord := false

@@ -8,16 +8,12 @@ import (
 	"slices"
 )
 
-// SetTunnel points the tunnel netstart sets for this file as
-// hostname.IFNAME at src and, when dst is valid, at dst. It changes only
-// those words of the last tunnel line, the one in force (ending it with a
-// newline if it has none), or inserts "tunnel SRC DST" before the first
-// line that is not blank or a comment. It refuses a tunnel set by a ! line,
-// a line netstart reads otherwise than its words ([File.Divergences]), and
-// an edit after which netstart would run more than the new tunnel; the
-// other divergent lines come back as warnings. src and dst must be IPv4
-// unicast (gif(4) carries IPv6 in IPv4). Warnings and errors are one line
-// each, naming lines but not the file; on error f is unchanged.
+// SetTunnel points the tunnel of this file as hostname.IFNAME at src and, if
+// valid, dst (IPv4 unicast: gif(4) carries IPv6 in IPv4), editing the last
+// tunnel line, the one in force, or inserting one. It refuses a tunnel set
+// by a ! line or a divergent line, or an edit after which netstart would run
+// more than the new tunnel; other divergences are warnings. Warnings and
+// errors are one line, naming lines, not the file; on error f is unchanged.
 func (f *File) SetTunnel(ifname string, src, dst netip.Addr) (warnings []string, err error) {
 	if !validIfname(ifname) {
 		return nil, fmt.Errorf("interface name %q: netstart takes only letters followed by digits", ifname)
@@ -29,7 +25,7 @@ func (f *File) SetTunnel(ifname string, src, dst netip.Addr) (warnings []string,
 		return nil, err
 	}
 	cmds := f.Commands(ifname)
-	target, tunnels := -1, 0 // the last line whose first word is tunnel (an unread one too)
+	target, tunnels := -1, 0 // the last line starting with tunnel, read or not
 	for i, l := range f.lines {
 		if len(l.words) > 0 && l.words[0] == "tunnel" {
 			target, tunnels = i, tunnels+1
@@ -69,8 +65,8 @@ func (f *File) SetTunnel(ifname string, src, dst netip.Addr) (warnings []string,
 	return warnings, nil
 }
 
-// editable refuses an edit of line target (an index of f.lines, -1 for an
-// insertion) that netstart would not carry out as gifctl means it.
+// editable refuses an edit of f.lines[target] (-1: an insertion) that
+// netstart would not carry out as meant.
 func (f *File) editable(cmds []Command, target int, ifname string, src, dst netip.Addr) error {
 	i := lastTunnel(cmds, ifname)
 	if i < 0 {
@@ -90,8 +86,8 @@ func (f *File) editable(cmds []Command, target int, ifname string, src, dst neti
 		"the last command that touches the tunnel comes from this line, which gifctl does not edit"})
 }
 
-// diverges returns an error for the first divergence about command c: at its
-// line, or changing what netstart runs for it.
+// diverges returns an error for the first divergence at c's line or
+// changing what netstart runs for c.
 func diverges(divs []Divergence, c Command) error {
 	for _, d := range divs {
 		if d.Line == c.Line || d.Netstart == c.Eval {
@@ -105,8 +101,8 @@ func leftAlone(d Divergence) error {
 	return errors.New(d.String() + "; left the file as it was")
 }
 
-// replaceBang is the error for a file whose tunnel is set by cmds[i], a !
-// line: it names the lines that say the same in the form gifctl edits.
+// replaceBang is the error for a tunnel set by cmds[i], a ! line: it names
+// the lines that say the same in the form gifctl edits.
 func (f *File) replaceBang(cmds []Command, i int, ifname string, src, dst netip.Addr) error {
 	c := cmds[i]
 	if !dst.IsValid() {
@@ -127,10 +123,10 @@ func (f *File) replaceBang(cmds []Command, i int, ifname string, src, dst netip.
 	return errors.New(msg)
 }
 
-// checkEdit checks on netstart's reading of the edited file nf that it runs
-// the commands of before but for one tunnel command, changed or added, the
-// last to touch the tunnel, on a plain line and naming src and dst. It fails
-// when a dest line follows an inserted tunnel line, or the edit is wrong.
+// checkEdit checks that netstart runs for the edited file nf the commands
+// of before but for one tunnel command, changed or added, the last to touch
+// the tunnel, on a plain line and naming src and dst. So it fails, too, when
+// a dest line follows an inserted tunnel line.
 func checkEdit(before []Command, nf *File, ifname string, src, dst netip.Addr) error {
 	after := nf.Commands(ifname)
 	p, s := 0, 0 // the commands alike at the start and at the end
@@ -153,8 +149,8 @@ func checkEdit(before []Command, nf *File, ifname string, src, dst netip.Addr) e
 	return diverges(nf.Divergences(ifname), c)
 }
 
-// args returns a line's words up to a word starting with #: when netstart
-// evals the command the shell takes that word and the rest as a comment.
+// args returns a line's words up to one starting with #, where eval's
+// comment starts.
 func args(w []string) []string {
 	if i := slices.IndexFunc(w[1:], func(s string) bool { return s[0] == '#' }); i >= 0 {
 		return w[:i+1]
@@ -175,9 +171,8 @@ func checkEndpoint(what string, a netip.Addr) error {
 	return nil
 }
 
-// insertTunnel returns the file's bytes with a new tunnel line before the
-// first line netstart would not skip. Lines start right after an unescaped
-// newline, so inserting there cannot join the new line to another one.
+// insertTunnel returns the bytes with a tunnel line before the first line
+// netstart does not skip, after an unescaped newline: it joins no line.
 func (f *File) insertTunnel(src, dst netip.Addr) []byte {
 	at := len(f.data)
 	for _, l := range f.lines {
@@ -189,13 +184,11 @@ func (f *File) insertTunnel(src, dst netip.Addr) []byte {
 	return slices.Concat(f.data[:at], []byte("tunnel "+src.String()+" "+dst.String()+"\n"), f.data[at:])
 }
 
-// editTunnel returns the file's bytes with the words of tunnel line l
-// changed to src and dst (when dst is not valid, the line's destination,
-// which it returns) and a newline at the end of l if it had none.
+// editTunnel returns the bytes with tunnel line l's words set to src and
+// dst (when invalid, l's destination, returned) and l ending in a newline.
 func (f *File) editTunnel(l line, src, dst netip.Addr) ([]byte, netip.Addr, error) {
 	if bytes.ContainsAny(f.data[l.start:l.end], "\\\x00") {
-		// Only an unread last line gets here (Divergences names the others):
-		// its words are not its bytes.
+		// an unread last line (Divergences names the others)
 		return nil, dst, leftAlone(Divergence{Line: l.num, Why: whyEscape})
 	}
 	w := args(l.words)
@@ -212,9 +205,8 @@ func (f *File) editTunnel(l line, src, dst netip.Addr) ([]byte, netip.Addr, erro
 		}
 		dst = old
 	}
-	// Word 0 is "tunnel", 1 the source, 2 the destination: each is copied
-	// or replaced, and a missing one added after the last; end is where the
-	// last word found ends.
+	// Words 0-2 (tunnel, source, destination) are copied or replaced, a
+	// missing one added; end is where the last word found ends.
 	out, end := slices.Clone(f.data[:l.start]), l.start
 	for k, a := range []netip.Addr{{}, src, dst} {
 		if k >= len(w) {
