@@ -7,12 +7,11 @@ import (
 )
 
 const (
-	maxLines = 2000 // bounds the LCS table; larger inputs are shown as one hunk
+	maxLines = 2000 // bounds the LCS table; past it all lines change, in one hunk
 	context  = 3    // unchanged lines shown around a change, as diff -u
 )
 
-// Diff returns the unified diff turning old into new, labelled with the
-// two names, or "" when the texts are equal.
+// Diff returns the unified diff from old to new, or "" when they are equal.
 func Diff(oldName, newName, old, new string) string {
 	if old == new {
 		return ""
@@ -20,8 +19,7 @@ func Diff(oldName, newName, old, new string) string {
 	ops := edits(splitLines(old), splitLines(new))
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "--- %s\n+++ %s\n", oldName, newName)
-	// A hunk is a run of lines that are each near a change (within context).
-	near := make([]bool, len(ops))
+	near := make([]bool, len(ops)) // within context of a change: a hunk's lines
 	for i, o := range ops {
 		for k := max(i-context, 0); o[0] != ' ' && k <= min(i+context, len(ops)-1); k++ {
 			near[k] = true
@@ -42,8 +40,8 @@ func Diff(oldName, newName, old, new string) string {
 	return sb.String()
 }
 
-// splitLines splits after each newline; a last line without one is marked
-// the way diff does, so that adding a final newline shows as a change.
+// splitLines splits after each newline, marking a last line without one as
+// diff does, so that adding a final newline is a change.
 func splitLines(s string) []string {
 	lines := strings.SplitAfter(s, "\n")
 	if last := len(lines) - 1; lines[last] == "" {
@@ -54,9 +52,9 @@ func splitLines(s string) []string {
 	return lines
 }
 
-// edits returns the lines of the diff from a to b, each after its mark (' ',
-// '-' or '+'). lcs[i][j] is the length of a longest common subsequence of
-// a[i:] and b[j:]; past maxLines there is none, and every line changes.
+// edits returns the diff's lines from a to b, each after its mark (' ', '-'
+// or '+'). lcs[i][j] is the length of the longest common subsequence of
+// a[i:] and b[j:]; past maxLines there is none.
 func edits(a, b []string) []string {
 	var lcs [][]int
 	if len(a) <= maxLines && len(b) <= maxLines {
@@ -102,8 +100,8 @@ func count(ops []string) (old, new int) {
 	return old, new
 }
 
-// rangeOf formats a hunk range as diff -u does: an empty range names the
-// line before it; a count of one is left out.
+// rangeOf formats a hunk range as diff -u does: an empty one names the line
+// before it; a count of one is left out.
 func rangeOf(line, count int) string {
 	if count == 1 {
 		return strconv.Itoa(line)
