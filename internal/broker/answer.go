@@ -15,16 +15,14 @@ const (
 
 // Answer is a broker's answer to an update.
 type Answer struct {
-	// Code is "good", "nochg", "abuse", ..., or "+OK" and "-ERROR" of HE's
-	// legacy ipv4_end.php; "" when the body is no dyndns2 answer.
-	Code string
+	Code string     // "good", "abuse", ..., ipv4_end.php's "+OK", "-ERROR"; "" if none
 	Addr netip.Addr // the address the broker says it has, if it named one
 	Text string     // the rest of the line (for an unknown body, the line), sanitized
 	MyIP netip.Addr // the myip sent; invalid when it was left out (not public)
 }
 
-// OK says whether the broker has the address now: it said so, and named
-// the myip sent, if it named one.
+// OK says whether the broker has the address now: it said so, naming no
+// other address than the myip sent.
 func (a Answer) OK() bool {
 	switch a.Code {
 	case "good", "nochg", "+OK":
@@ -72,9 +70,8 @@ var legacyHints = []struct{ substr, hint string }{
 	{"RFC1918", "the broker refuses private addresses"},
 }
 
-// parseAnswer reads the first line of an answer (one update names one
-// tunnel). It fails for all but good, nochg and ipv4_end.php's successes;
-// the Answer says what the broker said either way.
+// parseAnswer reads an answer's first line (one update, one tunnel); it
+// fails but for good, nochg and ipv4_end.php's successes.
 func parseAnswer(body []byte) (Answer, error) {
 	if len(body) > maxAnswer {
 		a := Answer{Text: sanitize(body, maxShown)}
@@ -131,8 +128,8 @@ func (a Answer) err() error {
 	return fmt.Errorf("broker answered %q: %s", a.String(), why)
 }
 
-// sanitize makes a broker's words one printable line (line ends and tabs
-// become spaces, other bytes '?'), cut after n bytes with "...".
+// sanitize makes a broker's words one printable line (blanks as spaces,
+// other bytes '?'), cut after n bytes with "...".
 func sanitize(b []byte, n int) string {
 	var sb strings.Builder
 	for i, c := range b {

@@ -22,8 +22,7 @@ import (
 // Version is gifctl's version, named in the User-Agent; cmd/gifctl sets it.
 var Version = "devel"
 
-// Time limits of one update; updateTimeout covers the body too, against a
-// broker that trickles its answer.
+// Time limits of one update; updateTimeout covers a trickled body too.
 const (
 	dialTimeout      = 5 * time.Second
 	handshakeTimeout = 5 * time.Second
@@ -35,9 +34,8 @@ const (
 const MaxCABundle = 4 << 20
 
 // client sends updates over HTTPS, straight to the broker (no proxy),
-// verifying it against the PEM bundle caFile or the system's roots. The
-// bundle is read at the first update, after the sandbox (the plans unveil
-// it "r"): a restart with nothing to send does not parse 150 certificates.
+// verified against the PEM bundle caFile or the system's roots, read at the
+// first update: a restart with nothing to send parses no certificates.
 type client struct {
 	caFile string
 	http   *http.Client // made by the first Update
@@ -68,8 +66,7 @@ func (c *client) connect() error {
 			MaxResponseHeaderBytes: 64 << 10,
 			DisableKeepAlives:      true, // one request per run
 		},
-		// A dyndns2 endpoint does not redirect; following one could take
-		// the credentials or a downgrade somewhere else.
+		// dyndns2 does not redirect; a redirect could take the key elsewhere
 		CheckRedirect: func(*http.Request, []*http.Request) error {
 			return http.ErrUseLastResponse
 		},
@@ -77,10 +74,9 @@ func (c *client) connect() error {
 	return nil
 }
 
-// Update tells the broker at u that the tunnel's endpoint is addr, with
-// u's user:key in Basic auth. The answer counts only under a 2xx status
-// and, when myip was sent, only if it names that address. Errors never
-// contain u's secrets.
+// Update tells the broker at u, with u's user:key in Basic auth, that the
+// tunnel's endpoint is addr. An answer counts under a 2xx status and only
+// if it names the myip sent, if any. Errors hold no secret of u.
 func (c *client) Update(ctx context.Context, u *url.URL, addr netip.Addr) (Answer, error) {
 	if u.Scheme != "https" {
 		return Answer{}, fmt.Errorf("%s: not https; credentials go to the broker only over https", Redact(u))
@@ -130,8 +126,8 @@ func (c *client) Update(ctx context.Context, u *url.URL, addr netip.Addr) (Answe
 	return a, nil
 }
 
-// requestURL is u as sent: no userinfo, and myip=addr when addr is public
-// (else the broker takes the source address); a myip in u is stale.
+// requestURL is u as sent: no userinfo, u's stale myip replaced by addr if
+// public (else the broker takes the source address).
 func requestURL(u *url.URL, addr netip.Addr) (*url.URL, netip.Addr) {
 	c := *u
 	c.User = nil
@@ -147,8 +143,7 @@ func requestURL(u *url.URL, addr netip.Addr) (*url.URL, netip.Addr) {
 	return &c, myip
 }
 
-// wrap replaces the URL net/http puts in its errors with the redacted one,
-// keeping the cause for errors.Is (deadline, x509).
+// wrap redacts the URL in net/http's error, keeping its cause for errors.Is.
 func wrap(u *url.URL, err error) error {
 	if uerr, ok := errors.AsType[*url.Error](err); ok {
 		err = uerr.Err
@@ -156,8 +151,7 @@ func wrap(u *url.URL, err error) error {
 	return &updateError{scrub(fmt.Sprintf("%s: %v", Redact(u), err), u), err}
 }
 
-// Redact prints u with its secrets (config.URLSecrets) masked:
-// https://alice:*****@host/nic/update?hostname=1, apikey=*****.
+// Redact prints u with config.URLSecrets masked: https://alice:*****@host/...
 func Redact(u *url.URL) string {
 	if u == nil {
 		return ""

@@ -9,9 +9,9 @@ import (
 	"time"
 )
 
-// Back-off after failures, as ddclient (5 minutes after an error) and
-// inadyn (600 s after "abuse"): HE blocks a tunnel that sends about 3
-// updates a minute, and hammering makes the block longer.
+// Back-off after failures, as ddclient (5 minutes after an error) and inadyn
+// (600 s after "abuse"): HE blocks a tunnel sending about 3 updates a
+// minute, longer when hammered.
 const (
 	retryBackoff    = 5 * time.Minute
 	retryBackoffMax = time.Hour
@@ -24,9 +24,9 @@ const (
 var wrongSettings = map[string]bool{"badauth": true, "nohost": true, "!yours": true,
 	"notfqdn": true, "numhost": true, "badagent": true, "!donator": true}
 
-// decide says whether to send addr now, and why: when it is not the address
-// the broker last accepted, or when forced; not during a back-off unless
-// forced, and never during one after "abuse" (each update prolongs it).
+// decide says whether to send addr now, and why: when the broker last
+// accepted another address, or when forced; not in a back-off unless forced,
+// and never after "abuse" (each update prolongs it).
 func decide(s State, addr netip.Addr, now time.Time, force bool) (send bool, why string) {
 	if !addr.IsValid() {
 		return false, "no address to send"
@@ -51,11 +51,10 @@ func decide(s State, addr netip.Addr, now time.Time, force bool) (send bool, why
 	return true, fmt.Sprintf("address changed from %s to %s", s.Address, addr)
 }
 
-// Record updates s after sending addr at now; a, err are what Update
-// returned. A success forgets failures. "abuse" backs off 10 minutes,
-// doubling with each further one, up to 6 hours; wrong settings 5 minutes,
-// doubling, up to an hour; other failures the same from the second in a
-// row, so that a single one is retried at the next restart.
+// Record updates s with Update's a and err for addr sent at now. A success
+// forgets failures. "abuse" backs off 10 minutes, doubling each time, up to
+// 6 hours; wrong settings 5 minutes, doubling, up to an hour; other failures
+// the same from the second in a row: a single one is retried next restart.
 func (s *State) Record(a Answer, err error, addr netip.Addr, now time.Time) {
 	s.When, s.Code = now, a.Code
 	if a.Code != "" {
@@ -80,8 +79,7 @@ func (s *State) Record(a Answer, err error, addr netip.Addr, now time.Time) {
 		s.BackoffUntil = now.Add(min(retryBackoff<<min(s.Failures-2, 10), retryBackoffMax))
 	}
 	if a.Code == "" || a.Addr.IsValid() {
-		// The broker may have taken addr despite a timeout, or named
-		// another address: it may no longer have Address.
+		// taken despite a timeout, or another address: Address is gone
 		s.Address = netip.Addr{}
 		s.BrokerAddress = a.Addr
 	}
@@ -93,8 +91,8 @@ type backoffError struct {
 	until time.Time // s.BackoffUntil in now's zone, at most the maximum from now
 }
 
-// backoff describes s's back-off at now. One recorded beyond the maximum
-// (the clock was ahead, or the file is damaged) ends at the maximum.
+// backoff describes s's back-off at now, ending at most at the maximum (the
+// clock was ahead, or the file is damaged).
 func (s State) backoff(now time.Time) *backoffError {
 	end := now.Add(retryBackoffMax)
 	if s.Code == "abuse" {
@@ -132,15 +130,15 @@ func (e *backoffError) held() string {
 	return msg
 }
 
-// urlHash stands for the update URL in the state file, which must not hold
-// the key; it only shows that the URL changed.
+// urlHash stands for the update URL in the state file, keyless: it only
+// shows that the URL changed.
 func urlHash(u *url.URL) string {
 	sum := sha256.Sum256([]byte("gifctl update-url\n" + u.String()))
 	return hex.EncodeToString(sum[:16])
 }
 
-// settingsChanged ends a back-off after wrong settings once the update URL
-// changed, so that a correction is tried at once, and says so.
+// settingsChanged ends, and says so, a back-off after wrong settings when
+// the update URL changed, so that a correction is tried at once.
 func (s *State) settingsChanged(urlHash string) string {
 	if !wrongSettings[s.Code] || s.BackoffUntil.IsZero() || s.URLHash == "" || s.URLHash == urlHash {
 		return ""

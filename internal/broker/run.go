@@ -74,9 +74,8 @@ func (u *Updater) Update(ctx context.Context, addr netip.Addr) error {
 }
 
 // run loads the state, decides, sends addr, records the answer and saves.
-// The error is nil when the broker has addr or nothing needed sending, a
-// *backoffError when a back-off holds the update, else the failure and the
-// back-off it started.
+// The error is nil when nothing needed sending, a *backoffError when a
+// back-off holds the update, else the failure and the back-off it started.
 func (u *Updater) run(ctx context.Context, addr netip.Addr) (r result, err error) {
 	s, err := LoadState(u.stateDir, u.tunnel)
 	if err != nil {

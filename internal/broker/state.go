@@ -14,27 +14,20 @@ import (
 	"github.com/gifctl/gifctl/internal/tempfiles"
 )
 
-// State is what gifctl remembers of one tunnel's broker, in
-// STATEDIR/IF.broker.json. It holds no secret: answers are sanitized, and
-// errors have the URL redacted and scrubbed.
+// State is what gifctl remembers of one tunnel's broker. It holds no
+// secret: answers are sanitized, errors redacted and scrubbed.
 type State struct {
-	Tunnel string `json:"tunnel"`
-	// Address is the local address the broker last accepted;
-	// BrokerAddress the one it said it has (behind NAT, the public one).
-	Address       netip.Addr `json:"address,omitzero"`
-	BrokerAddress netip.Addr `json:"broker_address,omitzero"`
-	// Answer is the last answer, or the last error; Code its code.
-	Answer string `json:"answer,omitzero"`
-	Code   string `json:"code,omitzero"`
-	// When is the last attempt, Accepted the last success.
-	When     time.Time `json:"when,omitzero"`
-	Accepted time.Time `json:"accepted,omitzero"`
-	// Failures since the last success, and the "abuse" answers among them.
-	Failures     int       `json:"failures,omitzero"`
-	Abuses       int       `json:"abuses,omitzero"`
-	BackoffUntil time.Time `json:"backoff_until,omitzero"`
-	// URLHash is urlHash of the last attempt's update URL.
-	URLHash string `json:"url_hash,omitzero"`
+	Tunnel        string     `json:"tunnel"`
+	Address       netip.Addr `json:"address,omitzero"`        // ours, last accepted
+	BrokerAddress netip.Addr `json:"broker_address,omitzero"` // the one it said it has (behind NAT)
+	Answer        string     `json:"answer,omitzero"`         // the last answer, or error
+	Code          string     `json:"code,omitzero"`
+	When          time.Time  `json:"when,omitzero"`     // the last attempt
+	Accepted      time.Time  `json:"accepted,omitzero"` // the last success
+	Failures      int        `json:"failures,omitzero"` // since the last success
+	Abuses        int        `json:"abuses,omitzero"`   // "abuse" answers among them
+	BackoffUntil  time.Time  `json:"backoff_until,omitzero"`
+	URLHash       string     `json:"url_hash,omitzero"` // urlHash of the last attempt's URL
 
 	path string // the file LoadState read, for messages
 }
@@ -47,8 +40,8 @@ func statePath(dir, name string) (string, error) {
 	return filepath.Join(dir, name+".broker.json"), nil
 }
 
-// LoadState reads the state of tunnel name from dir: a zero State when there
-// is no file, an error naming it when it does not parse.
+// LoadState reads tunnel name's state from dir: a zero State if there is no
+// file, an error naming it if it does not parse.
 func LoadState(dir, name string) (State, error) {
 	path, err := statePath(dir, name)
 	if err != nil {
@@ -70,8 +63,8 @@ func LoadState(dir, name string) (State, error) {
 	return s, nil
 }
 
-// Save writes s to its file in dir atomically, mode 0600. The temporary
-// file goes in dir itself, the only place unveiled for writing.
+// Save writes s to its file in dir atomically, mode 0600, the temporary
+// file in dir, the only place unveiled for writing.
 func (s State) Save(dir string) error {
 	path, err := statePath(dir, s.Tunnel)
 	if err != nil {
