@@ -11,8 +11,8 @@ import (
 	"time"
 )
 
-// Config is a parsed gifctl.conf(5). Every value is typed, but for paths,
-// which are absolute and free of shell metacharacters.
+// Config is a parsed gifctl.conf(5); paths are absolute, without shell
+// metacharacters.
 type Config struct {
 	File        string    // the path it was read from, for messages
 	HostnameDir string    // set hostname-dir
@@ -44,22 +44,20 @@ type Check struct {
 
 // Tunnel is a tunnel IF { } block.
 type Tunnel struct {
-	Name   string     // gif interface, e.g. "gif0"
-	Egress string     // interface whose IPv4 address is the tunnel source
-	Remote netip.Addr // broker's IPv4 end; invalid when not set
-	Inet6  netip.Addr // inner address; invalid when not set
-	Peer   netip.Addr // inner peer; invalid when not set
-	MTU    int        // 0 when not set
-	// Inet6Len is the prefix length after inet6 or peer, as the broker's page
-	// shows it, or 0. A gif tunnel is point to point: hostname.IF gets 128.
-	Inet6Len  int
-	UpdateURL *url.URL // with its credentials; a secret, printed only by broker.Redact
-	Heartbeat string   // the SixXS heartbeat password, or ""; a secret
-	Line      int      // line of the tunnel keyword
+	Name      string     // gif interface, e.g. "gif0"
+	Egress    string     // interface whose IPv4 address is the tunnel source
+	Remote    netip.Addr // broker's IPv4 end; invalid when not set
+	Inet6     netip.Addr // inner address; invalid when not set
+	Peer      netip.Addr // inner peer; invalid when not set
+	MTU       int        // 0 when not set
+	Inet6Len  int        // the broker page's /LEN after inet6 or peer, or 0; hostname.IF gets 128
+	UpdateURL *url.URL   // with its credentials; a secret, printed only by broker.Redact
+	Heartbeat string     // the SixXS heartbeat password, or ""; a secret
+	Line      int        // line of the tunnel keyword
 }
 
-// Tunnel returns the tunnel block for the gif interface name. "" means the
-// only tunnel, which is how a one-tunnel router is run without naming it.
+// Tunnel returns the tunnel block of gif interface name; "" means the only
+// one, so that a one-tunnel router need not name it.
 func (c *Config) Tunnel(name string) (*Tunnel, error) {
 	var names []string
 	for _, t := range c.Tunnels {
@@ -82,8 +80,8 @@ func (t *Tunnel) HostnameFile(c *Config) string {
 	return filepath.Join(c.HostnameDir, "hostname."+t.Name)
 }
 
-// Secrets returns every secret of the configuration, those of the update
-// URLs (URLSecrets) and the heartbeat passwords, for the logger to mask.
+// Secrets returns the URLSecrets of every update URL and the heartbeat
+// passwords, for the logger to mask.
 func (c *Config) Secrets() []string {
 	var out []string
 	for _, t := range c.Tunnels {
@@ -92,14 +90,14 @@ func (c *Config) Secrets() []string {
 			out = append(out, t.Heartbeat)
 		}
 	}
+	out = slices.DeleteFunc(out, func(s string) bool { return s == "" })
 	slices.Sort(out)
 	return slices.Compact(out)
 }
 
-// URLSecrets returns the secrets of an update URL: the key of USER:KEY@
-// and the values of query parameters whose name says secret (SecretParam),
-// each as written and decoded, and the Basic credentials base64(USER:KEY)
-// that carry the key in the Authorization header.
+// URLSecrets returns the key of USER:KEY@ and the values of SecretParam
+// query parameters, each as written and decoded, and base64(USER:KEY) of
+// the Authorization header, unsorted, maybe "" or twice.
 func URLSecrets(u *url.URL) []string {
 	if u == nil {
 		return nil
@@ -116,14 +114,11 @@ func URLSecrets(u *url.URL) []string {
 			out = append(out, raw, v)
 		}
 	}
-	out = slices.DeleteFunc(out, func(s string) bool { return s == "" })
-	slices.Sort(out)
-	return slices.Compact(out)
+	return out
 }
 
-// SecretParam says whether the value of query parameter name is a secret:
-// password=, pass=, key=, and any name containing "pass", "key", "token"
-// or "secret", such as apikey= of HE's legacy endpoint.
+// SecretParam says whether query parameter name holds a secret: its name
+// contains "pass", "key", "token" or "secret" (apikey= of HE's legacy API).
 func SecretParam(name string) bool {
 	name = strings.ToLower(name)
 	return slices.ContainsFunc([]string{"pass", "key", "token", "secret"}, func(w string) bool {

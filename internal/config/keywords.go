@@ -14,17 +14,16 @@ var (
 	tunnelKeywords = slices.Sorted(maps.Keys(tunnelValues))
 )
 
-// Keywords returns every keyword of the grammar, set options, the address
-// families and "peer" included, sorted: a test keeps gifctl.conf.5 in step.
+// Keywords returns every keyword, set options, families and "peer"
+// included, sorted, for a test that keeps gifctl.conf.5 in step.
 func Keywords() []string {
 	all := slices.Concat(topKeywords, setOptions, checkKeywords, tunnelKeywords, []string{"ipv4", "ipv6", "peer"})
 	slices.Sort(all)
 	return all
 }
 
-// unknown stops the parser at a keyword that may not stand where it does:
-// in a block of kind ("a tunnel block") whose keywords are valid, or at the
-// top level when kind is "".
+// unknown stops the parser at a keyword out of place: in a block of kind ("a
+// tunnel block", "" at the top level) whose keywords are valid.
 func (p *parser) unknown(kw token, valid []string, kind string) {
 	k := kw.text
 	switch {
@@ -42,8 +41,8 @@ func (p *parser) unknown(kw token, valid []string, kind string) {
 	p.fail(kw.line, "unknown keyword %s%s", quoteShort(k), suggest(k, valid))
 }
 
-// suggest offers the candidate nearest to word if it is near enough to be a
-// typing mistake: "; did you mean ...?", else "".
+// suggest returns "; did you mean C?" for C, the candidate nearest to word
+// if near enough to be a typo, else "".
 func suggest(word string, candidates []string) string {
 	if len(word) > 64 {
 		return "" // no keyword is that long; spare the quadratic work

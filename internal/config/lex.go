@@ -21,14 +21,11 @@ type token struct {
 
 var punct = map[byte]tokKind{'\n': tokEOS, ';': tokEOS, '{': tokOpen, '}': tokClose}
 
-// maxValue bounds a word or quoted string: PATH_MAX on OpenBSD, and ten
-// times an HE update URL. pf's and ifstated's lexers likewise refuse a
-// string longer than their buffer.
-const maxValue = 1024
+// maxValue bounds a word or string, as pf's and ifstated's lexers do.
+const maxValue = 1024 // PATH_MAX; ten times an HE update URL
 
 // lex splits a gifctl.conf into tokens as ifstated's and pf's lexers do,
-// but with no macros, no backslash escapes and no newline inside quotes: a
-// value is exactly the characters between the quotes, on one line.
+// without macros, backslash escapes or a newline inside quotes.
 func (p *parser) lex(data []byte) {
 	p.toks = make([]token, 0, len(data)/6+1) // most statements have two or three
 	line := 1
@@ -53,8 +50,7 @@ func (p *parser) lex(data []byte) {
 		default:
 			for n = 0; i+n < len(data) && !endsWord(data[i+n:]); n++ {
 				if data[i+n] == '\'' {
-					// Single quotes quote in pf.conf; here they would
-					// silently become part of a value (a password).
+					// they quote in pf.conf; here, a password would keep them
 					p.fail(line, `single quote outside double quotes; quote with "`)
 				}
 			}
@@ -68,14 +64,12 @@ func (p *parser) lex(data []byte) {
 		}
 		i += n
 	}
-	// The end of the file is on its last line, not after the final newline.
 	if line > 1 && data[len(data)-1] == '\n' {
 		line--
 	}
-	p.toks = append(p.toks, token{tokEOF, "", line})
+	p.toks = append(p.toks, token{tokEOF, "", line}) // on the last line
 }
 
-// endsWord reports whether data starts with what ends a bare word.
 func endsWord(data []byte) bool {
 	return bytes.ContainsAny(data[:1], " \t\n;#{}\"") || bytes.HasPrefix(data, []byte("\r\n"))
 }

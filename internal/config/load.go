@@ -9,14 +9,13 @@ import (
 	"syscall"
 )
 
-// maxFileSize bounds what Load reads: a gifctl.conf is a few hundred bytes.
-const maxFileSize = 1 << 20
+const maxFileSize = 1 << 20 // what Load reads; a gifctl.conf is a few hundred bytes
 
-// Load reads and parses the configuration file at path. As it holds broker
-// credentials and names what gifctl runs as root, Load first refuses, as
-// OpenBSD's daemons do (parse.y: check_file_secrecy on the opened file), a
-// file that is not regular, not owned by root (or the user running gifctl),
-// writable by its group or open to others; it lets the group read (0640).
+// Load reads and parses the file at path. It holds credentials and names
+// what root runs, so Load first refuses, as OpenBSD's parse.y
+// check_file_secrecy does on the opened file, one not regular, not owned by
+// root (or gifctl's user), writable by its group or open to others (0640 is
+// fine).
 func Load(path string) (*Config, error) {
 	// O_NONBLOCK: a FIFO is refused below, not waited on for a writer.
 	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
@@ -41,8 +40,7 @@ func Load(path string) (*Config, error) {
 	return Parse(path, data)
 }
 
-// fileErr words an error from the file system as "PATH: reason", keeping
-// errors.Is(err, fs.ErrNotExist) true.
+// fileErr words a file system error "PATH: reason", keeping errors.Is.
 func fileErr(path string, err error) error {
 	if pe, ok := err.(*fs.PathError); ok {
 		err = pe.Err
@@ -74,9 +72,9 @@ func checkOwner(path string, fi fs.FileInfo) error {
 	return nil
 }
 
-// CheckStateDir refuses a state-dir another user could write, and so plant
-// a link at the lock, which root would truncate, or a record of an update
-// the broker never accepted. A missing one is fine: gifctl makes it 0700.
+// CheckStateDir refuses a state-dir where another user could plant a link at
+// the lock, for root to truncate, or a false update record. gifctl makes a
+// missing one 0700.
 func CheckStateDir(path string) error {
 	fi, err := os.Stat(path)
 	switch {

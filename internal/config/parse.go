@@ -11,10 +11,8 @@ import (
 	"github.com/gifctl/gifctl/hostnameif"
 )
 
-// parseError is a mistake in a gifctl.conf: "NAME:LINE: message", as
-// OpenBSD's parsers print them. A message quotes keywords, names, addresses
-// and paths, never a secret, and through %q, so no control character
-// reaches a terminal or syslog.
+// parseError is "NAME:LINE: message", as OpenBSD's parsers print it; its
+// message quotes no secret, and through %q: no control character.
 type parseError struct {
 	File string // the name given to Parse
 	Line int    // 1-based
@@ -23,9 +21,9 @@ type parseError struct {
 
 func (e *parseError) Error() string { return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg) }
 
-// Parse reads a gifctl.conf(5). name is the file's name for messages; an
-// error is a *parseError, the first mistake in the file: the parser stops
-// at it by panicking, as text/template's does, and only here is it caught.
+// Parse reads a gifctl.conf(5) called name. The error is a *parseError for
+// the first mistake: the parser panics there, as text/template's does, and
+// only Parse recovers.
 func Parse(name string, data []byte) (c *Config, err error) {
 	defer func() {
 		switch e := recover().(type) {
@@ -61,12 +59,11 @@ func (p *parser) next() token {
 	return t
 }
 
-// fail stops the parser with a mistake at line.
 func (p *parser) fail(line int, format string, args ...any) {
 	panic(&parseError{p.cfg.File, line, fmt.Sprintf(format, args...)})
 }
 
-// must stops the parser with a value checker's error, at line.
+// must fails with a value checker's error.
 func (p *parser) must(line int, err error) {
 	if err != nil {
 		p.fail(line, "%s", err)
@@ -107,8 +104,7 @@ func (p *parser) values() []token {
 	return p.toks[start:p.pos]
 }
 
-// once refuses a second statement of a name ("pfctl", "check ipv4",
-// "timeout" in a block).
+// once refuses a second "pfctl", "check ipv4", "timeout" in a block, ...
 func (p *parser) once(seen map[string]int, name string, line int, verb string) {
 	if first, ok := seen[name]; ok {
 		p.fail(line, "%s: already %s on line %d", name, verb, first)
@@ -116,7 +112,7 @@ func (p *parser) once(seen map[string]int, name string, line int, verb string) {
 	seen[name] = line
 }
 
-// one returns the value of a keyword that takes one, what in messages.
+// one returns the one value of kw, called what in messages.
 func (p *parser) one(kw token, vs []token, what string) string {
 	switch {
 	case len(vs) == 0:
@@ -151,8 +147,8 @@ func (p *parser) set(kw token) {
 	*field = p.path(opt, s)
 }
 
-// header reads a block's header up to its "{", which may stand on the next
-// line, checks its value and refuses a second block of the name.
+// header reads a block's header up to "{", maybe on the next line, checks
+// its value and refuses a second block of the name.
 func (p *parser) header(kw token, what, verb string, check func(token, string)) string {
 	vs := p.values()
 	switch {
@@ -172,17 +168,16 @@ func (p *parser) header(kw token, what, verb string, check func(token, string)) 
 	return vs[0].text
 }
 
-// block hands each statement up to the "}" to stmt. Every keyword but
-// target stands once in a block.
+// block hands each statement up to "}" to stmt; each keyword but target
+// stands once.
 func (p *parser) block(what string, open int, stmt func(kw token, vs []token)) {
 	seen := make(map[string]int)
 	for {
 		switch t := p.next(); {
 		case t.kind == tokEOS:
 		case t.kind == tokClose:
-			// What follows "}" on its line must end the statement too.
 			if n := p.peek(); n.kind != tokEOS && n.kind != tokEOF && n.kind != tokClose {
-				p.fail(n.line, "unexpected %s after \"}\"", describe(n))
+				p.fail(n.line, "unexpected %s after \"}\"", describe(n)) // on its line
 			}
 			return
 		case t.kind == tokEOF:
@@ -244,7 +239,7 @@ func (p *parser) check(kw token) {
 	*slot = c
 }
 
-// tunnelValues names the value of each tunnel keyword in messages.
+// tunnelValues names each tunnel keyword's value in messages.
 var tunnelValues = map[string]string{
 	"egress": "interface name", "heartbeat": "password", "inet6": "", "mtu": "number",
 	"remote": "IPv4 address", "update-url": "URL",
@@ -283,9 +278,9 @@ func (p *parser) tunnel(kw token) {
 	p.cfg.Tunnels = append(p.cfg.Tunnels, t)
 }
 
-// inet6 is "inet6 ADDR peer ADDR". Either address may carry the prefix
-// length of the tunnel's network, as Hurricane Electric's tunnel page shows
-// them ("2001:db8:1::2/64"): the two must then lie in that network.
+// inet6 is "inet6 ADDR peer ADDR"; either may carry the network's prefix
+// length, as HE's tunnel page shows them ("2001:db8:1::2/64"), and both
+// must then lie in it.
 func (p *parser) inet6(t *Tunnel, k token, vs []token) {
 	if len(vs) != 3 || vs[1].text != "peer" || vs[1].kind != tokWord {
 		p.fail(k.line, `inet6: want "inet6 ADDRESS peer ADDRESS"`)

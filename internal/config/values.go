@@ -23,17 +23,13 @@ const (
 	ifNameSize      = 16 // IFNAMSIZ, the terminating NUL included
 )
 
-// The value checkers stop the parser at a mistake in the value s of the
-// keyword k. Of a secret (update URL, heartbeat password) a message names
-// at most the one character that is wrong.
-
-// badEverywhere are characters no value may hold: each ends, chains or
-// expands a command in sh(1) and in a hostname.if(5) "!" line, which
-// netstart evals as root.
+// badEverywhere ends, chains or expands a command in sh(1) and in a
+// hostname.if(5) "!" line, which netstart evals as root: no value holds it.
 const badEverywhere = ";!$`"
 
-// checkSafe is the first check of every value: valid UTF-8, printable, no
-// white space, none of badEverywhere.
+// checkSafe wants printable UTF-8 without white space or badEverywhere. It
+// is the first check of each value checker, which stops the parser at a
+// mistake in value s of keyword k, naming of a secret at most one character.
 func checkSafe(kw, s string) error {
 	for i, r := range s {
 		switch {
@@ -46,9 +42,8 @@ func checkSafe(kw, s string) error {
 	return nil
 }
 
-// pathPunct is the punctuation a path may hold besides letters and digits:
-// a whitelist, as a path is run (netstart, pfctl) or one day handed to a
-// shell, so no quote, glob, redirection, brace or backslash gets through.
+// pathPunct is what a path may hold besides letters and digits: it is run
+// (netstart, pfctl), maybe by a shell, so no quote, glob, brace, redirection.
 const pathPunct = "/._-+,:@%=~"
 
 // path checks a set option's path and returns it cleaned.
@@ -65,9 +60,9 @@ func (p *parser) path(k token, s string) string {
 	return filepath.Clean(s)
 }
 
-// IsIfName reports whether s is an interface name as gifctl.conf has them,
-// lowercase letters and a unit number (em0, gif0, pppoe1), which keeps it
-// inside a directory or a shell line. No regexp: one compiles at start-up.
+// IsIfName reports whether s is lowercase letters and a unit number (em0,
+// pppoe1), which keeps it inside a directory or a shell line. No regexp:
+// one compiles at start-up.
 func IsIfName(s string) bool {
 	unit := strings.TrimLeft(s, "abcdefghijklmnopqrstuvwxyz")
 	return unit != "" && len(unit) < len(s) && strings.Trim(unit, "0123456789") == ""
@@ -84,9 +79,8 @@ func (p *parser) ifName(k token, s string) string {
 	return s
 }
 
-// ParseAddr checks an address of one family, from gifctl.conf or the
-// command line. Zones, IPv4-mapped IPv6 and what is not global unicast
-// (0.0.0.0/8 included) can be neither a tunnel end nor a useful target.
+// ParseAddr checks an address of one family, from gifctl.conf or the command
+// line: a global unicast one (not 0.0.0.0/8), unmapped, without a zone.
 func ParseAddr(kw, s string, want4 bool) (netip.Addr, error) {
 	if err := checkSafe(kw, s); err != nil {
 		return netip.Addr{}, err
@@ -118,7 +112,7 @@ func (p *parser) addr(k token, s string, want4 bool) netip.Addr {
 	return a
 }
 
-// inner reads an inner address, with or without "/LENGTH".
+// inner reads an inner address and its "/LENGTH", if any.
 func (p *parser) inner(k token, s string) (netip.Addr, int) {
 	addr, length, hasLen := strings.Cut(s, "/")
 	a := p.addr(k, addr, false)
@@ -152,8 +146,7 @@ func (p *parser) updateURL(k token, s string) *url.URL {
 		p.fail(k.line, "update-url: not a valid URL: %s", urlErrReason(err))
 	}
 	_, qerr := url.ParseQuery(u.RawQuery)
-	// Percent-escapes can hide control characters, which the decoded parts
-	// would carry into an Authorization header or a query.
+	// decoded control characters would go into a header or a query
 	decoded, _ := url.PathUnescape(s)
 	var why string
 	switch port, perr := strconv.Atoi(u.Port()); {
@@ -181,8 +174,8 @@ func (p *parser) updateURL(k token, s string) *url.URL {
 	return nil
 }
 
-// validHost accepts an IP address or a DNS name, labels of 1 to 63 letters,
-// digits, '-' and '_': net/url lets through '<', '"', '{' and more.
+// validHost accepts an IP address or a DNS name (labels of 1 to 63 of
+// [A-Za-z0-9_-]): net/url lets '<', '"', '{' and more through.
 func validHost(h string) bool {
 	if a, err := netip.ParseAddr(h); err == nil {
 		return a.Zone() == ""
@@ -193,8 +186,8 @@ func validHost(h string) bool {
 	})
 }
 
-// urlErrReason is why net/url refused a URL, without what its errors quote
-// of the URL, which may be the password. The regexp compiles only here.
+// urlErrReason is net/url's error less what it quotes of the URL, maybe
+// the password. The regexp compiles only here.
 func urlErrReason(err error) string {
 	if ue, ok := err.(*url.Error); ok {
 		err = ue.Err
@@ -203,7 +196,6 @@ func urlErrReason(err error) string {
 	return cmp.Or(strings.TrimPrefix(strings.Join(strings.Fields(r), " "), "net/url: "), "malformed")
 }
 
-// heartbeat checks a SixXS heartbeat password.
 func (p *parser) heartbeat(k token, s string) string {
 	p.must(k.line, checkSafe(k.text, s))
 	if i := strings.IndexFunc(s, func(r rune) bool { return r > '~' }); i >= 0 {
