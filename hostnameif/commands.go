@@ -111,8 +111,7 @@ func spliceDest(prev, p string) string {
 }
 
 // kshPrint is what ksh's print without -r (bin/ksh/c_ksh.c c_print) writes
-// for s, less the final newline (\c drops only that): escapes expanded, a
-// NUL, which a shell string cannot hold, left out.
+// for s less the final newline (\c drops only that), NULs left out.
 func kshPrint(s string) string {
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {

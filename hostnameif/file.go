@@ -42,10 +42,9 @@ func (f *File) Bytes() []byte {
 	return bytes.Clone(f.data)
 }
 
-// scanLine reads the line at pos as ksh's read without -r does (bin/ksh/c_sh.c
-// c_read): NULs are dropped, a backslash escapes the next byte (a newline:
-// joins the next line) and is dropped, a newline ends the line. IFS is
-// empty, so nothing is trimmed.
+// scanLine reads the line at pos as ksh's read without -r (bin/ksh/c_sh.c
+// c_read) does, IFS empty: no trimming, NULs dropped, a backslash dropped
+// and the next byte kept (a newline joins the next line), a newline ends it.
 func scanLine(data []byte, pos int) line {
 	l := line{start: pos, end: len(data)}
 	var text []byte
@@ -76,8 +75,8 @@ func splitIFS(s string) []string {
 	return strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == '\t' || r == '\n' })
 }
 
-// isComment reports whether netstart skips the line: no words, or a first
-// word that starts with # (the first pattern of parse_hn_line's case).
+// isComment is parse_hn_line's first case, a skipped line: no words, or a
+// first word starting with #.
 func isComment(w []string) bool {
 	return len(w) == 0 || strings.HasPrefix(w[0], "#")
 }

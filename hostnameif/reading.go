@@ -36,10 +36,9 @@ func lastTunnel(cmds []Command, ifname string) int {
 	return -1
 }
 
-// Tunnel returns the endpoints netstart sets for this file as
-// hostname.IFNAME, from the last tunnel or `!ifconfig IFNAME tunnel` line;
-// ok is false when there is none, it needs the shell (`$SRC`), or its words
-// are not two addresses.
+// Tunnel returns the endpoints of this file's last tunnel or `!ifconfig
+// IFNAME tunnel` line as hostname.IFNAME; ok is false for none, one needing
+// the shell (`$SRC`), or words not two addresses.
 func (f *File) Tunnel(ifname string) (src, dst netip.Addr, ok bool) {
 	cmds := f.Commands(ifname)
 	if i := lastTunnel(cmds, ifname); i >= 0 {
@@ -62,18 +61,16 @@ func endpoints(c Command, ifname string) (src, dst netip.Addr, ok bool) {
 	return src, dst, true
 }
 
-// Inet6 returns the first IPv6 address netstart sets and its peer (zero when
-// none), from `inet6 [alias] A LEN` (and `dest P` right after it) or
-// `!ifconfig IFNAME inet6 [alias] A P prefixlen LEN`. A plain `inet6 alias A
-// P prefixlen 128` line (ifconfig(8)'s layout) sets none: netstart takes P
-// for the prefix length.
+// Inet6 returns the first IPv6 address netstart sets, from `inet6 [alias] A
+// LEN` and `dest P` or `!ifconfig IFNAME inet6 [alias] A P prefixlen LEN`,
+// and P or a zero peer. `inet6 alias A P prefixlen 128` (ifconfig(8)'s
+// layout) sets none: netstart takes P for the prefix length.
 func (f *File) Inet6(ifname string) (addr, peer netip.Addr, ok bool) {
 	i, addr, peer, _ := inner(f.Commands(ifname), ifname)
 	return addr, peer, i >= 0
 }
 
-// inner returns the index of the first command to set an IPv6 address (or
-// -1), the address, its peer and prefix length.
+// inner is Inet6 with the command's index (-1: none) and prefix length.
 func inner(cmds []Command, ifname string) (i int, addr, peer netip.Addr, plen int) {
 	for i, c := range cmds {
 		if a, _ := ifconfigArgs(c, ifname); len(a) > 0 && a[0] == "inet6" {
@@ -85,10 +82,9 @@ func inner(cmds []Command, ifname string) (i int, addr, peer netip.Addr, plen in
 	return -1, netip.Addr{}, netip.Addr{}, 0
 }
 
-// inet6Args reads the words after `ifconfig IF inet6` as ifconfig(8) does:
-// [alias] ADDR[/LEN] [DEST] [prefixlen LEN] [up]; ok is false for all else
-// (autoconf, -alias, a word ifconfig refuses). The default length is 64
-// (sbin/ifconfig/ifconfig.c).
+// inet6Args reads `[alias] ADDR[/LEN] [DEST] [prefixlen LEN] [up]` after
+// `ifconfig IF inet6` as sbin/ifconfig/ifconfig.c does, 64 the default LEN;
+// ok is false for all else (autoconf, -alias, a word ifconfig refuses).
 func inet6Args(w []string) (addr, dest netip.Addr, plen int, ok bool) {
 	plen = 64
 	for i := 0; i < len(w); i++ {
@@ -123,9 +119,8 @@ func isPrefixLen(s string) bool {
 	return err == nil && n >= 0 && n <= 128
 }
 
-// DefaultRoute returns GW, if an address, and the line (0: none) of the first
-// command netstart runs to add an IPv6 default route (`!route ... add -inet6
-// default GW`).
+// DefaultRoute returns the line (0: none) of the first `!route ... add
+// -inet6 default GW` netstart runs, and GW if an address.
 func (f *File) DefaultRoute(ifname string) (gw netip.Addr, line int) {
 	for _, c := range f.Commands(ifname) {
 		a, ok := simpleArgs(c.Eval)
@@ -161,11 +156,9 @@ func (d Divergence) String() string {
 	return s
 }
 
-// whyEscape is said of a tunnel line both here and by SetTunnel.
 const whyEscape = "a backslash or NUL byte in a tunnel line: netstart's read drops it (a backslash at the end of a line joins the next one to it), so the line is not the words it shows"
 
-// Divergences lists the lines whose words disagree with the command netstart
-// makes of them for this file as hostname.IFNAME.
+// Divergences lists the lines whose words and netstart's command disagree.
 func (f *File) Divergences(ifname string) []Divergence {
 	cmds := f.Commands(ifname)
 	var out []Divergence

@@ -101,7 +101,7 @@ func leftAlone(d Divergence) error {
 	return errors.New(d.String() + "; left the file as it was")
 }
 
-// replaceBang is the error for a tunnel set by cmds[i], a ! line: it names
+// replaceBang is the error for a tunnel set by cmds[i], a ! line, naming
 // the lines that say the same in the form gifctl edits.
 func (f *File) replaceBang(cmds []Command, i int, ifname string, src, dst netip.Addr) error {
 	c := cmds[i]
@@ -123,10 +123,9 @@ func (f *File) replaceBang(cmds []Command, i int, ifname string, src, dst netip.
 	return errors.New(msg)
 }
 
-// checkEdit checks that netstart runs for the edited file nf the commands
-// of before but for one tunnel command, changed or added, the last to touch
-// the tunnel, on a plain line and naming src and dst. So it fails, too, when
-// a dest line follows an inserted tunnel line.
+// checkEdit checks that for the edited nf netstart runs before's commands
+// but for one, changed or added: the last to touch the tunnel, on a plain
+// line, naming src and dst (not so if a dest line follows an insertion).
 func checkEdit(before []Command, nf *File, ifname string, src, dst netip.Addr) error {
 	after := nf.Commands(ifname)
 	p, s := 0, 0 // the commands alike at the start and at the end
@@ -149,8 +148,7 @@ func checkEdit(before []Command, nf *File, ifname string, src, dst netip.Addr) e
 	return diverges(nf.Divergences(ifname), c)
 }
 
-// args returns a line's words up to one starting with #, where eval's
-// comment starts.
+// args returns a line's words up to one starting # (a comment to eval).
 func args(w []string) []string {
 	if i := slices.IndexFunc(w[1:], func(s string) bool { return s[0] == '#' }); i >= 0 {
 		return w[:i+1]
