@@ -21,8 +21,8 @@ type Answer struct {
 	MyIP netip.Addr // the myip sent; invalid when it was left out (not public)
 }
 
-// OK says whether the broker has the address now: it said so, naming no
-// other address than the myip sent.
+// OK says whether the broker has the address: it said so, naming no other
+// than the myip sent.
 func (a Answer) OK() bool {
 	switch a.Code {
 	case "good", "nochg", "+OK":

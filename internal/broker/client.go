@@ -33,9 +33,8 @@ const (
 // MaxCABundle bounds the CA bundle: OpenBSD's /etc/ssl/cert.pem is 300 KB.
 const MaxCABundle = 4 << 20
 
-// client sends updates over HTTPS, straight to the broker (no proxy),
-// verified against the PEM bundle caFile or the system's roots, read at the
-// first update: a restart with nothing to send parses no certificates.
+// client sends updates straight to the broker (no proxy), verified against
+// the system's roots or caFile, read only when a restart has something to send.
 type client struct {
 	caFile string
 	http   *http.Client // made by the first Update
@@ -74,9 +73,8 @@ func (c *client) connect() error {
 	return nil
 }
 
-// Update tells the broker at u, with u's user:key in Basic auth, that the
-// tunnel's endpoint is addr. An answer counts under a 2xx status and only
-// if it names the myip sent, if any. Errors hold no secret of u.
+// Update tells the broker at u that the tunnel's endpoint is addr. Only a
+// 2xx answer naming no other address than the myip sent counts.
 func (c *client) Update(ctx context.Context, u *url.URL, addr netip.Addr) (Answer, error) {
 	if u.Scheme != "https" {
 		return Answer{}, fmt.Errorf("%s: not https; credentials go to the broker only over https", Redact(u))
@@ -159,7 +157,6 @@ func Redact(u *url.URL) string {
 	return scrub(u.String(), u)
 }
 
-// scrub masks every secret of u in s.
 func scrub(s string, u *url.URL) string {
 	return bsd.NewRedactor(config.URLSecrets(u)...).Redact(s)
 }

@@ -19,8 +19,7 @@ const (
 	abuseBackoffMax = 6 * time.Hour
 )
 
-// wrongSettings are the answers only a changed update URL fixes: they back
-// off from the first one.
+// wrongSettings, which only a changed update URL fixes, back off at once.
 var wrongSettings = map[string]bool{"badauth": true, "nohost": true, "!yours": true,
 	"notfqdn": true, "numhost": true, "badagent": true, "!donator": true}
 
@@ -91,7 +90,7 @@ type backoffError struct {
 	until time.Time // s.BackoffUntil in now's zone, at most the maximum from now
 }
 
-// backoff describes s's back-off at now, ending at most at the maximum (the
+// backoff describes s's back-off at now, clamped to the maximum (if the
 // clock was ahead, or the file is damaged).
 func (s State) backoff(now time.Time) *backoffError {
 	end := now.Add(retryBackoffMax)
@@ -130,15 +129,14 @@ func (e *backoffError) held() string {
 	return msg
 }
 
-// urlHash stands for the update URL in the state file, keyless: it only
-// shows that the URL changed.
+// urlHash shows in the state file, without the key, that the URL changed.
 func urlHash(u *url.URL) string {
 	sum := sha256.Sum256([]byte("gifctl update-url\n" + u.String()))
 	return hex.EncodeToString(sum[:16])
 }
 
-// settingsChanged ends, and says so, a back-off after wrong settings when
-// the update URL changed, so that a correction is tried at once.
+// settingsChanged ends, and says so, a wrongSettings back-off once the
+// update URL changed: a correction is tried at once.
 func (s *State) settingsChanged(urlHash string) string {
 	if !wrongSettings[s.Code] || s.BackoffUntil.IsZero() || s.URLHash == "" || s.URLHash == urlHash {
 		return ""

@@ -54,8 +54,8 @@ func (u *Updater) Pending(addr netip.Addr) (send bool, why string, err error) {
 	return send, strings.TrimPrefix(changed+"; "+why, "; "), nil
 }
 
-// Update sends addr when the broker does not have it yet, and logs what
-// happened: ifstated throws the output away, syslog keeps it.
+// Update sends addr if the broker lacks it, and logs what happened (to
+// syslog: ifstated throws output away).
 func (u *Updater) Update(ctx context.Context, addr netip.Addr) error {
 	r, err := u.run(ctx, addr)
 	for _, n := range r.Notes {
@@ -73,9 +73,8 @@ func (u *Updater) Update(ctx context.Context, addr netip.Addr) error {
 	return nil
 }
 
-// run loads the state, decides, sends addr, records the answer and saves.
-// The error is nil when nothing needed sending, a *backoffError when a
-// back-off holds the update, else the failure and the back-off it started.
+// run loads the state, decides, sends addr, records the answer and saves;
+// its error is nil, a *backoffError, or the failure and its back-off.
 func (u *Updater) run(ctx context.Context, addr netip.Addr) (r result, err error) {
 	s, err := LoadState(u.stateDir, u.tunnel)
 	if err != nil {
@@ -125,7 +124,6 @@ func (u *Updater) run(ctx context.Context, addr netip.Addr) (r result, err error
 	return r, errors.Join(uerr, serr)
 }
 
-// notPublicWhy names the kind of a non-public address for a message.
 func notPublicWhy(addr netip.Addr) string {
 	switch {
 	case addr.IsPrivate():

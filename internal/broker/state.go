@@ -14,8 +14,7 @@ import (
 	"github.com/gifctl/gifctl/internal/tempfiles"
 )
 
-// State is what gifctl remembers of one tunnel's broker. It holds no
-// secret: answers are sanitized, errors redacted and scrubbed.
+// State is what gifctl remembers of a tunnel's broker, secrets scrubbed.
 type State struct {
 	Tunnel        string     `json:"tunnel"`
 	Address       netip.Addr `json:"address,omitzero"`        // ours, last accepted
@@ -32,7 +31,6 @@ type State struct {
 	path string // the file LoadState read, for messages
 }
 
-// statePath is the state file of tunnel name in dir.
 func statePath(dir, name string) (string, error) {
 	if !config.IsIfName(name) { // keeps the file inside the state directory
 		return "", fmt.Errorf("%q: not an interface name", name)
@@ -40,8 +38,7 @@ func statePath(dir, name string) (string, error) {
 	return filepath.Join(dir, name+".broker.json"), nil
 }
 
-// LoadState reads tunnel name's state from dir: a zero State if there is no
-// file, an error naming it if it does not parse.
+// LoadState reads tunnel name's state from dir, zero if there is no file.
 func LoadState(dir, name string) (State, error) {
 	path, err := statePath(dir, name)
 	if err != nil {
@@ -63,8 +60,8 @@ func LoadState(dir, name string) (State, error) {
 	return s, nil
 }
 
-// Save writes s to its file in dir atomically, mode 0600, the temporary
-// file in dir, the only place unveiled for writing.
+// Save writes s atomically, mode 0600, the temporary file in dir: the only
+// place unveiled for writing.
 func (s State) Save(dir string) error {
 	path, err := statePath(dir, s.Tunnel)
 	if err != nil {
