@@ -11,8 +11,7 @@ import (
 	"time"
 )
 
-// Config is a parsed gifctl.conf(5); paths are absolute, without shell
-// metacharacters.
+// Config is a parsed gifctl.conf(5); paths are absolute and shell-safe.
 type Config struct {
 	File        string    // the path it was read from, for messages
 	HostnameDir string    // set hostname-dir
@@ -80,8 +79,7 @@ func (t *Tunnel) HostnameFile(c *Config) string {
 	return filepath.Join(c.HostnameDir, "hostname."+t.Name)
 }
 
-// Secrets returns the URLSecrets of every update URL and the heartbeat
-// passwords, for the logger to mask.
+// Secrets returns all URLSecrets and heartbeat passwords, for the logger.
 func (c *Config) Secrets() []string {
 	var out []string
 	for _, t := range c.Tunnels {
@@ -95,9 +93,8 @@ func (c *Config) Secrets() []string {
 	return slices.Compact(out)
 }
 
-// URLSecrets returns the key of USER:KEY@ and the values of SecretParam
-// query parameters, each as written and decoded, and base64(USER:KEY) of
-// the Authorization header, unsorted, maybe "" or twice.
+// URLSecrets returns, unsorted, the key of USER:KEY@ and SecretParam values,
+// as written and decoded, and base64(USER:KEY) for the Authorization header.
 func URLSecrets(u *url.URL) []string {
 	if u == nil {
 		return nil

@@ -14,8 +14,7 @@ var (
 	tunnelKeywords = slices.Sorted(maps.Keys(tunnelValues))
 )
 
-// Keywords returns every keyword, set options, families and "peer"
-// included, sorted, for a test that keeps gifctl.conf.5 in step.
+// Keywords returns all keywords, set options, families and "peer", sorted.
 func Keywords() []string {
 	all := slices.Concat(topKeywords, setOptions, checkKeywords, tunnelKeywords, []string{"ipv4", "ipv6", "peer"})
 	slices.Sort(all)

@@ -11,11 +11,9 @@ import (
 
 const maxFileSize = 1 << 20 // what Load reads; a gifctl.conf is a few hundred bytes
 
-// Load reads and parses the file at path. It holds credentials and names
-// what root runs, so Load first refuses, as OpenBSD's parse.y
-// check_file_secrecy does on the opened file, one not regular, not owned by
-// root (or gifctl's user), writable by its group or open to others (0640 is
-// fine).
+// Load reads and parses the file at path. As it holds credentials and names
+// what root runs, Load refuses, as parse.y's check_file_secrecy does, a file
+// not regular, not root's (or gifctl's user's), group-writable or open to others.
 func Load(path string) (*Config, error) {
 	// O_NONBLOCK: a FIFO is refused below, not waited on for a writer.
 	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
@@ -72,14 +70,13 @@ func checkOwner(path string, fi fs.FileInfo) error {
 	return nil
 }
 
-// CheckStateDir refuses a state-dir where another user could plant a link at
-// the lock, for root to truncate, or a false update record. gifctl makes a
-// missing one 0700.
+// CheckStateDir refuses a state-dir where another user could plant a link
+// at the lock, for root to truncate, or a false update record.
 func CheckStateDir(path string) error {
 	fi, err := os.Stat(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return nil
+		return nil // gifctl makes it 0700
 	case err != nil:
 		return fileErr(path, err)
 	case !fi.IsDir():

@@ -21,9 +21,8 @@ type parseError struct {
 
 func (e *parseError) Error() string { return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg) }
 
-// Parse reads a gifctl.conf(5) called name. The error is a *parseError for
-// the first mistake: the parser panics there, as text/template's does, and
-// only Parse recovers.
+// Parse reads gifctl.conf(5) file name. Its error is a *parseError, the
+// first mistake, where the parser panics as text/template's does.
 func Parse(name string, data []byte) (c *Config, err error) {
 	defer func() {
 		switch e := recover().(type) {
@@ -63,7 +62,6 @@ func (p *parser) fail(line int, format string, args ...any) {
 	panic(&parseError{p.cfg.File, line, fmt.Sprintf(format, args...)})
 }
 
-// must fails with a value checker's error.
 func (p *parser) must(line int, err error) {
 	if err != nil {
 		p.fail(line, "%s", err)
@@ -147,9 +145,9 @@ func (p *parser) set(kw token) {
 	*field = p.path(opt, s)
 }
 
-// header reads a block's header up to "{", maybe on the next line, checks
-// its value and refuses a second block of the name.
-func (p *parser) header(kw token, what, verb string, check func(token, string)) string {
+// header reads a block's name up to "{", maybe on the next line, and
+// refuses a second block of it; the caller checks the name.
+func (p *parser) header(kw token, what, verb string) string {
 	vs := p.values()
 	switch {
 	case len(vs) == 0:
@@ -163,13 +161,11 @@ func (p *parser) header(kw token, what, verb string, check func(token, string)) 
 	if p.next().kind != tokOpen {
 		p.fail(kw.line, "%s %s: missing \"{\"", kw.text, quoteIfOdd(vs[0].text))
 	}
-	check(kw, vs[0].text)
 	p.once(p.seen, kw.text+" "+vs[0].text, kw.line, verb)
 	return vs[0].text
 }
 
-// block hands each statement up to "}" to stmt; each keyword but target
-// stands once.
+// block hands each statement up to "}" to stmt, all but target once.
 func (p *parser) block(what string, open int, stmt func(kw token, vs []token)) {
 	seen := make(map[string]int)
 	for {
@@ -200,13 +196,12 @@ func (p *parser) block(what string, open int, stmt func(kw token, vs []token)) {
 }
 
 func (p *parser) check(kw token) {
-	var slot **Check
-	fam := p.header(kw, "family (ipv4 or ipv6)", "given", func(k token, s string) {
-		p.must(k.line, checkSafe("check", s))
-		if slot = map[string]**Check{"ipv4": &p.cfg.IPv4, "ipv6": &p.cfg.IPv6}[s]; slot == nil {
-			p.fail(k.line, "check: unknown family %s; want ipv4 or ipv6", quoteShort(s))
-		}
-	})
+	fam := p.header(kw, "family (ipv4 or ipv6)", "given")
+	p.must(kw.line, checkSafe("check", fam))
+	slot := map[string]**Check{"ipv4": &p.cfg.IPv4, "ipv6": &p.cfg.IPv6}[fam]
+	if slot == nil {
+		p.fail(kw.line, "check: unknown family %s; want ipv4 or ipv6", quoteShort(fam))
+	}
 	what, c := "check "+fam, &Check{Timeout: DefaultCheckTimeout}
 	listed := make(map[netip.Addr]int) // target -> its line
 	p.block(what, kw.line, func(k token, vs []token) {
@@ -246,7 +241,7 @@ var tunnelValues = map[string]string{
 }
 
 func (p *parser) tunnel(kw token) {
-	name := p.header(kw, "interface name", "defined", func(k token, s string) { p.ifName(k, s) })
+	name := p.ifName(kw, p.header(kw, "interface name", "defined"))
 	t := &Tunnel{Name: name, Line: kw.line}
 	p.block("tunnel "+name, kw.line, func(k token, vs []token) {
 		noun, ok := tunnelValues[k.text]
@@ -311,7 +306,6 @@ func describe(t token) string {
 	return quoteShort(t.text)
 }
 
-// quoteShort quotes text from the file for a message, cut short.
 func quoteShort(s string) string {
 	if len(s) > 40 {
 		return strconv.Quote(s[:40]) + "..."

@@ -27,9 +27,8 @@ const (
 // hostname.if(5) "!" line, which netstart evals as root: no value holds it.
 const badEverywhere = ";!$`"
 
-// checkSafe wants printable UTF-8 without white space or badEverywhere. It
-// is the first check of each value checker, which stops the parser at a
-// mistake in value s of keyword k, naming of a secret at most one character.
+// checkSafe, first in each value checker, wants printable UTF-8 without
+// blanks or badEverywhere. Of a secret, errors name one character at most.
 func checkSafe(kw, s string) error {
 	for i, r := range s {
 		switch {
@@ -60,9 +59,8 @@ func (p *parser) path(k token, s string) string {
 	return filepath.Clean(s)
 }
 
-// IsIfName reports whether s is lowercase letters and a unit number (em0,
-// pppoe1), which keeps it inside a directory or a shell line. No regexp:
-// one compiles at start-up.
+// IsIfName reports whether s is lowercase letters and a unit number (em0),
+// safe in a path or a shell line. No regexp: one compiles at start-up.
 func IsIfName(s string) bool {
 	unit := strings.TrimLeft(s, "abcdefghijklmnopqrstuvwxyz")
 	return unit != "" && len(unit) < len(s) && strings.Trim(unit, "0123456789") == ""
@@ -151,7 +149,6 @@ func (p *parser) updateURL(k token, s string) *url.URL {
 	var why string
 	switch port, perr := strconv.Atoi(u.Port()); {
 	case u.Scheme != "https":
-		// Plain HTTP would send user:key over the network in the clear.
 		why = "scheme must be https: the URL carries credentials"
 	case u.Opaque != "":
 		why = "not a valid URL: want https://HOST/PATH"
@@ -174,8 +171,8 @@ func (p *parser) updateURL(k token, s string) *url.URL {
 	return nil
 }
 
-// validHost accepts an IP address or a DNS name (labels of 1 to 63 of
-// [A-Za-z0-9_-]): net/url lets '<', '"', '{' and more through.
+// validHost accepts an IP address or a DNS name, which net/url does not
+// check ('<', '"', '{' pass).
 func validHost(h string) bool {
 	if a, err := netip.ParseAddr(h); err == nil {
 		return a.Zone() == ""
@@ -186,8 +183,7 @@ func validHost(h string) bool {
 	})
 }
 
-// urlErrReason is net/url's error less what it quotes of the URL, maybe
-// the password. The regexp compiles only here.
+// urlErrReason is net/url's error less its quotes of the URL (a password?).
 func urlErrReason(err error) string {
 	if ue, ok := err.(*url.Error); ok {
 		err = ue.Err
