@@ -84,9 +84,8 @@ func unwrapOp(err error) error {
 
 // ChooseSource picks the tunnel source among addrs, egress ifname's IPv4
 // addresses in kernel order: the first of prefer (the kernel's source, then
-// hostname.IF's) still among them, so a new address never moves a working
-// tunnel; else the first. others, the rest in order, are for the log. No
-// address is an error wrapping ErrNoIPv4.
+// hostname.IF's) still there, so a new address never moves a working
+// tunnel; else the first. others, the rest, are for the log; none: ErrNoIPv4.
 func ChooseSource(ifname string, addrs []netip.Addr, prefer ...netip.Addr) (chosen netip.Addr, others []netip.Addr, err error) {
 	v4 := ipv4(addrs)
 	if len(v4) == 0 {

@@ -19,9 +19,8 @@ type AddrWatch struct {
 	buf    []byte
 }
 
-// Next blocks until a change and names it for the log: "RTM_NEWADDR on
-// interface 1". Lost (ENOBUFS) or unreadable notices count as a change; an
-// error means the socket is closed.
+// Next blocks until a change and names it, "RTM_NEWADDR on interface 1".
+// Lost (ENOBUFS) or unreadable notices count; an error means it is closed.
 func (w *AddrWatch) Next() (string, error) {
 	for {
 		n, err := w.f.Read(w.buf)
@@ -49,9 +48,8 @@ func newAddrWatch(fd int, name string, format *noticeFormat) *AddrWatch {
 	return &AddrWatch{f: os.NewFile(uintptr(fd), name), format: format, buf: make([]byte, 64<<10)}
 }
 
-// A noticeFormat locates a kernel's notice fields in host byte order: the
-// length (at 0, of the whole notice), version, type, interface index. A
-// read returns whole notices.
+// A noticeFormat locates a kernel's notice fields in host byte order, the
+// length at 0 (counting the whole notice). A read returns whole notices.
 type noticeFormat struct {
 	lenSize, align      int            // bytes of the length; notices start at multiples of align
 	versionOff, version int            // a version byte and its value; versionOff 0: none

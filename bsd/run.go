@@ -119,6 +119,22 @@ func WithSignals(ctx context.Context) (_ context.Context, stop func()) {
 	return ctx, func() { signal.Stop(sigs); cancel(nil) }
 }
 
+// WakeOnDone moves c's deadlines to the past when ctx ends, so that a
+// blocked read or write returns at once. The stop it returns waits for a
+// move under way, so that none reaches a later call.
+func WakeOnDone(ctx context.Context, c interface{ SetDeadline(time.Time) error }) (stop func()) {
+	moved := make(chan struct{})
+	unregister := context.AfterFunc(ctx, func() {
+		defer close(moved)
+		c.SetDeadline(time.Unix(1, 0))
+	})
+	return func() {
+		if !unregister() {
+			<-moved
+		}
+	}
+}
+
 // commandName is argv for messages; `/bin/sh SCRIPT ARGS` is named by SCRIPT.
 func commandName(argv []string) string {
 	if len(argv) > 1 && (argv[0] == "/bin/sh" || argv[0] == "/bin/ksh") && !strings.HasPrefix(argv[1], "-") {

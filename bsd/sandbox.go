@@ -135,9 +135,8 @@ var Commands = slices.Sorted(maps.Keys(commands))
 // promiseOrder is the order promises are written in, that of pledge(2).
 var promiseOrder = []string{"stdio", "rpath", "wpath", "cpath", "fattr", "chown", "flock", "unix", "inet", "dns", "route", "proc", "exec"}
 
-// PlanFor returns command's plan for paths p; an unknown command or a
-// needed path not absolute is an error. Netstart and PfConf are never
-// unveiled (see needExec).
+// PlanFor returns command's plan for paths p, or an error for an unknown
+// command or a relative path. Netstart and PfConf are never unveiled.
 func PlanFor(command string, p Paths) (Plan, error) {
 	needs, ok := commands[command]
 	if !ok {
@@ -176,9 +175,8 @@ func mergePerms(a, b string) string {
 	}, "rwxc")
 }
 
-// validate refuses harmful plans: no promises (pledge "" leaves only
-// _exit), unknown promises, relative paths, permissions outside "rwxc" or
-// empty (which would hide the path).
+// validate refuses no promises (pledge "" leaves only _exit), unknown ones,
+// relative paths, and permissions empty (hiding the path) or not in "rwxc".
 func (p Plan) validate() error {
 	promises := strings.Fields(p.Promises)
 	if len(promises) == 0 {
@@ -201,8 +199,7 @@ func (p Plan) validate() error {
 }
 
 // pledged holds the applied Plan's promises, nil before Apply (or a test)
-// sets it. Outside them a system call kills the process (pledge_fail), so
-// the functions here that would make one check first and return an error.
+// sets it: outside them a system call kills the process (pledge_fail).
 var pledged atomic.Pointer[string]
 
 // checkPledged says op is not allowed unless no plan is applied or its

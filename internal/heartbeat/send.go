@@ -9,6 +9,8 @@ import (
 	"net/netip"
 	"os"
 	"time"
+
+	"github.com/gifctl/gifctl/bsd"
 )
 
 // Open opens the UDP socket for beats, before pledge, bound to local if valid.
@@ -38,16 +40,8 @@ func Send(ctx context.Context, conn *net.UDPConn, remote netip.AddrPort, msg str
 	if err := conn.SetWriteDeadline(deadline); err != nil {
 		return fmt.Errorf("heartbeat to %v: %w", remote, err)
 	}
-	woken := make(chan struct{})
-	stop := context.AfterFunc(ctx, func() {
-		defer close(woken)
-		conn.SetWriteDeadline(time.Unix(1, 0))
-	})
-	defer func() {
-		if !stop() {
-			<-woken
-		}
-	}()
+	stop := bsd.WakeOnDone(ctx, conn)
+	defer stop()
 	_, err := conn.WriteToUDPAddrPort([]byte(msg), remote)
 	if err != nil {
 		if sys, ok := errors.AsType[*os.SyscallError](err); ok {

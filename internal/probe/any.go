@@ -47,17 +47,8 @@ func (p *Prober) Any(ctx context.Context, targets []netip.Addr) (Reply, error) {
 	if err := p.conn.SetWriteDeadline(deadline); err != nil { // zero: none
 		return Reply{}, fmt.Errorf("%v: %w", p.family, err)
 	}
-	// Cancellation wakes a blocked read or send at once.
-	woken := make(chan struct{})
-	stop := context.AfterFunc(ctx, func() {
-		defer close(woken)
-		p.conn.SetDeadline(time.Unix(1, 0))
-	})
-	defer func() {
-		if !stop() {
-			<-woken // never let it move the deadlines of a later call
-		}
-	}()
+	stop := bsd.WakeOnDone(ctx, p.conn)
+	defer stop()
 
 	start := time.Now()
 	next := start
