@@ -119,10 +119,13 @@ func WithSignals(ctx context.Context) (_ context.Context, stop func()) {
 	return ctx, func() { signal.Stop(sigs); cancel(nil) }
 }
 
-// WakeOnDone moves c's deadlines to the past when ctx ends, so that a
-// blocked read or write returns at once. The stop it returns waits for a
-// move under way, so that none reaches a later call.
-func WakeOnDone(ctx context.Context, c interface{ SetDeadline(time.Time) error }) (stop func()) {
+// Bound gives c ctx's deadline, if any, and moves it to the past when ctx
+// ends, so that a blocked read or write returns at once. The stop it returns
+// waits for a move under way, so that none reaches a later call. A closed c
+// is left to fail at its next read or write.
+func Bound(ctx context.Context, c interface{ SetDeadline(time.Time) error }) (stop func()) {
+	deadline, _ := ctx.Deadline()
+	c.SetDeadline(deadline)
 	moved := make(chan struct{})
 	unregister := context.AfterFunc(ctx, func() {
 		defer close(moved)

@@ -36,11 +36,7 @@ func Send(ctx context.Context, conn *net.UDPConn, remote netip.AddrPort, msg str
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("heartbeat to %v: %w", remote, err)
 	}
-	deadline, _ := ctx.Deadline()
-	if err := conn.SetWriteDeadline(deadline); err != nil {
-		return fmt.Errorf("heartbeat to %v: %w", remote, err)
-	}
-	stop := bsd.WakeOnDone(ctx, conn)
+	stop := bsd.Bound(ctx, conn)
 	defer stop()
 	_, err := conn.WriteToUDPAddrPort([]byte(msg), remote)
 	if err != nil {

@@ -26,8 +26,8 @@ var payload = []byte("gifctl check....")
 
 // Any sends an echo request to every target, round after round, and
 // returns the first valid reply, or an error matching ErrNoReply when ctx
-// (give it a deadline) ends first. Other errors are usage errors: targets
-// empty or of the wrong family, the Prober closed.
+// (give it a deadline) ends first. Others are usage errors (no targets, a
+// wrong family, the Prober closed).
 func (p *Prober) Any(ctx context.Context, targets []netip.Addr) (Reply, error) {
 	if len(targets) == 0 {
 		return Reply{}, fmt.Errorf("%v: no targets", p.family)
@@ -44,10 +44,7 @@ func (p *Prober) Any(ctx context.Context, targets []netip.Addr) (Reply, error) {
 	}
 
 	deadline, bounded := ctx.Deadline()
-	if err := p.conn.SetWriteDeadline(deadline); err != nil { // zero: none
-		return Reply{}, fmt.Errorf("%v: %w", p.family, err)
-	}
-	stop := bsd.WakeOnDone(ctx, p.conn)
+	stop := bsd.Bound(ctx, p.conn)
 	defer stop()
 
 	start := time.Now()
@@ -83,7 +80,7 @@ func (p *Prober) Any(ctx context.Context, targets []netip.Addr) (Reply, error) {
 			continue
 		case errors.Is(err, net.ErrClosed):
 			return Reply{}, fmt.Errorf("%v: %w", p.family, err)
-		case err != nil: // not seen on raw sockets; a failed send, without spinning
+		case err != nil: // not seen on raw sockets; as a failed send, without spinning
 			sendErr = err
 			select {
 			case <-ctx.Done():
@@ -103,8 +100,7 @@ func (p *Prober) Any(ctx context.Context, targets []netip.Addr) (Reply, error) {
 	}
 }
 
-// round sends the next sequence number to every destination and returns
-// the last send error.
+// round sends the next sequence number to each of dsts; it returns the last send error.
 func (p *Prober) round(m *matcher, dsts []*net.IPAddr, now time.Time) error {
 	p.seq++
 	m.sent[p.seq] = now // before sending: a loopback reply can beat WriteTo
@@ -113,7 +109,7 @@ func (p *Prober) round(m *matcher, dsts []*net.IPAddr, now time.Time) error {
 		typ = ipv4.ICMPTypeEcho
 	}
 	msg := icmp.Message{Type: typ, Body: &icmp.Echo{ID: int(p.id), Seq: int(p.seq), Data: payload}}
-	b, err := msg.Marshal(nil) // ICMPv6: the kernel fills the checksum in
+	b, err := msg.Marshal(nil)
 	if err != nil {
 		return err
 	}
@@ -131,12 +127,11 @@ func (p *Prober) round(m *matcher, dsts []*net.IPAddr, now time.Time) error {
 	return last
 }
 
-// ErrNoReply matches Any's error when no target answered in time: the
-// check is false (gifctl check exits 1).
+// ErrNoReply matches Any's error when no target answered in time: the check is false.
 var ErrNoReply = errors.New("no reply")
 
-// noReplyError is that error. SendErr, the last failed send (ENETUNREACH,
-// ...), tells a link that is down from a network that is silent.
+// noReplyError is that error. SendErr, the last failed send, tells a link
+// that is down from a silent network.
 type noReplyError struct {
 	Targets []netip.Addr
 	Waited  time.Duration // from the first send to giving up
@@ -153,9 +148,4 @@ func (e *noReplyError) Error() string {
 }
 
 // Unwrap lets errors.Is find ErrNoReply and the send error.
-func (e *noReplyError) Unwrap() []error {
-	if e.SendErr == nil {
-		return []error{ErrNoReply}
-	}
-	return []error{ErrNoReply, e.SendErr}
-}
+func (e *noReplyError) Unwrap() error { return errors.Join(ErrNoReply, e.SendErr) }

@@ -10,8 +10,8 @@ import (
 	"golang.org/x/net/ipv6"
 )
 
-// matcher decides whether a packet read from the raw socket answers one of
-// the echo requests of the current Any call, by the package comment's rules.
+// matcher says whether a packet answers the current Any call's requests,
+// by the package comment's rules.
 type matcher struct {
 	family  Family
 	id      uint16
@@ -24,9 +24,7 @@ type matcher struct {
 func (m *matcher) match(b []byte, from netip.Addr) (time.Time, bool) {
 	var reply icmp.Type = ipv6.ICMPTypeEchoReply
 	if m.family == IPv4 {
-		// The kernel hands raw sockets ICMPv4 before checking it;
-		// ICMPv6 checksums it checks itself (RFC 3542 section 3.1).
-		if !checksumOK(b) {
+		if !checksumOK(b) { // raw sockets get ICMPv4 unchecked
 			return time.Time{}, false
 		}
 		reply = ipv4.ICMPTypeEchoReply

@@ -23,16 +23,14 @@ const (
 
 func (f Family) String() string { return fmt.Sprintf("ipv%d", int(f)) }
 
-// defaultInterval is how often Any sends a round of echo requests: a lost
-// request or reply costs this much, not the check.
+// defaultInterval is between Any's rounds: what a lost packet costs.
 const defaultInterval = 200 * time.Millisecond
 
-// ErrNoSource matches Open's error when the source address is on no
-// interface (for IPv6: the tunnel is down or gone).
+// ErrNoSource matches Open's error for a source on no interface (for IPv6:
+// the tunnel is down or gone).
 var ErrNoSource = errors.New("no such local address")
 
-// Prober sends ICMP echo requests from one raw socket. Open it before
-// pledge; use it from one goroutine at a time.
+// Prober sends ICMP echo requests from one raw socket, one goroutine at a time.
 type Prober struct {
 	family Family
 	conn   *icmp.PacketConn
@@ -42,8 +40,7 @@ type Prober struct {
 	interval time.Duration // between rounds
 }
 
-// Open opens a raw ICMP socket for family, bound to source when it is
-// valid, so that probes leave from it.
+// Open opens a raw ICMP socket for family, before pledge, bound to source if valid.
 func Open(family Family, source netip.Addr) (*Prober, error) {
 	network, laddr := "ip6:ipv6-icmp", "::"
 	if family == IPv4 {
@@ -76,8 +73,7 @@ func Open(family Family, source netip.Addr) (*Prober, error) {
 // Close closes the socket.
 func (p *Prober) Close() error { return p.conn.Close() }
 
-// fit returns a as the family's sockets take it (unmapped for IPv4), and
-// whether it belongs to the family.
+// fit returns a as family's sockets take it (IPv4 unmapped) and whether it fits.
 func (f Family) fit(a netip.Addr) (netip.Addr, bool) {
 	if f == IPv4 {
 		a = a.Unmap()

@@ -44,8 +44,8 @@ func NewSystem(c *config.Config) System {
 	}
 }
 
-// fileMode is the loosest mode hostname.IF gets, as the OpenBSD FAQ's: netstart
-// warns about "other" bits, and group write would let others add root's lines.
+// fileMode is hostname.IF's loosest mode, the OpenBSD FAQ's: netstart warns
+// about "other" bits, and group write would let others add root's lines.
 const fileMode = 0o640
 
 // Job is one restart of one tunnel.
@@ -63,9 +63,8 @@ type Job struct {
 	kerr       error
 }
 
-// ReadKernel reads the gif's current endpoints: on OpenBSD an ioctl that
-// pledge forbids, so the caller does it before the sandbox (Restart does
-// it itself otherwise).
+// ReadKernel reads the gif's endpoints, an ioctl pledge forbids, before the
+// sandbox; else Restart does.
 func (j *Job) ReadKernel(ctx context.Context) {
 	j.ksrc, j.kdst, j.kerr = j.Sys.Endpoints(ctx, j.Tunnel.Name)
 	j.kread = true
@@ -129,9 +128,8 @@ func (j *Job) Restart(ctx context.Context) error {
 	return err
 }
 
-// RestartEgress is the action of ifstated's no_ipv4 state: `sh NETSTART
-// EGRESS`, wait at most wait for an IPv4 address (dhcpleased may take a few
-// seconds), then restart the tunnel.
+// RestartEgress, ifstated's no_ipv4 action, runs `sh NETSTART EGRESS`, waits
+// up to wait for an IPv4 address (dhcpleased takes seconds), then Restart.
 func (j *Job) RestartEgress(ctx context.Context, wait time.Duration) error {
 	egress := j.Tunnel.Egress
 	if j.DryRun {
@@ -264,8 +262,8 @@ func (j *Job) pfArgv() [][]string {
 	return [][]string{{j.Config.Pfctl, "-n", "-f", j.Config.PfConf}, {j.Config.Pfctl, "-f", j.Config.PfConf}}
 }
 
-// netstart runs `sh NETSTART IF` and logs what it printed: its warnings
-// (an insecure hostname.if, a missing file) are the admin's only clue.
+// netstart runs `sh NETSTART IF` and logs its warnings (an insecure or a
+// missing hostname.if), the admin's only clue.
 func (j *Job) netstart(ctx context.Context, ifname string) error {
 	argv := []string{shell, j.Config.Netstart, ifname}
 	j.Log.Debugf("running %s", strings.Join(argv, " "))
@@ -289,8 +287,8 @@ func (j *Job) verify(ctx context.Context, p *plan) error {
 	return nil
 }
 
-// reloadPF loads pf.conf only after a dry run of it passed, so a broken
-// ruleset never replaces the one in force.
+// reloadPF loads pf.conf only after its dry run passed: a broken ruleset
+// never replaces the one in force.
 func (j *Job) reloadPF(ctx context.Context) error {
 	for i, argv := range j.pfArgv() {
 		j.Log.Debugf("running %s", strings.Join(argv, " "))
