@@ -49,8 +49,7 @@ func ReadLink(ifname string) (Link, error) {
 	if err := checkPledged("read "+ifname+"'s addresses", "inet", "route", "dns"); err != nil {
 		return Link{}, err
 	}
-	// Not net.InterfaceByName: its "not found" is an unexported error.
-	ifs, err := net.Interfaces()
+	ifs, err := net.Interfaces() // not InterfaceByName: its "not found" is unexported
 	if err != nil {
 		return Link{}, fmt.Errorf("%s: %w", ifname, unwrapOp(err))
 	}

@@ -52,8 +52,7 @@ func (l *Logger) OpenSyslog() error { return l.openSyslog("", "") }
 
 // openSyslog dials as syslog.Dial does; tests give a socket of their own.
 func (l *Logger) openSyslog(network, raddr string) error {
-	// Load /etc/localtime for the timestamps now, before unveil hides it.
-	_, _ = time.Now().Zone()
+	_, _ = time.Now().Zone() // load /etc/localtime now, before unveil hides it
 	w, err := syslog.Dial(network, raddr, syslog.LOG_DAEMON|syslog.LOG_INFO, prog)
 	if err != nil {
 		return fmt.Errorf("syslog: %w", err)
@@ -106,8 +105,7 @@ func (l *Logger) log(send func(syslogger, string) error, format string, args ...
 	msg := strings.TrimRight(fmt.Sprintf(format, args...), "\n")
 	msg = printable(clipLongWords(l.redactor.Redact(msg))) // redact first: a clipped secret would not match
 	if l.Stderr != nil {
-		// A failing stderr (closed by the caller) must not stop syslog.
-		_, _ = io.WriteString(l.Stderr, prog+": "+msg+"\n")
+		_, _ = io.WriteString(l.Stderr, prog+": "+msg+"\n") // failing, must not stop syslog
 	}
 	// log/syslog redials /dev/log after a failed write (syslogd restarted),
 	// which kills the process without the promise unix; plans without it

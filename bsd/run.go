@@ -59,15 +59,13 @@ func Run(ctx context.Context, argv []string) (out []byte, err error) {
 	cmd.Stdout, cmd.Stderr = buf, buf // one writer: one pipe, the order kept
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.Cancel = func() error {
-		// The child is the group leader: its pid is the group id.
-		err := unix.Kill(-cmd.Process.Pid, unix.SIGKILL)
+		err := unix.Kill(-cmd.Process.Pid, unix.SIGKILL) // the leader's pid is the group id
 		if errors.Is(err, unix.ESRCH) {
 			return os.ErrProcessDone
 		}
 		return err
 	}
-	// Who escaped the group (setsid) but holds the pipe has a second, then it is closed.
-	cmd.WaitDelay = time.Second
+	cmd.WaitDelay = time.Second // then the pipe closes on escapees (setsid) holding it
 
 	start := time.Now()
 	err = cmd.Run()
@@ -81,8 +79,7 @@ func Run(ctx context.Context, argv []string) (out []byte, err error) {
 	var exitErr *exec.ExitError
 	switch {
 	case err == nil, errors.Is(err, exec.ErrWaitDelay):
-		// ErrWaitDelay: it exited 0; something it left behind held the pipe.
-		return out, nil
+		return out, nil // ErrWaitDelay: it exited 0; something it left held the pipe
 	case errors.As(err, &exitErr):
 		what := fmt.Sprintf("exited %d", exitErr.ExitCode())
 		if ws, ok := exitErr.Sys().(syscall.WaitStatus); ok && ws.Signaled() {

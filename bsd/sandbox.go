@@ -109,24 +109,18 @@ var (
 // which every Go program needs. Sockets, ioctls, the lock, syslog and the
 // config come before, so no plan pledges flock; Unlock only closes.
 var commands = map[string][]need{
-	// gifctl -n, gifctl ifstated: print and exit.
-	"configtest": {},
-	"ifstated":   {},
-	// gifctl status: the state files, printed.
-	"status": {needStateRead},
-	// gifctl doctor asks pfctl, reads the state files, probes; writes nothing.
-	"doctor": {needStateRead, needPfctl, needInet, needSyslog},
-	// The checks record their result.
-	"check-tunnel": {needStateWrite, needSyslog},
-	"check-ipv4":   {needInet, needStateWrite, needSyslog},
-	"check-ipv6":   {needInet, needStateWrite, needSyslog},
-	"heartbeat":    {needInet, needSyslog},
-	"update":       {needStateWrite, needHTTPS, needSyslog},
-	"restart":      restart,
-	// restart --egress: also `netstart EGRESS`, the same /bin/sh.
-	"restart-egress": restart,
-	// gifctl watch: it changes nothing itself; its children do.
-	"watch": {needWatch, needSyslog},
+	"configtest":     {}, // gifctl -n: print and exit
+	"ifstated":       {}, // print and exit
+	"status":         {needStateRead},
+	"doctor":         {needStateRead, needPfctl, needInet, needSyslog}, // writes nothing
+	"check-tunnel":   {needStateWrite, needSyslog},                     // checks record results
+	"check-ipv4":     {needInet, needStateWrite, needSyslog},
+	"check-ipv6":     {needInet, needStateWrite, needSyslog},
+	"heartbeat":      {needInet, needSyslog},
+	"update":         {needStateWrite, needHTTPS, needSyslog},
+	"restart":        restart,
+	"restart-egress": restart,                 // also `netstart EGRESS`, the same /bin/sh
+	"watch":          {needWatch, needSyslog}, // it changes nothing itself; its children do
 }
 
 // Commands are the command names PlanFor knows, sorted.

@@ -26,8 +26,7 @@ type Result struct {
 // Record stores r unless the stored result has the same answer and detail.
 // Callers log its error: a failing disk must not change a check's exit status.
 func Record(dir string, r Result) error {
-	// "ipv4" or "tunnel gif0": a name that keeps the file inside dir.
-	kind, ifname, two := strings.Cut(r.Check, " ")
+	kind, ifname, two := strings.Cut(r.Check, " ") // "ipv4", "tunnel gif0": kept inside dir
 	if kind == "" || strings.Trim(kind, "abcdefghijklmnopqrstuvwxyz0123456789") != "" || two && !config.IsIfName(ifname) {
 		return fmt.Errorf("checklog: bad check name %q", r.Check)
 	}

@@ -57,9 +57,8 @@ type Job struct {
 	DryRun bool      // print the diff of hostname.IF and the commands; change nothing
 	Out    io.Writer // where DryRun prints
 
-	// The kernel's tunnel as ReadKernel found it, before the sandbox.
-	kread      bool
-	ksrc, kdst netip.Addr
+	kread      bool       // ReadKernel ran, before the sandbox;
+	ksrc, kdst netip.Addr // the kernel's tunnel as it found it
 	kerr       error
 }
 
@@ -88,8 +87,7 @@ func (j *Job) Restart(ctx context.Context) error {
 	if j.DryRun {
 		return j.printPlan(p)
 	}
-	// A temp file is a killed gifctl's: the caller holds the lock.
-	tempfiles.RemoveStale(p.path, time.Time{})
+	tempfiles.RemoveStale(p.path, time.Time{}) // a killed gifctl's: the caller holds the lock
 	var failed []error
 	name, changed := j.Tunnel.Name, !bytes.Equal(p.old, p.new)
 	if !changed {

@@ -18,14 +18,13 @@ type Tunnel struct {
 	Remote netip.Addr // the destination it must have; invalid: any
 }
 
-// Source wakes the engine: bsd.AddrWatch. Next blocks until something
-// changed and says what, for the log; an error stops the engine.
+// Source wakes the engine (bsd.AddrWatch): Next blocks until a change and
+// names it; an error stops the engine.
 type Source interface {
 	Next() (string, error)
 }
 
-// Engine decides and runs restarts. Its functions are the outside world,
-// so tests can give their own.
+// Engine decides and runs restarts; its functions, the outside world, are tests' to replace.
 type Engine struct {
 	Addrs     func(ifname string) ([]netip.Addr, error) // IPv4: bsd.IPv4Addrs
 	Endpoints func(ctx context.Context, gif string) (src, dst netip.Addr, err error)
@@ -100,8 +99,8 @@ func (e *Engine) Once(ctx context.Context, tunnels []Tunnel) {
 	e.pass(ctx, tunnels, true, map[string]string{})
 }
 
-// pass judges every tunnel and restarts those that need it, one at a time.
-// tried is owned by the pass running; passes never overlap.
+// pass restarts the tunnels that need it, one at a time. Passes never
+// overlap, so the one running owns tried.
 func (e *Engine) pass(ctx context.Context, tunnels []Tunnel, safety bool, tried map[string]string) {
 	for _, t := range tunnels {
 		if ctx.Err() != nil {
@@ -134,10 +133,9 @@ func (e *Engine) pass(ctx context.Context, tunnels []Tunnel, safety bool, tried 
 	}
 }
 
-// RestartCommand returns an Engine.Restart that runs argv, such as
-// {"/usr/local/sbin/gifctl", "-f", CONF, "restart"}, with the gif's name
-// appended, through bsd.Run: its process group is killed when ctx ends. The
-// child has its own sandbox, lock and --timeout.
+// RestartCommand returns an Engine.Restart running argv, such as {"gifctl",
+// "-f", CONF, "restart"}, and the gif's name with bsd.Run, which kills its
+// process group when ctx ends. The child has its own sandbox, lock, timeout.
 func RestartCommand(argv ...string) func(ctx context.Context, gif string) error {
 	return func(ctx context.Context, gif string) error {
 		_, err := bsd.Run(ctx, append(slices.Clip(argv), gif))
@@ -145,9 +143,8 @@ func RestartCommand(argv ...string) func(ctx context.Context, gif string) error 
 	}
 }
 
-// judge reads t's state: the egress's IPv4 addresses (as text, for tried),
-// why the tunnel needs a restart or cannot have one (starting with the
-// interface it is about; "" when it is fine), and whether it needs one.
+// judge returns the egress's IPv4 addresses (as text, for tried), why t
+// needs a restart or cannot have one ("" when fine), and whether it needs one.
 func (e *Engine) judge(ctx context.Context, t Tunnel) (addrs, why string, repair bool) {
 	list, err := e.Addrs(t.Egress)
 	if err == nil && len(list) == 0 {
