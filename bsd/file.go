@@ -16,11 +16,10 @@ import (
 // MaxSmallFile bounds the few-line files gifctl reads: hostname.IF, state.
 const MaxSmallFile = 64 << 10
 
-// ReadFile reads the regular file at path, at most max bytes, without
-// blocking or following a symbolic link at path: a planted FIFO would block
-// past every deadline (ifstated waits for its checks), a huge file fill
-// memory, a link choose what gifctl believes. Errors name path; a missing
-// file stays fs.ErrNotExist.
+// ReadFile reads the regular file at path, at most max bytes, neither
+// blocking nor following a link: a planted FIFO would block past every
+// deadline, a huge file fill memory, a link choose what gifctl believes.
+// Errors name path; a missing file stays fs.ErrNotExist.
 func ReadFile(path string, max int64) ([]byte, error) {
 	f, err := os.OpenFile(path, os.O_RDONLY|unix.O_NOFOLLOW|unix.O_NONBLOCK, 0)
 	if errors.Is(err, unix.ELOOP) {

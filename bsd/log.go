@@ -28,10 +28,9 @@ type syslogger interface {
 }
 
 // Logger writes err(3)-style lines, "gifctl: em0: no IPv4 address", to
-// Stderr and, after OpenSyslog, to syslog (facility daemon, tag gifctl):
-// ifstated(8) drops its commands' output, so syslog is where an admin sees
-// why a restart failed. Lines are redacted, clipped and made printable.
-// A Logger is safe for concurrent use.
+// Stderr and, after OpenSyslog, to syslog (daemon, tag gifctl), where an
+// admin sees why a restart failed: ifstated(8) drops its commands' output.
+// Lines are redacted, clipped and made printable; it is concurrency-safe.
 type Logger struct {
 	Stderr  io.Writer // every level; nil discards
 	Syslog  syslogger // nil: stderr only
@@ -115,10 +114,9 @@ func (l *Logger) log(send func(syslogger, string) error, format string, args ...
 	}
 }
 
-// printable makes s one printable line: unprintable runes and invalid
-// UTF-8 become Go escapes (\n, \x1b, \u0085). Others' text reaches the log
-// (a broker's answer, file contents): a newline would forge a record, an
-// ESC rewrite the admin's terminal.
+// printable makes s one printable line, with Go escapes (\n, \x1b, \u0085)
+// for the rest and invalid UTF-8: in others' text (a broker's answer, a file)
+// a newline would forge a record, an ESC rewrite the admin's terminal.
 func printable(s string) string {
 	var b strings.Builder
 	for i, r := range s {
@@ -135,9 +133,9 @@ func printable(s string) string {
 	return b.String()
 }
 
-// maxWord is the longest word a log line keeps whole: paths and values
+// maxWord is the longest word a log line keeps whole: real paths and values
 // are shorter (PATH_MAX and gifctl.conf's limit are 1024); a longer one is
-// input echoed back, and a screenful of it would hide the message.
+// input echoed back, whose screenful would hide the message.
 const maxWord = 256
 
 var word = regexp.MustCompile(`[^ \t\n]+`)

@@ -99,9 +99,8 @@ func Run(ctx context.Context, argv []string) (out []byte, err error) {
 }
 
 // WithSignals returns ctx, ended with the cause "gifctl got SIGTERM" on
-// SIGTERM, SIGINT or SIGHUP: Run then kills the running group (a netstart
-// left would overlap the next restart's) and starts nothing. stop restores
-// the signals' default action.
+// SIGTERM, SIGINT or SIGHUP, so Run kills the running group (a netstart left
+// would overlap the next restart's). stop restores the default actions.
 func WithSignals(ctx context.Context) (_ context.Context, stop func()) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	sigs := make(chan os.Signal, 1)

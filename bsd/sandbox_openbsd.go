@@ -12,11 +12,9 @@ import (
 // unveil. Call it after every socket, ioctl and syslog connection and after
 // making the state directory: what is made later in a directory missing at
 // unveil time stays hidden. A path under a missing directory or a file is
-// skipped (ENOENT, ENOTDIR): nothing could be opened there; a check still answers.
-//
-// execpromises are never set (unix.PledgePromises): as "" they would kill
-// every program gifctl runs at its first system call; unset, execve starts
-// them with no pledge and no unveil.
+// skipped (ENOENT, ENOTDIR): nothing could be opened there. execpromises are
+// never set (unix.PledgePromises): "" would kill every program gifctl runs at
+// its first system call; unset, execve starts them with no pledge or unveil.
 func (p Plan) Apply() error {
 	if err := p.validate(); err != nil {
 		return fmt.Errorf("sandbox: %w", err)

@@ -35,9 +35,8 @@ func TunnelEndpoints(ctx context.Context, ifname, ifconfigPath string) (src, dst
 	return src, dst, nil
 }
 
-// checkIfname refuses names too long for iflr_name (15 bytes and a NUL)
-// and options to ifconfig(8) ("-a"). Looser than gifctl.conf's: the
-// simulation uses names like "veth-r".
+// checkIfname refuses names too long for iflr_name (15 bytes and a NUL) and
+// ifconfig(8) options ("-a"); it allows the simulation's "veth-r".
 func checkIfname(ifname string) error {
 	switch {
 	case ifname == "":
@@ -121,8 +120,7 @@ func parseTunnelAddr(s string, want6 bool) (netip.Addr, error) {
 	return a, nil
 }
 
-// The byte layout of OpenBSD's struct if_laddrreq (sys/net/if.h), the
-// argument of SIOCGLIFPHYADDR:
+// SIOCGLIFPHYADDR's argument, OpenBSD's struct if_laddrreq (sys/net/if.h):
 //
 //	struct if_laddrreq {
 //		char iflr_name[IFNAMSIZ];          //   0, 16 bytes

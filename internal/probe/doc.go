@@ -7,14 +7,12 @@
 // native IPv6 cannot make a dead tunnel look alive.
 //
 // Any sends a request to every target at once, again every 200 ms, and
-// returns at the first valid reply: a lost packet costs one interval. A raw
-// socket sees every ICMP packet the host gets; one counts only if it is an
-// echo reply (not a request, nor an error quoting ours) with a correct
-// checksum (ICMPv4; the kernel checks ICMPv6 and fills it in, RFC 3542
-// section 3.1), this Prober's random identifier, a sequence number this
-// call sent, and a target as its source.
-//
-// Any's context bounds its reads and sends and wakes them when it ends. A
-// failed send (ENETUNREACH, a link going down) means "no reply from there":
-// Any keeps trying, and its ErrNoReply error names the last send error.
+// returns at the first valid reply. A raw socket sees every ICMP packet the
+// host gets; one counts only if it is an echo reply (not a request, nor an
+// error quoting ours) with a correct checksum (ICMPv4; the kernel checks
+// ICMPv6 and fills it in, RFC 3542 section 3.1), this Prober's random id, a
+// sequence number this call sent, and a target as its source. Its context
+// bounds and wakes its reads and sends. A failed send (ENETUNREACH, a link
+// going down) means "no reply from there": Any keeps trying, and its
+// ErrNoReply error names the last send error.
 package probe
