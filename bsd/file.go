@@ -46,9 +46,7 @@ func ReadFile(path string, max int64) ([]byte, error) {
 const lockPoll = 50 * time.Millisecond
 
 // FileLock is an exclusive flock(2) on a file, held until Unlock or exit.
-type FileLock struct {
-	f *os.File
-}
+type FileLock struct{ f *os.File }
 
 // Lock takes an exclusive flock(2) on path, created 0644 if needed, and
 // writes this pid into it. While another holds it, it retries every lockPoll

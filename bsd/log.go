@@ -1,7 +1,6 @@
 package bsd
 
 import (
-	"cmp"
 	"fmt"
 	"io"
 	"log/syslog"
@@ -183,10 +182,7 @@ func (r *Redactor) Add(secrets ...string) {
 	}
 	// Longest first: strings.Replacer tries them in this order at each
 	// position, so a secret that contains another is replaced whole.
-	slices.SortFunc(r.secrets, func(a, b string) int {
-		return cmp.Or(cmp.Compare(len(b), len(a)), strings.Compare(a, b))
-	})
-	r.secrets = slices.Compact(r.secrets)
+	slices.SortFunc(r.secrets, func(a, b string) int { return len(b) - len(a) })
 	var pairs []string
 	for _, s := range r.secrets {
 		pairs = append(pairs, s, "*****")

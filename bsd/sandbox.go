@@ -63,10 +63,8 @@ var (
 	// Rewriting state files: a temp file (wpath cpath) renamed (rpath cpath).
 	needStateWrite = need{"rpath wpath cpath", func(p Paths) unveils { return unveils{{p.StateDir, "rwc"}} }}
 	// sendto on the ICMP or heartbeat sockets opened before Apply
-	// (pledge_sendit allows it under inet, unix or dns; inet says what is
-	// meant; recvfrom is stdio), and reading the egress addresses after
-	// (restart, --egress after `netstart EGRESS`): sysctl NET_RT_IFLIST is
-	// allowed under route, inet or dns (pledge_sysctl, "getifaddrs()").
+	// (pledge_sendit allows it under inet, unix or dns; recvfrom is stdio),
+	// and ReadLink after it (restart, --egress after `netstart EGRESS`).
 	needInet = need{promises: "inet"}
 	// HTTPS to the broker: inet, dns, the CA bundle read at the first
 	// request (rpath, CAFile r). Go stat(2)s resolv.conf and hosts, which
@@ -96,7 +94,7 @@ var (
 		return u
 	}}
 	// gifctl watch, routing socket opened before: each wake it reads the
-	// egress addresses (route, see needInet), the endpoints with `IFCONFIG
+	// egress addresses (route, see ReadLink), the endpoints with `IFCONFIG
 	// IF` (SIOCGLIFPHYADDR is on no pledge list), runs `GIFCTL -f CONFIG
 	// restart IF` (as needExec), and on SIGHUP reads the config.
 	needWatch = need{"rpath route proc exec", func(p Paths) unveils {

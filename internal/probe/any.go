@@ -130,8 +130,7 @@ func (p *Prober) round(m *matcher, dsts []*net.IPAddr, now time.Time) error {
 // ErrNoReply matches Any's error when no target answered in time: the check is false.
 var ErrNoReply = errors.New("no reply")
 
-// noReplyError is that error. SendErr, the last failed send, tells a link
-// that is down from a silent network.
+// noReplyError is that error; SendErr tells a link that is down from a silent network.
 type noReplyError struct {
 	Targets []netip.Addr
 	Waited  time.Duration // from the first send to giving up

@@ -10,8 +10,7 @@ import (
 	"golang.org/x/net/ipv6"
 )
 
-// matcher says whether a packet answers the current Any call's requests,
-// by the package comment's rules.
+// matcher says whether a packet answers this Any call, by the package comment's rules.
 type matcher struct {
 	family  Family
 	id      uint16
@@ -19,8 +18,7 @@ type matcher struct {
 	sent    map[uint16]time.Time // sequence number -> when its round left
 }
 
-// match says whether b, an ICMP message from from, is a valid reply, and
-// when the request it answers was sent.
+// match says whether b, ICMP from from, is a valid reply, and when its request left.
 func (m *matcher) match(b []byte, from netip.Addr) (time.Time, bool) {
 	var reply icmp.Type = ipv6.ICMPTypeEchoReply
 	if m.family == IPv4 {

@@ -26,8 +26,7 @@ func (f Family) String() string { return fmt.Sprintf("ipv%d", int(f)) }
 // defaultInterval is between Any's rounds: what a lost packet costs.
 const defaultInterval = 200 * time.Millisecond
 
-// ErrNoSource matches Open's error for a source on no interface (for IPv6:
-// the tunnel is down or gone).
+// ErrNoSource matches Open's error for a source on no interface (IPv6: tunnel down).
 var ErrNoSource = errors.New("no such local address")
 
 // Prober sends ICMP echo requests from one raw socket, one goroutine at a time.

@@ -99,8 +99,7 @@ func (e *Engine) Once(ctx context.Context, tunnels []Tunnel) {
 	e.pass(ctx, tunnels, true, map[string]string{})
 }
 
-// pass restarts the tunnels that need it, one at a time. Passes never
-// overlap, so the one running owns tried.
+// pass restarts tunnels that need it, one at a time; passes never overlap: it owns tried.
 func (e *Engine) pass(ctx context.Context, tunnels []Tunnel, safety bool, tried map[string]string) {
 	for _, t := range tunnels {
 		if ctx.Err() != nil {
