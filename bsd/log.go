@@ -39,11 +39,6 @@ type Logger struct {
 	redactor Redactor
 }
 
-// NewLogger returns a Logger writing to stderr (usually os.Stderr) only.
-func NewLogger(stderr io.Writer, verbose bool) *Logger {
-	return &Logger{Stderr: stderr, Verbose: verbose}
-}
-
 // OpenSyslog connects to syslogd (/dev/log), before Plan.Apply; after it
 // only plans with needSyslog reconnect. On error the Logger keeps stderr only.
 func (l *Logger) OpenSyslog() error { return l.openSyslog("", "") }

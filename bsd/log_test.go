@@ -105,7 +105,7 @@ func TestRedactor(t *testing.T) {
 }
 
 func TestLoggerNoSyslogNoStderr(t *testing.T) {
-	l := NewLogger(nil, true)
+	l := &Logger{Verbose: true}
 	l.Errorf("nowhere to go") // must not panic
 }
 
@@ -134,7 +134,7 @@ func TestLoggerSyslogWire(t *testing.T) {
 	defer conn.Close()
 
 	var stderr bytes.Buffer
-	l := NewLogger(&stderr, false)
+	l := &Logger{Stderr: &stderr}
 	if err := l.openSyslog("unixgram", sock); err != nil {
 		t.Fatal(err)
 	}
@@ -161,7 +161,7 @@ func TestLoggerSyslogWire(t *testing.T) {
 
 func TestOpenSyslogFailureKeepsStderr(t *testing.T) {
 	var stderr bytes.Buffer
-	l := NewLogger(&stderr, false)
+	l := &Logger{Stderr: &stderr}
 	if err := l.openSyslog("unixgram", filepath.Join(t.TempDir(), "nosyslogd")); err == nil {
 		t.Fatal("dialing a missing socket succeeded")
 	}
@@ -211,7 +211,7 @@ func TestClipLongWords(t *testing.T) {
 
 func TestLoggerClipsEchoedInput(t *testing.T) {
 	var stderr strings.Builder
-	l := NewLogger(&stderr, false)
+	l := &Logger{Stderr: &stderr}
 	l.AddSecrets("s3cr3t")
 	l.Errorf("check ipv4: %q: not an address; key s3cr3t", strings.Repeat("x", 5000))
 	got := stderr.String()

@@ -82,7 +82,7 @@ func (a *app) runCommand(cmd command) error {
 }
 
 func newApp(cli *CLI, stdout, stderr io.Writer) *app {
-	log := bsd.NewLogger(stderr, cli.Verbose)
+	log := &bsd.Logger{Stderr: stderr, Verbose: cli.Verbose}
 	// Syslog's socket opens before the sandbox; stderr gets every line anyway.
 	_ = log.OpenSyslog()
 	return &app{cli: cli, stdout: stdout, log: log}

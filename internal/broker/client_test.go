@@ -75,7 +75,7 @@ func startBroker(t *testing.T, opts brokertest.Options) *testBroker {
 
 // updater is tunnel gif0's updater on the test broker, its state in dir.
 func (tb *testBroker) updater(dir string, force bool) *Updater {
-	return &Updater{tunnel: "gif0", url: tb.url(), stateDir: dir, client: tb.client, Force: force, now: tb.Now, log: bsd.NewLogger(nil, false)}
+	return &Updater{tunnel: "gif0", url: tb.url(), stateDir: dir, client: tb.client, Force: force, now: tb.Now, log: &bsd.Logger{}}
 }
 
 // url is the update URL an HE user would paste.

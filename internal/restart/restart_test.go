@@ -145,7 +145,7 @@ func setup(t *testing.T, content []byte, mode os.FileMode) (*Job, *fakeOS, *test
 	c.Tunnels = []*config.Tunnel{tun}
 	f := &fakeOS{t: t, dir: dir, egress: []netip.Addr{addrA}, applyFile: true}
 	l := &logLines{}
-	return &Job{Config: c, Tunnel: tun, Sys: f.system(), Log: bsd.NewLogger(l, true), Out: &bytes.Buffer{}}, f, b, l
+	return &Job{Config: c, Tunnel: tun, Sys: f.system(), Log: &bsd.Logger{Stderr: l, Verbose: true}, Out: &bytes.Buffer{}}, f, b, l
 }
 
 func hostnameFile(t *testing.T, j *Job) (string, os.FileMode) {
