@@ -19,10 +19,19 @@ func Diff(oldName, newName, old, new string) string {
 	ops := edits(splitLines(old), splitLines(new))
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "--- %s\n+++ %s\n", oldName, newName)
-	near := make([]bool, len(ops)) // within context of a change: a hunk's lines
-	for i, o := range ops {
-		for k := max(i-context, 0); o[0] != ' ' && k <= min(i+context, len(ops)-1); k++ {
+	// Hunks are the runs of ops near (within context of) a change; o[i] and
+	// n[i] count the old and new lines before ops[i].
+	near, o, n := make([]bool, len(ops)), make([]int, len(ops)+1), make([]int, len(ops)+1)
+	for i, op := range ops {
+		for k := max(i-context, 0); op[0] != ' ' && k <= min(i+context, len(ops)-1); k++ {
 			near[k] = true
+		}
+		o[i+1], n[i+1] = o[i], n[i]
+		if op[0] != '+' {
+			o[i+1]++
+		}
+		if op[0] != '-' {
+			n[i+1]++
 		}
 	}
 	for start, end := 0, 0; start < len(ops); start = end {
@@ -32,9 +41,7 @@ func Diff(oldName, newName, old, new string) string {
 			end++
 			continue
 		}
-		o, n := count(ops[:start])
-		oc, nc := count(ops[start:end])
-		fmt.Fprintf(&sb, "@@ -%s +%s @@\n", rangeOf(o+1, oc), rangeOf(n+1, nc))
+		fmt.Fprintf(&sb, "@@ -%s +%s @@\n", rangeOf(o[start]+1, o[end]-o[start]), rangeOf(n[start]+1, n[end]-n[start]))
 		sb.WriteString(strings.Join(ops[start:end], ""))
 	}
 	return sb.String()
@@ -85,19 +92,6 @@ func edits(a, b []string) []string {
 		}
 	}
 	return ops
-}
-
-// count returns how many lines of the old and of the new text ops hold.
-func count(ops []string) (old, new int) {
-	for _, o := range ops {
-		if o[0] != '+' {
-			old++
-		}
-		if o[0] != '-' {
-			new++
-		}
-	}
-	return old, new
 }
 
 // rangeOf formats a hunk range as diff -u does: an empty one names the line
