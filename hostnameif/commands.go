@@ -51,8 +51,7 @@ func (f *File) Commands(ifname string) []Command {
 	return cmds
 }
 
-// validIfname is ifstart's `+([[:alpha:]])+([[:digit:]])`, without a
-// regexp, which would compile at start-up.
+// validIfname is ifstart's `+([[:alpha:]])+([[:digit:]])`, without a start-up regexp.
 func validIfname(s string) bool {
 	unit := strings.TrimLeft(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 	return unit != "" && len(unit) < len(s) && strings.Trim(unit, "0123456789") == ""

@@ -23,8 +23,7 @@ type line struct {
 	words []string // text split at blanks, as parse_hn_line receives it
 }
 
-// Parse reads a hostname.if. It never fails: whatever netstart reads means
-// something, and what it skips is kept.
+// Parse reads a hostname.if; it never fails, and what netstart skips is kept.
 func Parse(data []byte) *File {
 	f := &File{data: bytes.Clone(data)}
 	for pos, num := 0, 1; pos < len(f.data); {
@@ -75,8 +74,7 @@ func splitIFS(s string) []string {
 	return strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == '\t' || r == '\n' })
 }
 
-// isComment is parse_hn_line's first case, a skipped line: no words, or a
-// first word starting with #.
+// isComment is parse_hn_line's skip: no words, or a first word starting with #.
 func isComment(w []string) bool {
 	return len(w) == 0 || strings.HasPrefix(w[0], "#")
 }

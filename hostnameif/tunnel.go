@@ -65,8 +65,7 @@ func (f *File) SetTunnel(ifname string, src, dst netip.Addr) (warnings []string,
 	return warnings, nil
 }
 
-// editable refuses an edit of f.lines[target] (-1: an insertion) that
-// netstart would not carry out as meant.
+// editable refuses an edit of f.lines[target] (-1: insertion) netstart would not do as meant.
 func (f *File) editable(cmds []Command, target int, ifname string, src, dst netip.Addr) error {
 	i := lastTunnel(cmds, ifname)
 	if i < 0 {
@@ -86,8 +85,7 @@ func (f *File) editable(cmds []Command, target int, ifname string, src, dst neti
 		"the last command that touches the tunnel comes from this line, which gifctl does not edit"})
 }
 
-// diverges returns an error for the first divergence at c's line or
-// changing what netstart runs for c.
+// diverges returns an error for the first divergence at c's line or changing c.
 func diverges(divs []Divergence, c Command) error {
 	for _, d := range divs {
 		if d.Line == c.Line || d.Netstart == c.Eval {

@@ -55,8 +55,7 @@ type Tunnel struct {
 	Line      int        // line of the tunnel keyword
 }
 
-// Tunnel returns the tunnel block of gif interface name; "" means the only
-// one, so that a one-tunnel router need not name it.
+// Tunnel returns the block of gif interface name, or for "" the only one.
 func (c *Config) Tunnel(name string) (*Tunnel, error) {
 	var names []string
 	for _, t := range c.Tunnels {

@@ -145,8 +145,7 @@ func (p *parser) set(kw token) {
 	*field = p.path(opt, s)
 }
 
-// header reads a block's name up to "{", maybe on the next line, and
-// refuses a second block of it; the caller checks the name.
+// header reads a block's name, unchecked, up to "{" (maybe on the next line), once per name.
 func (p *parser) header(kw token, what, verb string) string {
 	vs := p.values()
 	switch {
