@@ -171,11 +171,8 @@ func checkEndpoint(what string, a netip.Addr) error {
 // netstart does not skip, after an unescaped newline: it joins no line.
 func (f *File) insertTunnel(src, dst netip.Addr) []byte {
 	at := len(f.data)
-	for _, l := range f.lines {
-		if !isComment(l.words) || !l.terminated {
-			at = l.start
-			break
-		}
+	if i := slices.IndexFunc(f.lines, func(l line) bool { return !isComment(l.words) || !l.terminated }); i >= 0 {
+		at = f.lines[i].start
 	}
 	return slices.Concat(f.data[:at], []byte("tunnel "+src.String()+" "+dst.String()+"\n"), f.data[at:])
 }
