@@ -17,7 +17,7 @@ type Command struct {
 // Commands returns, in order, the commands parse_hn_line makes of this file
 // as hostname.IFNAME; nil for an IFNAME that ifstart refuses.
 func (f *File) Commands(ifname string) []Command {
-	if !validIfname(ifname) {
+	if !ValidIfname(ifname) {
 		return nil
 	}
 	var cmds []Command
@@ -51,8 +51,9 @@ func (f *File) Commands(ifname string) []Command {
 	return cmds
 }
 
-// validIfname is ifstart's `+([[:alpha:]])+([[:digit:]])`, without a start-up regexp.
-func validIfname(s string) bool {
+// ValidIfname reports whether s is a name netstart's ifstart takes:
+// `+([[:alpha:]])+([[:digit:]])`, checked without a regexp compiled at start-up.
+func ValidIfname(s string) bool {
 	unit := strings.TrimLeft(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 	return unit != "" && len(unit) < len(s) && strings.Trim(unit, "0123456789") == ""
 }
@@ -71,11 +72,9 @@ var addrWords = map[string][]string{"inet": {"netmask ", "broadcast "}, "inet6":
 func ifconfigWords(w []string) (c []string, ok bool) {
 	names := addrWords[w[0]]
 	switch {
-	case names == nil:
-		return w, true
-	case len(w) < 2:
+	case names != nil && len(w) < 2:
 		return nil, false
-	case w[1] == "autoconf":
+	case names == nil || w[1] == "autoconf":
 		return w, true
 	}
 	c = slices.Clone(w)

@@ -167,13 +167,13 @@ func TestSimpleArgs(t *testing.T) {
 	}
 }
 
-// validIfname replaced the regexp below, netstart's pattern in ERE; it
+// ValidIfname replaced the regexp below, netstart's pattern in ERE; it
 // must agree with it on every short string made of the bytes that matter.
 func TestValidIfnameAgreesWithRegexp(t *testing.T) {
 	want := regexp.MustCompile(`^[A-Za-z]+[0-9]+$`)
 	exhaust.Strings(exhaust.Bytes("azAZ09/ .-\x00\xff"), 4, func(s string) {
-		if got := validIfname(s); got != want.MatchString(s) {
-			t.Errorf("validIfname(%q) = %v, want %v", s, got, !got)
+		if got := ValidIfname(s); got != want.MatchString(s) {
+			t.Errorf("ValidIfname(%q) = %v, want %v", s, got, !got)
 		}
 	})
 }

@@ -15,7 +15,7 @@ import (
 // more than the new tunnel; other divergences are warnings. Warnings and
 // errors are one line, naming lines, not the file; on error f is unchanged.
 func (f *File) SetTunnel(ifname string, src, dst netip.Addr) (warnings []string, err error) {
-	if !validIfname(ifname) {
+	if !ValidIfname(ifname) {
 		return nil, fmt.Errorf("interface name %q: netstart takes only letters followed by digits", ifname)
 	}
 	if err := checkEndpoint("tunnel source", src); err != nil {

@@ -292,6 +292,10 @@ func (p *parser) inet6(t *Tunnel, k token, vs []token) {
 	t.Inet6, t.Peer, t.Inet6Len = a, peer, max(alen, plen)
 }
 
+// IsIfName reports whether s is lowercase letters and a unit number (em0),
+// safe in a path or a shell line.
+func IsIfName(s string) bool { return hostnameif.ValidIfname(s) && s == strings.ToLower(s) }
+
 // describe names a token without quoting a string, which may be a secret.
 func describe(t token) string {
 	switch {

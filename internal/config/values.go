@@ -59,13 +59,6 @@ func (p *parser) path(k token, s string) string {
 	return filepath.Clean(s)
 }
 
-// IsIfName reports whether s is lowercase letters and a unit number (em0),
-// safe in a path or a shell line. No regexp: one compiles at start-up.
-func IsIfName(s string) bool {
-	unit := strings.TrimLeft(s, "abcdefghijklmnopqrstuvwxyz")
-	return unit != "" && len(unit) < len(s) && strings.Trim(unit, "0123456789") == ""
-}
-
 func (p *parser) ifName(k token, s string) string {
 	p.must(k.line, checkSafe(k.text, s))
 	if !IsIfName(s) {
