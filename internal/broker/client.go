@@ -66,9 +66,7 @@ func (c *client) connect() error {
 			DisableKeepAlives:      true, // one request per run
 		},
 		// dyndns2 does not redirect; a redirect could take the key elsewhere
-		CheckRedirect: func(*http.Request, []*http.Request) error {
-			return http.ErrUseLastResponse
-		},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
 	return nil
 }
