@@ -402,6 +402,15 @@ func TestWatchBackstop(t *testing.T) {
 		t.Fatal(err)
 	}
 	w.Logf("the broker answers 911 from now on")
+	// Renumber just after a run of ifstated's IPv6 check, so that the next
+	// comes after watch's restart has failed: one in between would send a
+	// second update and earn a back-off longer than the test.
+	seen := len(w.Runs("check ipv6"))
+	if err := w.WaitFor(ctx, 60*time.Second, "ifstated's next check ipv6", func() bool {
+		return len(w.Runs("check ipv6")) > seen
+	}); err != nil {
+		t.Fatal(err)
+	}
 	start, change := time.Now(), w.Events().Since()
 	if err := w.Renumber(netns.RenumberedPrefix); err != nil {
 		t.Fatal(err)
