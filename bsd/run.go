@@ -1,7 +1,7 @@
 package bsd
 
 import (
-	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -11,7 +11,6 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
@@ -69,7 +68,7 @@ func Run(ctx context.Context, argv []string) (out []byte, err error) {
 
 	start := time.Now()
 	err = cmd.Run()
-	out = buf.Bytes()
+	out = buf.buf
 	if ctxErr := context.Cause(ctx); ctxErr != nil && err != nil {
 		if errors.Is(ctxErr, context.DeadlineExceeded) {
 			return out, fmt.Errorf("%s: timed out after %v", name, roundElapsed(time.Since(start)))
@@ -150,12 +149,7 @@ func roundElapsed(d time.Duration) time.Duration {
 	return d.Round(time.Millisecond)
 }
 
-func signalName(s syscall.Signal) string {
-	if n := unix.SignalName(s); n != "" {
-		return n
-	}
-	return fmt.Sprintf("signal %d", int(s))
-}
+func signalName(s syscall.Signal) string { return cmp.Or(unix.SignalName(s), s.String()) }
 
 // lastLine is out's last non-blank line, trimmed and cut to 200 bytes.
 func lastLine(out []byte) string {
@@ -167,24 +161,15 @@ func lastLine(out []byte) string {
 	return s
 }
 
-// tailBuffer keeps the last max bytes written to it.
+// tailBuffer keeps the last max bytes written to it. os/exec calls Write
+// from one goroutine at a time when Stdout and Stderr are the same writer.
 type tailBuffer struct {
-	mu  sync.Mutex
 	max int
 	buf []byte
 }
 
 func (t *tailBuffer) Write(p []byte) (int, error) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
 	t.buf = append(t.buf, p...)
 	t.buf = t.buf[max(0, len(t.buf)-t.max):]
 	return len(p), nil
-}
-
-// Bytes returns a copy of what is kept.
-func (t *tailBuffer) Bytes() []byte {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return bytes.Clone(t.buf)
 }

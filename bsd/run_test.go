@@ -110,11 +110,11 @@ func TestTailBuffer(t *testing.T) {
 	for _, s := range []string{"abc", "defg", "hij", "k"} {
 		b.Write([]byte(s))
 	}
-	if got := string(b.Bytes()); got != "defghijk" {
+	if got := string(b.buf); got != "defghijk" {
 		t.Errorf("kept %q, want %q", got, "defghijk")
 	}
 	b.Write([]byte("0123456789"))
-	if got := string(b.Bytes()); got != "23456789" {
+	if got := string(b.buf); got != "23456789" {
 		t.Errorf("kept %q, want %q", got, "23456789")
 	}
 }
