@@ -128,8 +128,7 @@ func JoinAddrs(addrs []netip.Addr) string {
 // cgnat is RFC 6598's shared address space, used by carrier-grade NAT.
 var cgnat = netip.MustParsePrefix("100.64.0.0/10")
 
-// IsCGNAT reports whether a is in cgnat: 6in4 then works only if the ISP
-// passes protocol 41, which gifctl warns about.
+// IsCGNAT reports whether a is in cgnat: 6in4 works only if the ISP passes protocol 41.
 func IsCGNAT(a netip.Addr) bool {
 	return cgnat.Contains(a.Unmap())
 }

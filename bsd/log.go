@@ -134,8 +134,7 @@ const maxWord = 256
 
 var word = regexp.MustCompile(`[^ \t\n]+`)
 
-// clipLongWords shortens each word of s longer than maxWord to its start
-// and end around "...[N bytes]...", cutting at UTF-8 boundaries.
+// clipLongWords cuts words longer than maxWord to "start...[N bytes]...end", at UTF-8 boundaries.
 func clipLongWords(s string) string {
 	return word.ReplaceAllStringFunc(s, func(w string) string {
 		if len(w) <= maxWord {
@@ -166,8 +165,7 @@ func NewRedactor(secrets ...string) *Redactor {
 	return r
 }
 
-// Add adds secrets, but not "" (it would match everywhere), each also in
-// the forms url.URL.String and url.Values.Encode give it.
+// Add adds non-empty secrets, each also as url.URL.String and url.Values.Encode write it.
 func (r *Redactor) Add(secrets ...string) {
 	for _, s := range secrets {
 		if s != "" {
@@ -175,8 +173,7 @@ func (r *Redactor) Add(secrets ...string) {
 				strings.TrimPrefix(url.UserPassword("", s).String(), ":"))
 		}
 	}
-	// Longest first: strings.Replacer tries them in this order at each
-	// position, so a secret that contains another is replaced whole.
+	// Longest first: strings.Replacer tries them in order, so one containing another goes whole.
 	slices.SortFunc(r.secrets, func(a, b string) int { return len(b) - len(a) })
 	var pairs []string
 	for _, s := range r.secrets {

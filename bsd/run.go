@@ -43,10 +43,9 @@ func Run(ctx context.Context, argv []string) (out []byte, err error) {
 	if !filepath.IsAbs(argv[0]) {
 		return nil, fmt.Errorf("%s: %q is not an absolute path", name, argv[0])
 	}
-	for _, promise := range []string{"exec", "proc"} {
-		if err := checkPledged("run "+argv[0], promise); err != nil {
-			return nil, err
-		}
+	op := "run " + argv[0]
+	if err := cmp.Or(checkPledged(op, "exec"), checkPledged(op, "proc")); err != nil {
+		return nil, err
 	}
 	if err := context.Cause(ctx); err != nil {
 		return nil, fmt.Errorf("%s: not started: %w", name, err)

@@ -10,12 +10,10 @@ import (
 	"sync/atomic"
 )
 
-// UnveilPath is one unveil(2) call: a path and permissions, a subset of
-// "rwxc" (read, write, execute, create/remove).
+// UnveilPath is one unveil(2) call: a path, and "rwxc" perms (read, write, exec, create/remove).
 type UnveilPath struct{ Path, Perms string }
 
-// Plan is what a command may do after its sockets and ioctls: the
-// pledge(2) promises and the paths to unveil.
+// Plan is what a command may do after its sockets and ioctls: pledge(2) promises, unveil paths.
 type Plan struct {
 	Promises string // space-separated, never empty
 	Unveil   []UnveilPath
@@ -194,8 +192,7 @@ func (p Plan) validate() error {
 // sets it: outside them a system call kills the process (pledge_fail).
 var pledged atomic.Pointer[string]
 
-// checkPledged says op is not allowed unless no plan is applied or its
-// promises include one of anyOf.
+// checkPledged says op is not allowed unless no plan is applied or it has one of anyOf.
 func checkPledged(op string, anyOf ...string) error {
 	have := pledged.Load()
 	if have == nil || slices.ContainsFunc(strings.Fields(*have), func(p string) bool { return slices.Contains(anyOf, p) }) {

@@ -62,8 +62,7 @@ type Job struct {
 	kerr       error
 }
 
-// ReadKernel reads the gif's endpoints, an ioctl pledge forbids, before the
-// sandbox; else Restart does.
+// ReadKernel reads the kernel's tunnel before the sandbox: pledge forbids the ioctl.
 func (j *Job) ReadKernel(ctx context.Context) {
 	j.ksrc, j.kdst, j.kerr = j.Sys.Endpoints(ctx, j.Tunnel.Name)
 	j.kread = true
@@ -260,8 +259,7 @@ func (j *Job) pfArgv() [][]string {
 	return [][]string{{j.Config.Pfctl, "-n", "-f", j.Config.PfConf}, {j.Config.Pfctl, "-f", j.Config.PfConf}}
 }
 
-// netstart runs `sh NETSTART IF` and logs its warnings (an insecure or a
-// missing hostname.if), the admin's only clue.
+// netstart runs `sh NETSTART IF` and logs its warnings (an insecure or missing hostname.if).
 func (j *Job) netstart(ctx context.Context, ifname string) error {
 	argv := []string{shell, j.Config.Netstart, ifname}
 	j.Log.Debugf("running %s", strings.Join(argv, " "))
@@ -285,8 +283,7 @@ func (j *Job) verify(ctx context.Context, p *plan) error {
 	return nil
 }
 
-// reloadPF loads pf.conf only after its dry run passed: a broken ruleset
-// never replaces the one in force.
+// reloadPF loads pf.conf only after its dry run passed: broken rules never replace those in force.
 func (j *Job) reloadPF(ctx context.Context) error {
 	for i, argv := range j.pfArgv() {
 		j.Log.Debugf("running %s", strings.Join(argv, " "))

@@ -61,9 +61,8 @@ func isTemp(name, base string) bool {
 	return ok && err == nil && n[0] != '+'
 }
 
-// RemoveStale removes path's temporary files modified before cutoff, or all
-// with the zero cutoff (for a holder of the lock every writer of path
-// holds). A file left is clutter.
+// RemoveStale removes path's temporary files older than cutoff, or all with the zero cutoff
+// (for a holder of the lock all writers of path take). One left is only clutter.
 func RemoveStale(path string, cutoff time.Time) {
 	dir, base := filepath.Split(path)
 	entries, _ := os.ReadDir(cmp.Or(dir, "."))
