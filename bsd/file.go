@@ -50,13 +50,10 @@ type FileLock struct{ f *os.File }
 
 // Lock takes an exclusive flock(2) on path, created 0644 if needed, and
 // writes this pid into it. While another holds it, it retries every lockPoll
-// until ctx ends, then names the holder:
-//
-//	/var/db/gifctl/lock: held by pid 4242; gave up after 10s
-//
-// flock belongs to the open file description, so two Locks in one process
-// exclude each other; the descriptor is close-on-exec, so no child of Run
-// prolongs the lock. After pledge(2) it needs the promise flock.
+// until ctx ends, then names the holder: "PATH: held by pid 4242; gave up
+// after 10s". flock belongs to the open file description, so two Locks in one
+// process exclude each other; the descriptor is close-on-exec, so no child of
+// Run prolongs the lock. After pledge(2) it needs the promise flock.
 func Lock(ctx context.Context, path string) (*FileLock, error) {
 	if err := checkPledged("lock "+path, "flock"); err != nil {
 		return nil, err

@@ -24,17 +24,15 @@ var RunEnv = []string{"PATH=/sbin:/usr/sbin:/bin:/usr/bin"}
 // runOutputMax bounds the output Run keeps: the end is where the error is.
 const runOutputMax = 64 << 10
 
-// Run runs argv (argv[0] absolute, no shell) and returns the last 64 KiB of
-// its stdout and stderr. It leads its own process group, all SIGKILLed when
-// ctx ends (a hung `!cmd` of a hostname.if, a `sleep` in netstart). Errors
-// name the command as typed:
+// Run runs argv (argv[0] absolute, no shell) with stdin /dev/null (which
+// pledge always allows, kern_pledge.c pledge_namei), gifctl's working
+// directory (a chdir would need it unveiled) and RunEnv, and returns the last
+// 64 KiB of its stdout and stderr. It leads its own process group, all
+// SIGKILLed when ctx ends (a hung `!cmd` of a hostname.if, a `sleep` in
+// netstart). Errors name the command as typed:
 //
 //	/etc/netstart gif0: timed out after 5s
 //	/sbin/pfctl -f /etc/pf.conf: exited 1: /etc/pf.conf:12: syntax error
-//
-// stdin is /dev/null (always open to pledge, kern_pledge.c pledge_namei),
-// the working directory inherited (a chdir would need it unveiled), the
-// environment RunEnv.
 func Run(ctx context.Context, argv []string) (out []byte, err error) {
 	if len(argv) == 0 {
 		return nil, errors.New("run: empty command")
