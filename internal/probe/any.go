@@ -1,6 +1,7 @@
 package probe
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -58,9 +59,7 @@ func (p *Prober) Any(ctx context.Context, targets []netip.Addr) (Reply, error) {
 		}
 		if now := time.Now(); !now.Before(next) {
 			rounds++
-			if err := p.round(m, dsts, now); err != nil {
-				sendErr = err
-			}
+			sendErr = cmp.Or(p.round(m, dsts, now), sendErr) // the last one
 			next = now.Add(p.interval)
 		}
 		wake := next
@@ -109,10 +108,7 @@ func (p *Prober) round(m *matcher, dsts []*net.IPAddr, now time.Time) error {
 		typ = ipv4.ICMPTypeEcho
 	}
 	msg := icmp.Message{Type: typ, Body: &icmp.Echo{ID: int(p.id), Seq: int(p.seq), Data: payload}}
-	b, err := msg.Marshal(nil)
-	if err != nil {
-		return err
-	}
+	b, _ := msg.Marshal(nil) // an Echo of an ICMP type never fails
 	var last error
 	for _, d := range dsts {
 		_, err := p.conn.WriteTo(b, d)
