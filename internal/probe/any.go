@@ -44,8 +44,7 @@ func (p *Prober) Any(ctx context.Context, targets []netip.Addr) (Reply, error) {
 		dsts = append(dsts, &net.IPAddr{IP: a.AsSlice(), Zone: a.Zone()})
 	}
 
-	deadline, bounded := ctx.Deadline()
-	stop := bsd.Bound(ctx, p.conn)
+	stop := bsd.Bound(ctx, p.conn) // which also wakes a read waiting past ctx's deadline
 	defer stop()
 
 	start := time.Now()
@@ -62,13 +61,7 @@ func (p *Prober) Any(ctx context.Context, targets []netip.Addr) (Reply, error) {
 			sendErr = cmp.Or(p.round(m, dsts, now), sendErr) // the last one
 			next = now.Add(p.interval)
 		}
-		wake := next
-		if bounded && deadline.Before(wake) {
-			wake = deadline
-		}
-		if err := p.conn.SetReadDeadline(wake); err != nil {
-			return Reply{}, fmt.Errorf("%v: %w", p.family, err)
-		}
+		p.conn.SetReadDeadline(next) // fails only closed, as ReadFrom will
 		if ctx.Err() != nil {
 			continue // cancelled before the line above moved the deadline
 		}
@@ -83,7 +76,7 @@ func (p *Prober) Any(ctx context.Context, targets []netip.Addr) (Reply, error) {
 			sendErr = err
 			select {
 			case <-ctx.Done():
-			case <-time.After(time.Until(wake)):
+			case <-time.After(time.Until(next)):
 			}
 			continue
 		}
