@@ -26,10 +26,8 @@ func DefaultRoute6Via(ifname string) (bool, error) {
 	}
 	for _, m := range msgs {
 		rm, ok := m.(*route.RouteMessage)
-		if !ok || rm.Flags&unix.RTF_UP == 0 || rm.Index != ifi.Index || len(rm.Addrs) <= unix.RTAX_NETMASK {
-			continue
-		}
-		if zeroAddr(rm.Addrs[unix.RTAX_DST]) && zeroAddr(rm.Addrs[unix.RTAX_NETMASK]) {
+		if ok && rm.Flags&unix.RTF_UP != 0 && rm.Index == ifi.Index && len(rm.Addrs) > unix.RTAX_NETMASK &&
+			zeroAddr(rm.Addrs[unix.RTAX_DST]) && zeroAddr(rm.Addrs[unix.RTAX_NETMASK]) {
 			return true, nil
 		}
 	}

@@ -111,10 +111,9 @@ func WithSignals(ctx context.Context) (_ context.Context, stop func()) {
 	return ctx, func() { signal.Stop(sigs); cancel(nil) }
 }
 
-// Bound gives c ctx's deadline, if any, and moves it to the past when ctx
-// ends, so that a blocked read or write returns at once. The stop it returns
-// waits for a move under way, so that none reaches a later call. A closed c
-// is left to fail at its next read or write.
+// Bound gives c ctx's deadline and, when ctx ends, one in the past, which
+// wakes a blocked read or write (a closed c fails at it anyway). stop waits
+// for that move, so it never reaches a later call.
 func Bound(ctx context.Context, c interface{ SetDeadline(time.Time) error }) (stop func()) {
 	deadline, _ := ctx.Deadline()
 	c.SetDeadline(deadline)
