@@ -103,7 +103,6 @@ func Lock(ctx context.Context, path string) (*FileLock, error) {
 	return &FileLock{f: f}, nil
 }
 
-// lockHolder reads the pid the holder wrote, for the message.
 func lockHolder(f *os.File) string {
 	b := make([]byte, 32)
 	n, _ := f.ReadAt(b, 0)

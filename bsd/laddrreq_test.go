@@ -1,6 +1,7 @@
 package bsd
 
 import (
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -52,10 +53,15 @@ func TestLaddrreqSizeMatchesIoctlNumbers(t *testing.T) {
 	}
 }
 
-func TestNewLaddrreq(t *testing.T) {
-	r, err := newLaddrreq("gif0")
-	if err != nil {
-		t.Fatal(err)
+// The request TunnelEndpoints hands the ioctl is the name, NUL-padded, and
+// zeros; checkIfname refuses what iflr_name cannot hold.
+func TestLaddrreqRequest(t *testing.T) {
+	old := getTunnel
+	t.Cleanup(func() { getTunnel = old })
+	var r laddrreq
+	getTunnel = func(req *laddrreq) error { r = *req; return ErrNoTunnel }
+	if _, _, err := TunnelEndpoints(context.Background(), "gif0", "/nonexistent/ifconfig"); !errors.Is(err, ErrNoTunnel) {
+		t.Fatalf("TunnelEndpoints: %v, want ErrNoTunnel", err)
 	}
 	if got := r.name(); got != "gif0" {
 		t.Errorf("name() = %q", got)
@@ -66,12 +72,12 @@ func TestNewLaddrreq(t *testing.T) {
 		t.Errorf("request bytes (-want +got):\n%s", diff)
 	}
 	// 15 bytes fit with the NUL, 16 do not.
-	if _, err := newLaddrreq(strings.Repeat("a", 14) + "0"); err != nil {
+	if err := checkIfname(strings.Repeat("a", 14) + "0"); err != nil {
 		t.Errorf("15-byte name: %v", err)
 	}
 	for _, bad := range []string{"", strings.Repeat("a", 15) + "0", "-a", "gif 0", "../x"} {
-		if _, err := newLaddrreq(bad); err == nil {
-			t.Errorf("newLaddrreq(%q) succeeded", bad)
+		if err := checkIfname(bad); err == nil {
+			t.Errorf("checkIfname(%q) succeeded", bad)
 		}
 	}
 }
@@ -131,10 +137,8 @@ func TestSockaddrRoundTrip(t *testing.T) {
 		{"fe80::1%4", "fe80::2%4"},
 	} {
 		src, dst := netip.MustParseAddr(pair[0]), netip.MustParseAddr(pair[1])
-		r, err := newLaddrreq("gif1")
-		if err != nil {
-			t.Fatal(err)
-		}
+		var r laddrreq
+		copy(r[:], "gif1")
 		if err := r.setEndpoints(src, dst); err != nil {
 			t.Fatal(err)
 		}

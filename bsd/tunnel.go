@@ -22,11 +22,12 @@ func TunnelEndpoints(ctx context.Context, ifname, ifconfigPath string) (src, dst
 	if getTunnel == nil || pledged.Load() != nil {
 		return IfconfigEndpoints(ctx, ifname, ifconfigPath)
 	}
-	req, err := newLaddrreq(ifname)
-	if err != nil {
+	if err := checkIfname(ifname); err != nil {
 		return netip.Addr{}, netip.Addr{}, err
 	}
-	if err = getTunnel(req); err == nil {
+	var req laddrreq // the name NUL-padded, all else zero
+	copy(req[:], ifname)
+	if err = getTunnel(&req); err == nil {
 		src, dst, err = req.endpoints()
 	}
 	if err != nil {
@@ -157,20 +158,8 @@ const (
 // tests check its size (sys/sys/ioccom.h, IOCPARM_LEN).
 const siocGLIFPHYADDR = 0xc218694b
 
-// laddrreq is a struct if_laddrreq as the kernel sees it.
 type laddrreq [laddrreqSize]byte
 
-// newLaddrreq returns a request for ifname: the name NUL-padded, all else zero.
-func newLaddrreq(ifname string) (*laddrreq, error) {
-	if err := checkIfname(ifname); err != nil {
-		return nil, err
-	}
-	var r laddrreq
-	copy(r[:], ifname)
-	return &r, nil
-}
-
-// endpoints decodes addr and dstaddr after SIOCGLIFPHYADDR.
 func (r *laddrreq) endpoints() (src, dst netip.Addr, err error) {
 	if src, err = parseSockaddr(r[laddrreqAddrOff:laddrreqDstaddrOff]); err != nil {
 		return netip.Addr{}, netip.Addr{}, fmt.Errorf("tunnel source: %w", err)
