@@ -10,9 +10,8 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// AddrWatch is a kernel socket reporting address and link changes
-// (OpenBSD's routing socket, Linux's netlink). It only wakes the caller,
-// who reads the state afresh: a notice lost or reordered costs only time.
+// AddrWatch, a routing (OpenBSD) or netlink (Linux) socket, reports address and link
+// changes only to wake the caller, who reads the state afresh: a lost notice costs only time.
 type AddrWatch struct {
 	f      *os.File // non-blocking, so Close wakes a pending Next
 	format *noticeFormat
