@@ -17,8 +17,7 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// RunEnv is the whole environment of what Run starts: no secret (nor
-// LD_PRELOAD, IFS or ENV) of gifctl's reaches netstart or pfctl.
+// RunEnv is all the environment Run passes: no secret, LD_PRELOAD, IFS or ENV of gifctl's.
 var RunEnv = []string{"PATH=/sbin:/usr/sbin:/bin:/usr/bin"}
 
 // runOutputMax bounds the output Run keeps: the end is where the error is.

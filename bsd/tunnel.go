@@ -10,8 +10,7 @@ import (
 	"strings"
 )
 
-// ErrNoTunnel is wrapped when a gif has no endpoints: SIOCGLIFPHYADDR fails
-// with EADDRNOTAVAIL, ifconfig(8) prints "(unset)".
+// ErrNoTunnel is a gif without endpoints (SIOCGLIFPHYADDR's EADDRNOTAVAIL, ifconfig's "(unset)").
 var ErrNoTunnel = errors.New("no tunnel endpoints set")
 
 // TunnelEndpoints returns gif ifname's tunnel source and destination with
@@ -50,8 +49,7 @@ func checkIfname(ifname string) error {
 	return nil
 }
 
-// IfconfigEndpoints returns the endpoints `IFCONFIGPATH IFNAME` prints (Run,
-// bounded by ctx); the exec'd ifconfig is unrestricted by the plan.
+// IfconfigEndpoints parses `IFCONFIGPATH IFNAME` (with Run, ctx-bounded; ifconfig runs unpledged).
 func IfconfigEndpoints(ctx context.Context, ifname, ifconfigPath string) (src, dst netip.Addr, err error) {
 	if err := checkIfname(ifname); err != nil {
 		return netip.Addr{}, netip.Addr{}, err
