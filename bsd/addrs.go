@@ -51,7 +51,7 @@ func ReadLink(ifname string) (Link, error) {
 	}
 	ifs, err := net.Interfaces() // not InterfaceByName: its "not found" is unexported
 	if err != nil {
-		return Link{}, fmt.Errorf("%s: %w", ifname, unwrapOp(err))
+		return Link{}, fmt.Errorf("%s: %w", ifname, UnwrapOp(err))
 	}
 	i := slices.IndexFunc(ifs, func(ifi net.Interface) bool { return ifi.Name == ifname })
 	if i < 0 {
@@ -60,7 +60,7 @@ func ReadLink(ifname string) (Link, error) {
 	l := Link{Up: ifs[i].Flags&net.FlagUp != 0, MTU: ifs[i].MTU}
 	addrs, err := ifs[i].Addrs()
 	if err != nil {
-		return Link{}, fmt.Errorf("%s: %w", ifname, unwrapOp(err))
+		return Link{}, fmt.Errorf("%s: %w", ifname, UnwrapOp(err))
 	}
 	for _, a := range addrs {
 		if ipn, ok := a.(*net.IPNet); ok {
@@ -73,8 +73,9 @@ func ReadLink(ifname string) (Link, error) {
 	return l, nil
 }
 
-// unwrapOp drops a *net.OpError's "route ip+net:": callers name the interface.
-func unwrapOp(err error) error {
+// UnwrapOp drops a *net.OpError's "op net addr:" for callers that name the
+// interface or address themselves: "sendto: network is down" remains.
+func UnwrapOp(err error) error {
 	if op, ok := errors.AsType[*net.OpError](err); ok && op.Err != nil {
 		return op.Err
 	}

@@ -3,11 +3,9 @@ package heartbeat
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"net/netip"
-	"os"
 	"time"
 
 	"github.com/gifctl/gifctl/bsd"
@@ -38,12 +36,8 @@ func Send(ctx context.Context, conn *net.UDPConn, remote netip.AddrPort, msg str
 	}
 	stop := bsd.Bound(ctx, conn)
 	defer stop()
-	_, err := conn.WriteToUDPAddrPort([]byte(msg), remote)
-	if err != nil {
-		if sys, ok := errors.AsType[*os.SyscallError](err); ok {
-			err = sys // its own words: "sendto: network is down"
-		}
-		return fmt.Errorf("heartbeat to %v: %w", remote, err)
+	if _, err := conn.WriteToUDPAddrPort([]byte(msg), remote); err != nil {
+		return fmt.Errorf("heartbeat to %v: %w", remote, bsd.UnwrapOp(err))
 	}
 	return nil
 }

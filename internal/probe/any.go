@@ -108,10 +108,7 @@ func (p *Prober) round(m *matcher, dsts []*net.IPAddr, now time.Time) error {
 		if err == nil || errors.Is(err, os.ErrDeadlineExceeded) {
 			continue
 		}
-		if sys, ok := errors.AsType[*os.SyscallError](err); ok {
-			err = sys // its own words: "sendto: network is down"
-		}
-		last = fmt.Errorf("%v: %w", d, err)
+		last = fmt.Errorf("%v: %w", d, bsd.UnwrapOp(err))
 	}
 	return last
 }
