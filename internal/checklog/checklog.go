@@ -35,10 +35,10 @@ func Record(dir string, r Result) error {
 		return nil
 	}
 	data, err := json.Marshal(r)
-	if err != nil {
-		return err
+	if err == nil {
+		err = os.MkdirAll(dir, 0o700)
 	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	if err != nil {
 		return err
 	}
 	return tempfiles.Write(p, append(data, '\n'), 0) // and removes a killed check's temp files
@@ -54,10 +54,9 @@ func read(p string) (r Result, err error) {
 	return r, err
 }
 
-// Load returns every stored result, sorted by check name (Glob sorts the
-// file names; ' ' and '.' sort alike, before letters and digits); a missing
-// directory has none. Files that cannot be read or parsed are left out, each
-// named in the joined error.
+// Load returns every stored result, sorted by check name (as Glob sorts the
+// files: ' ' and '.' alike, before letters and digits); a missing directory
+// has none. Unreadable or unparsable files are left out, named in the error.
 func Load(dir string) ([]Result, error) {
 	matches, err := filepath.Glob(filepath.Join(dir, "check.*"))
 	var out []Result

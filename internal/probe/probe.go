@@ -45,12 +45,10 @@ func Open(family Family, source netip.Addr) (*Prober, error) {
 	if family == IPv4 {
 		network, laddr = "ip4:icmp", "0.0.0.0"
 	}
-	if source.IsValid() {
-		var ok bool
-		if source, ok = family.fit(source); !ok {
-			return nil, fmt.Errorf("%v: source %v is not an %v address", family, source, family)
-		}
-		laddr = source.String()
+	if fitted, ok := family.fit(source); ok {
+		source, laddr = fitted, fitted.String()
+	} else if source.IsValid() {
+		return nil, fmt.Errorf("%v: source %v is not an %v address", family, source, family)
 	}
 	conn, err := icmp.ListenPacket(network, laddr)
 	if err != nil {
