@@ -64,10 +64,9 @@ var (
 	// (pledge_sendit allows it under inet, unix or dns; recvfrom is stdio),
 	// and ReadLink after it (restart, --egress after `netstart EGRESS`).
 	needInet = need{promises: "inet"}
-	// HTTPS to the broker: inet, dns, the CA bundle read at the first
-	// request (rpath, CAFile r). Go stat(2)s resolv.conf and hosts, which
-	// pledge_namei allows only if unveiled; its resolver's sockets lack
-	// SOCK_DNS, so they need inet.
+	// HTTPS to the broker: inet, dns, rpath for the CA bundle read at the first
+	// request. Go stat(2)s resolv.conf and hosts, which pledge_namei allows only
+	// if unveiled; its resolver's sockets lack SOCK_DNS, so need inet.
 	needHTTPS = need{"inet dns rpath", func(p Paths) unveils {
 		return unveils{{p.CAFile, "r"}, {resolvConf, "r"}, {etcHosts, "r"}}
 	}}

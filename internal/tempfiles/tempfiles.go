@@ -14,12 +14,11 @@ import (
 )
 
 // Write replaces path with data atomically (temporary file, fsync, rename,
-// fsync of the directory): readers and crashes see the old or the new file,
-// whole. Mode 0 creates it 0600 less the umask, never chmod'ed (checks
-// write state under a pledge without fattr); else it gets exactly mode and,
-// as root, root:wheel (fattr, chown): a root shell runs hostname.IF. It
-// first removes path's temporary files a minute old: a younger one may be a
-// write in progress (checks write state without the lock).
+// directory fsync): readers and crashes see the old or the new file, whole. Mode
+// 0 makes it 0600 less the umask, never chmod'ed (checks write state pledged
+// without fattr); else exactly mode and, as root, root:wheel (fattr, chown), as
+// a root shell runs hostname.IF. It first removes path's temporary files a
+// minute old; a younger one may be a write in progress (checks take no lock).
 func Write(path string, data []byte, mode fs.FileMode) error {
 	RemoveStale(path, time.Now().Add(-time.Minute))
 	dir := filepath.Dir(path)
