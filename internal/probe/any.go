@@ -25,10 +25,9 @@ type Reply struct {
 // payload tells a packet capture whose the requests are; matching ignores it.
 var payload = []byte("gifctl check....")
 
-// Any sends an echo request to every target, round after round, and
-// returns the first valid reply, or an error matching ErrNoReply when ctx
-// (give it a deadline) ends first. Others are usage errors (no targets, a
-// wrong family, the Prober closed).
+// Any sends echo requests to every target in rounds and returns the first
+// valid reply, or an error matching ErrNoReply when ctx (give it a deadline)
+// ends first; others are usage errors (no targets, wrong family, closed).
 func (p *Prober) Any(ctx context.Context, targets []netip.Addr) (Reply, error) {
 	if len(targets) == 0 {
 		return Reply{}, fmt.Errorf("%v: no targets", p.family)

@@ -142,8 +142,7 @@ func RestartCommand(argv ...string) func(ctx context.Context, gif string) error 
 	}
 }
 
-// judge returns the egress's IPv4 addresses (as text, for tried), why t
-// needs a restart or cannot have one ("" when fine), and whether it needs one.
+// judge says why t needs a restart (repair) or cannot have one ("" if fine); addrs are for tried.
 func (e *Engine) judge(ctx context.Context, t Tunnel) (addrs, why string, repair bool) {
 	list, err := e.Addrs(t.Egress)
 	if err == nil && len(list) == 0 {
