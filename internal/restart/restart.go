@@ -125,8 +125,7 @@ func (j *Job) Restart(ctx context.Context) error {
 	return err
 }
 
-// RestartEgress, ifstated's no_ipv4 action, runs `sh NETSTART EGRESS`, waits
-// up to wait for an IPv4 address (dhcpleased takes seconds), then Restart.
+// RestartEgress, ifstated's no_ipv4 action: `sh NETSTART EGRESS`, up to wait for a lease, Restart.
 func (j *Job) RestartEgress(ctx context.Context, wait time.Duration) error {
 	egress := j.Tunnel.Egress
 	if j.DryRun {
