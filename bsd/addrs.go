@@ -12,7 +12,8 @@ import (
 // ErrNoInterface is wrapped when the interface does not exist.
 var ErrNoInterface = errors.New("no such interface")
 
-// ErrNoIPv4 is wrapped when an interface has no IPv4 address (lease lost, cable out).
+// ErrNoIPv4 is wrapped when an interface has no IPv4 address (lease lost, cable
+// out).
 var ErrNoIPv4 = errors.New("no IPv4 address")
 
 // IPv4Addrs returns the IPv4 addresses of interface ifname in kernel order.
@@ -129,7 +130,8 @@ func JoinAddrs(addrs []netip.Addr) string {
 // cgnat is RFC 6598's shared address space, used by carrier-grade NAT.
 var cgnat = netip.MustParsePrefix("100.64.0.0/10")
 
-// IsCGNAT reports whether a is in cgnat: 6in4 works only if the ISP passes protocol 41.
+// IsCGNAT reports whether a is in cgnat: 6in4 works only if the ISP passes
+// protocol 41.
 func IsCGNAT(a netip.Addr) bool {
 	return cgnat.Contains(a.Unmap())
 }

@@ -10,8 +10,9 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// AddrWatch, a routing (OpenBSD) or netlink (Linux) socket, reports address and link
-// changes only to wake the caller, who reads the state afresh: a lost notice costs only time.
+// AddrWatch, a routing (OpenBSD) or netlink (Linux) socket, reports address and
+// link changes only to wake the caller, who reads the state afresh: a lost
+// notice costs only time.
 type AddrWatch struct {
 	f      *os.File // non-blocking, so Close wakes a pending Next
 	format *noticeFormat
@@ -84,8 +85,8 @@ const (
 	rtmDesync     = 0x10
 )
 
-// parse names each notice in b that reports a change, skipping other types
-// and versions as x/net/route's ParseRIB (BSD-only) does; bad lengths are errors.
+// parse names each notice in b that reports a change, skipping other types and
+// versions as x/net/route's ParseRIB (BSD-only) does; bad lengths are errors.
 func (f *noticeFormat) parse(b []byte) ([]string, error) {
 	var woke []string
 	for len(b) > 0 {

@@ -6,7 +6,8 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// addrwatch.go's types are x/sys/unix's, or the index is out of range and this fails to compile.
+// addrwatch.go's types are x/sys/unix's, or the index is out of range and this
+// fails to compile.
 var _ = [1]struct{}{}[rtmNewAddr^unix.RTM_NEWADDR|rtmDelAddr^unix.RTM_DELADDR|
 	rtmIfInfo^unix.RTM_IFINFO|rtmIfAnnounce^unix.RTM_IFANNOUNCE|rtmDesync^unix.RTM_DESYNC]
 

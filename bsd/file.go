@@ -58,7 +58,8 @@ func Lock(ctx context.Context, path string) (*FileLock, error) {
 	if err := checkPledged("lock "+path, "flock"); err != nil {
 		return nil, err
 	}
-	// No symbolic link, only a regular file: a planted link would have root truncate its target.
+	// No symbolic link, only a regular file: a planted link would have root
+	// truncate its target.
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|unix.O_NOFOLLOW|unix.O_NONBLOCK, 0o644)
 	if errors.Is(err, unix.ELOOP) {
 		return nil, fmt.Errorf("%s: a symbolic link; remove it", path)
@@ -90,7 +91,8 @@ func Lock(ctx context.Context, path string) (*FileLock, error) {
 		case <-time.After(lockPoll):
 		}
 	}
-	// Only the holder writes: a waiter reads its pid (or, for an instant, none).
+	// Only the holder writes: a waiter reads its pid (or, for an instant,
+	// none).
 	pid := []byte(strconv.Itoa(os.Getpid()) + "\n")
 	_, err = f.WriteAt(pid, 0)
 	if err == nil {

@@ -134,7 +134,8 @@ const maxWord = 256
 
 var word = regexp.MustCompile(`[^ \t\n]+`)
 
-// clipLongWords cuts words longer than maxWord to "start...[N bytes]...end", at UTF-8 boundaries.
+// clipLongWords cuts words longer than maxWord to "start...[N bytes]...end", at
+// UTF-8 boundaries.
 func clipLongWords(s string) string {
 	return word.ReplaceAllStringFunc(s, func(w string) string {
 		if len(w) <= maxWord {
@@ -165,7 +166,8 @@ func NewRedactor(secrets ...string) *Redactor {
 	return r
 }
 
-// Add adds non-empty secrets, each also as url.URL.String and url.Values.Encode write it.
+// Add adds non-empty secrets, each also as url.URL.String and url.Values.Encode
+// write it.
 func (r *Redactor) Add(secrets ...string) {
 	for _, s := range secrets {
 		if s != "" {
@@ -173,7 +175,8 @@ func (r *Redactor) Add(secrets ...string) {
 				strings.TrimPrefix(url.UserPassword("", s).String(), ":"))
 		}
 	}
-	// Longest first: strings.Replacer tries them in order, so one containing another goes whole.
+	// Longest first: strings.Replacer tries them in order, so one containing
+	// another goes whole.
 	slices.SortFunc(r.secrets, func(a, b string) int { return len(b) - len(a) })
 	var pairs []string
 	for _, s := range r.secrets {

@@ -17,7 +17,8 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// RunEnv is all the environment Run passes: no secret, LD_PRELOAD, IFS or ENV of gifctl's.
+// RunEnv is all the environment Run passes: no secret, LD_PRELOAD, IFS or ENV
+// of gifctl's.
 var RunEnv = []string{"PATH=/sbin:/usr/sbin:/bin:/usr/bin"}
 
 // runOutputMax bounds the output Run keeps: the end is where the error is.

@@ -10,10 +10,12 @@ import (
 	"sync/atomic"
 )
 
-// UnveilPath is one unveil(2) call: a path, and "rwxc" perms (read, write, exec, create/remove).
+// UnveilPath is one unveil(2) call: a path, and "rwxc" perms (read, write,
+// exec, create/remove).
 type UnveilPath struct{ Path, Perms string }
 
-// Plan is what a command may do after its sockets and ioctls: pledge(2) promises, unveil paths.
+// Plan is what a command may do after its sockets and ioctls: pledge(2)
+// promises, unveil paths.
 type Plan struct {
 	Promises string // space-separated, never empty
 	Unveil   []UnveilPath
@@ -65,13 +67,13 @@ var (
 	// and ReadLink after it (restart, --egress after `netstart EGRESS`).
 	needInet = need{promises: "inet"}
 	// HTTPS to the broker: inet, dns, rpath for the CA bundle read at the first
-	// request. Go stat(2)s resolv.conf and hosts, which pledge_namei allows only
-	// if unveiled; its resolver's sockets lack SOCK_DNS, so need inet.
+	// request. Go stat(2)s resolv.conf and hosts, which pledge_namei allows
+	// only if unveiled; its resolver's sockets lack SOCK_DNS, so need inet.
 	needHTTPS = need{"inet dns rpath", func(p Paths) unveils {
 		return unveils{{p.CAFile, "r"}, {resolvConf, "r"}, {etcHosts, "r"}}
 	}}
-	// Atomic rewrite of hostname.IF: a temp file beside it (rpath wpath
-	// cpath), fchmod 0640 (fattr), fchown root:wheel (chown), rename (rpath cpath).
+	// Atomic rewrite of hostname.IF: a temp file beside it (rpath wpath cpath),
+	// fchmod 0640 (fattr), fchown root:wheel (chown), rename (rpath cpath).
 	needHostnameIf = need{"rpath wpath cpath fattr chown", func(p Paths) unveils {
 		return unveils{{p.HostnameDir, "rwc"}}
 	}}
@@ -191,7 +193,8 @@ func (p Plan) validate() error {
 // sets it: outside them a system call kills the process (pledge_fail).
 var pledged atomic.Pointer[string]
 
-// checkPledged says op is not allowed unless no plan is applied or it has one of anyOf.
+// checkPledged says op is not allowed unless no plan is applied or it has one
+// of anyOf.
 func checkPledged(op string, anyOf ...string) error {
 	have := pledged.Load()
 	if have == nil || slices.ContainsFunc(strings.Fields(*have), func(p string) bool { return slices.Contains(anyOf, p) }) {

@@ -10,7 +10,8 @@ import (
 	"strings"
 )
 
-// ErrNoTunnel is a gif without endpoints (SIOCGLIFPHYADDR's EADDRNOTAVAIL, ifconfig's "(unset)").
+// ErrNoTunnel is a gif without endpoints (SIOCGLIFPHYADDR's EADDRNOTAVAIL,
+// ifconfig's "(unset)").
 var ErrNoTunnel = errors.New("no tunnel endpoints set")
 
 // TunnelEndpoints returns gif ifname's tunnel source and destination with
@@ -49,7 +50,8 @@ func checkIfname(ifname string) error {
 	return nil
 }
 
-// IfconfigEndpoints parses `IFCONFIGPATH IFNAME` (with Run, ctx-bounded; ifconfig runs unpledged).
+// IfconfigEndpoints parses `IFCONFIGPATH IFNAME` (with Run, ctx-bounded;
+// ifconfig runs unpledged).
 func IfconfigEndpoints(ctx context.Context, ifname, ifconfigPath string) (src, dst netip.Addr, err error) {
 	if err := checkIfname(ifname); err != nil {
 		return netip.Addr{}, netip.Addr{}, err

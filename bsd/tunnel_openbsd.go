@@ -7,15 +7,16 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// tunnel.go's values are this GOARCH's x/sys/unix's, or the index is out of range and this fails.
+// tunnel.go's values are this GOARCH's x/sys/unix's, or the index is out of
+// range and this fails.
 var _ = [1]struct{}{}[siocGLIFPHYADDR^unix.SIOCGLIFPHYADDR|ifNameSize^unix.IFNAMSIZ|
 	bsdAFInet^unix.AF_INET|bsdAFInet6^unix.AF_INET6|
 	sockaddrInLen^unix.SizeofSockaddrInet4|sockaddrIn6Len^unix.SizeofSockaddrInet6]
 
 var getTunnel = ioctlGetTunnel
 
-// ioctlGetTunnel fills r with SIOCGLIFPHYADDR: EADDRNOTAVAIL (no endpoints, gif_get_tunnel
-// in sys/net/if_gif.c) is ErrNoTunnel, ENXIO ErrNoInterface.
+// ioctlGetTunnel fills r with SIOCGLIFPHYADDR: EADDRNOTAVAIL (no endpoints,
+// gif_get_tunnel in sys/net/if_gif.c) is ErrNoTunnel, ENXIO ErrNoInterface.
 func ioctlGetTunnel(r *laddrreq) error {
 	// Any socket will do; ifconfig uses AF_INET SOCK_DGRAM (getsock).
 	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)

@@ -52,7 +52,8 @@ func (f *File) Commands(ifname string) []Command {
 }
 
 // ValidIfname reports whether s is a name netstart's ifstart takes:
-// `+([[:alpha:]])+([[:digit:]])`, checked without a regexp compiled at start-up.
+// `+([[:alpha:]])+([[:digit:]])`, checked without a regexp compiled at
+// start-up.
 func ValidIfname(s string) bool {
 	unit := strings.TrimLeft(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 	return unit != "" && len(unit) < len(s) && strings.Trim(unit, "0123456789") == ""

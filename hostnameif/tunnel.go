@@ -65,7 +65,8 @@ func (f *File) SetTunnel(ifname string, src, dst netip.Addr) (warnings []string,
 	return warnings, nil
 }
 
-// editable refuses an edit of f.lines[target] (-1: insertion) netstart would not do as meant.
+// editable refuses an edit of f.lines[target] (-1: insertion) netstart would
+// not do as meant.
 func (f *File) editable(cmds []Command, target int, ifname string, src, dst netip.Addr) error {
 	i := lastTunnel(cmds, ifname)
 	if i < 0 {

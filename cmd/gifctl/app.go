@@ -121,7 +121,8 @@ func (a *app) sandbox(command string) error {
 		return err
 	}
 	// unveil(2) of a missing directory hides what is created in it later, so
-	// make state-dir now (not with -n); a failure shows where a file is written.
+	// make state-dir now (not with -n); a failure shows where a file is
+	// written.
 	creates := func(u bsd.UnveilPath) bool { return u.Path == p.StateDir && strings.Contains(u.Perms, "c") }
 	if !a.cli.NoAction && slices.ContainsFunc(plan.Unveil, creates) {
 		_ = os.MkdirAll(p.StateDir, 0o700)
@@ -166,7 +167,8 @@ func (a *app) requireRoot() error {
 const asRoot = "run gifctl as root, with doas(1)"
 
 // withNextStep adds what an admin does next to an error reading the
-// configuration: install the example (make install's and the port's), or be root.
+// configuration: install the example (make install's and the port's), or be
+// root.
 func withNextStep(path string, err error) error {
 	switch {
 	case errors.Is(err, fs.ErrNotExist):

@@ -14,7 +14,8 @@ import (
 	"github.com/gifctl/gifctl/internal/config"
 )
 
-// tunnelAddrs are a tunnel's addresses: the configuration's, else hostname.IF's.
+// tunnelAddrs are a tunnel's addresses: the configuration's, else
+// hostname.IF's.
 type tunnelAddrs struct {
 	inner, peer netip.Addr // inet6 ADDR peer ADDR
 	remote      netip.Addr // the broker's end
@@ -36,8 +37,9 @@ func readTunnelAddrs(c *config.Config, t *config.Tunnel) (tunnelAddrs, error) {
 		remote: cmp.Or(t.Remote, dst), source: src}, err
 }
 
-// sourceAddr is the tunnel's egress address by restart's rule (bsd.ChooseSource):
-// the kernel's tunnel source, else hostname.IF's, while the egress has it.
+// sourceAddr is the tunnel's egress address by restart's rule
+// (bsd.ChooseSource): the kernel's tunnel source, else hostname.IF's, while the
+// egress has it.
 func sourceAddr(ctx context.Context, c *config.Config, t *config.Tunnel, addrs tunnelAddrs) (netip.Addr, error) {
 	egress, err := bsd.IPv4Addrs(t.Egress)
 	if err != nil {

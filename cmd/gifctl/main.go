@@ -45,7 +45,8 @@ as actions. Exit status: 0 done or true, 1 failed or false, 2 bad usage or
 configuration. See gifctl(8).`
 
 // CLI is the command line; its flags come before the command. -n changes
-// nothing: alone it checks the configuration, else it prints what would be done.
+// nothing: alone it checks the configuration, else it prints what would be
+// done.
 type CLI struct {
 	Config   string           `short:"f" aliases:"c" default:"/etc/gifctl.conf" placeholder:"FILE" help:"Read the configuration from FILE (-c FILE also)."`
 	Verbose  bool             `short:"v" help:"Say why a check is false and what each step did."`
@@ -107,8 +108,9 @@ func (a *app) exitStatus(err error) int {
 	if errors.As(err, new(usageErr)) {
 		code = exitUsage
 	}
-	// One record per error errors.Join joined, never per line: a newline in
-	// one error is someone else's text (a certificate's name): the logger escapes it.
+	// One record per error errors.Join joined, never per line: a newline in one
+	// error is someone else's text (a certificate's name): the logger escapes
+	// it.
 	errs := []error{err}
 	if j, ok := err.(interface{ Unwrap() []error }); ok && errors.Join(j.Unwrap()...).Error() == err.Error() {
 		errs = j.Unwrap()

@@ -54,7 +54,8 @@ func (w *WatchCmd) prepare(ctx context.Context, a *app) (err error) {
 
 // work runs the engine until SIGTERM or SIGINT.
 func (w *WatchCmd) work(ctx context.Context, a *app) error {
-	// SIGHUP is watch's reload, not the end it is to runCommand's ctx (bsd.WithSignals).
+	// SIGHUP is watch's reload, not the end it is to runCommand's ctx
+	// (bsd.WithSignals).
 	ctx, stop := signal.NotifyContext(context.WithoutCancel(ctx), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
 	hup := make(chan os.Signal, 1)

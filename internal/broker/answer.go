@@ -21,7 +21,8 @@ type Answer struct {
 	MyIP netip.Addr // the myip sent; invalid when it was left out (not public)
 }
 
-// OK says whether the broker has the address: it said so, naming only the myip sent.
+// OK says whether the broker has the address: it said so, naming only the myip
+// sent.
 func (a Answer) OK() bool {
 	switch a.Code {
 	case "good", "nochg", "+OK":

@@ -71,7 +71,8 @@ func (c *client) connect() error {
 	return nil
 }
 
-// Update tells the broker at u that the tunnel's endpoint is addr; only a 2xx Answer.OK counts.
+// Update tells the broker at u that the tunnel's endpoint is addr; only a 2xx
+// Answer.OK counts.
 func (c *client) Update(ctx context.Context, u *url.URL, addr netip.Addr) (Answer, error) {
 	if u.Scheme != "https" {
 		return Answer{}, fmt.Errorf("%s: not https; credentials go to the broker only over https", Redact(u))

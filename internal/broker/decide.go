@@ -90,7 +90,8 @@ type backoffError struct {
 	until time.Time // s.BackoffUntil in now's zone, at most the maximum from now
 }
 
-// backoff describes s's back-off at now, at most the maximum (a clock ahead, a damaged file).
+// backoff describes s's back-off at now, at most the maximum (a clock ahead, a
+// damaged file).
 func (s State) backoff(now time.Time) *backoffError {
 	end := now.Add(retryBackoffMax)
 	if s.Code == "abuse" {

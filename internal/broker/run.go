@@ -54,7 +54,8 @@ func (u *Updater) Pending(addr netip.Addr) (send bool, why string, err error) {
 	return send, strings.TrimPrefix(changed+"; "+why, "; "), nil
 }
 
-// Update sends addr if the broker lacks it, and logs what it did (ifstated drops output).
+// Update sends addr if the broker lacks it, and logs what it did (ifstated
+// drops output).
 func (u *Updater) Update(ctx context.Context, addr netip.Addr) error {
 	r, err := u.run(ctx, addr)
 	for _, n := range r.Notes {

@@ -60,7 +60,8 @@ func LoadState(dir, name string) (State, error) {
 	return s, nil
 }
 
-// Save writes s atomically, 0600, via a temporary file in dir, the only place unveiled "w".
+// Save writes s atomically, 0600, via a temporary file in dir, the only place
+// unveiled "w".
 func (s State) Save(dir string) error {
 	path, err := statePath(dir, s.Tunnel)
 	if err != nil {

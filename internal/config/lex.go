@@ -24,7 +24,8 @@ var punct = map[byte]tokKind{'\n': tokEOS, ';': tokEOS, '{': tokOpen, '}': tokCl
 // maxValue bounds a word or string, as pf's and ifstated's lexers do.
 const maxValue = 1024 // PATH_MAX; ten times an HE update URL
 
-// lex tokenizes as pf's and ifstated's lexers do, less macros, escapes and quoted newlines.
+// lex tokenizes as pf's and ifstated's lexers do, less macros, escapes and
+// quoted newlines.
 func (p *parser) lex(data []byte) {
 	p.toks = make([]token, 0, len(data)/6+1) // most statements have two or three
 	line := 1

@@ -145,7 +145,8 @@ func (p *parser) set(kw token) {
 	*field = p.path(opt, s)
 }
 
-// header reads a block's name, unchecked, up to "{" (maybe on the next line), once per name.
+// header reads a block's name, unchecked, up to "{" (maybe on the next line),
+// once per name.
 func (p *parser) header(kw token, what, verb string) string {
 	vs := p.values()
 	switch {

@@ -82,7 +82,8 @@ type Probe struct {
 const runTimeout = 5 * time.Second
 
 // Gatherer reads facts in pledge's order: Open, before it, does the kernel
-// reads and opens the raw sockets; Finish runs pfctl, reads the broker state, probes.
+// reads and opens the raw sockets; Finish runs pfctl, reads the broker state,
+// probes.
 type Gatherer struct {
 	c     *config.Config
 	facts []*Facts

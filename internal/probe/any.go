@@ -91,7 +91,8 @@ func (p *Prober) Any(ctx context.Context, targets []netip.Addr) (Reply, error) {
 	}
 }
 
-// round sends the next sequence number to each of dsts; it returns the last send error.
+// round sends the next sequence number to each of dsts; it returns the last
+// send error.
 func (p *Prober) round(m *matcher, dsts []*net.IPAddr, now time.Time) error {
 	p.seq++
 	m.sent[p.seq] = now // before sending: a loopback reply can beat WriteTo
@@ -112,10 +113,12 @@ func (p *Prober) round(m *matcher, dsts []*net.IPAddr, now time.Time) error {
 	return last
 }
 
-// ErrNoReply matches Any's error when no target answered in time: the check is false.
+// ErrNoReply matches Any's error when no target answered in time: the check is
+// false.
 var ErrNoReply = errors.New("no reply")
 
-// noReplyError is that error; SendErr tells a link that is down from a silent network.
+// noReplyError is that error; SendErr tells a link that is down from a silent
+// network.
 type noReplyError struct {
 	Targets []netip.Addr
 	Waited  time.Duration // from the first send to giving up

@@ -10,7 +10,8 @@ import (
 	"golang.org/x/net/ipv6"
 )
 
-// matcher says whether a packet answers this Any call, by the package comment's rules.
+// matcher says whether a packet answers this Any call, by the package comment's
+// rules.
 type matcher struct {
 	family  Family
 	id      uint16
@@ -18,7 +19,8 @@ type matcher struct {
 	sent    map[uint16]time.Time // sequence number -> when its round left
 }
 
-// match says whether b, ICMP from from, is a valid reply, and when its request left.
+// match says whether b, ICMP from from, is a valid reply, and when its request
+// left.
 func (m *matcher) match(b []byte, from netip.Addr) (time.Time, bool) {
 	var reply icmp.Type = ipv6.ICMPTypeEchoReply
 	if m.family == IPv4 {

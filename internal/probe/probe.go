@@ -26,7 +26,8 @@ func (f Family) String() string { return fmt.Sprintf("ipv%d", int(f)) }
 // defaultInterval is between Any's rounds: what a lost packet costs.
 const defaultInterval = 200 * time.Millisecond
 
-// ErrNoSource matches Open's error for a source on no interface (IPv6: tunnel down).
+// ErrNoSource matches Open's error for a source on no interface (IPv6: tunnel
+// down).
 var ErrNoSource = errors.New("no such local address")
 
 // Prober sends ICMP echo requests from one raw socket, one goroutine at a time.
@@ -39,7 +40,8 @@ type Prober struct {
 	interval time.Duration // between rounds
 }
 
-// Open opens a raw ICMP socket for family, before pledge, bound to source if valid.
+// Open opens a raw ICMP socket for family, before pledge, bound to source if
+// valid.
 func Open(family Family, source netip.Addr) (*Prober, error) {
 	network, laddr := "ip6:ipv6-icmp", "::"
 	if family == IPv4 {
@@ -70,7 +72,8 @@ func Open(family Family, source netip.Addr) (*Prober, error) {
 // Close closes the socket.
 func (p *Prober) Close() error { return p.conn.Close() }
 
-// fit returns a as family's sockets take it (IPv4 unmapped) and whether it fits.
+// fit returns a as family's sockets take it (IPv4 unmapped) and whether it
+// fits.
 func (f Family) fit(a netip.Addr) (netip.Addr, bool) {
 	if f == IPv4 {
 		a = a.Unmap()

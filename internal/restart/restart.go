@@ -22,7 +22,8 @@ import (
 	"github.com/gifctl/gifctl/internal/udiff"
 )
 
-// shell runs netstart, as the OpenBSD documentation does: `sh /etc/netstart gif0`.
+// shell runs netstart, as the OpenBSD documentation does: `sh /etc/netstart
+// gif0`.
 const shell = "/bin/sh"
 
 // System is the seam to the operating system; tests replace its functions.
@@ -62,7 +63,8 @@ type Job struct {
 	kerr       error
 }
 
-// ReadKernel reads the kernel's tunnel before the sandbox: pledge forbids the ioctl.
+// ReadKernel reads the kernel's tunnel before the sandbox: pledge forbids the
+// ioctl.
 func (j *Job) ReadKernel(ctx context.Context) {
 	j.ksrc, j.kdst, j.kerr = j.Sys.Endpoints(ctx, j.Tunnel.Name)
 	j.kread = true
@@ -125,7 +127,8 @@ func (j *Job) Restart(ctx context.Context) error {
 	return err
 }
 
-// RestartEgress, ifstated's no_ipv4 action: `sh NETSTART EGRESS`, up to wait for a lease, Restart.
+// RestartEgress, ifstated's no_ipv4 action: `sh NETSTART EGRESS`, up to wait
+// for a lease, Restart.
 func (j *Job) RestartEgress(ctx context.Context, wait time.Duration) error {
 	egress := j.Tunnel.Egress
 	if j.DryRun {
@@ -258,7 +261,8 @@ func (j *Job) pfArgv() [][]string {
 	return [][]string{{j.Config.Pfctl, "-n", "-f", j.Config.PfConf}, {j.Config.Pfctl, "-f", j.Config.PfConf}}
 }
 
-// netstart runs `sh NETSTART IF` and logs its warnings (an insecure or missing hostname.if).
+// netstart runs `sh NETSTART IF` and logs its warnings (an insecure or missing
+// hostname.if).
 func (j *Job) netstart(ctx context.Context, ifname string) error {
 	argv := []string{shell, j.Config.Netstart, ifname}
 	j.Log.Debugf("running %s", strings.Join(argv, " "))
@@ -282,7 +286,8 @@ func (j *Job) verify(ctx context.Context, p *plan) error {
 	return nil
 }
 
-// reloadPF loads pf.conf only after its dry run passed: broken rules never replace those in force.
+// reloadPF loads pf.conf only after its dry run passed: broken rules never
+// replace those in force.
 func (j *Job) reloadPF(ctx context.Context) error {
 	for i, argv := range j.pfArgv() {
 		j.Log.Debugf("running %s", strings.Join(argv, " "))

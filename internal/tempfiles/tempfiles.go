@@ -14,11 +14,12 @@ import (
 )
 
 // Write replaces path with data atomically (temporary file, fsync, rename,
-// directory fsync): readers and crashes see the old or the new file, whole. Mode
-// 0 makes it 0600 less the umask, never chmod'ed (checks write state pledged
-// without fattr); else exactly mode and, as root, root:wheel (fattr, chown), as
-// a root shell runs hostname.IF. It first removes path's temporary files a
-// minute old; a younger one may be a write in progress (checks take no lock).
+// directory fsync): readers and crashes see the old or the new file, whole.
+// Mode 0 makes it 0600 less the umask, never chmod'ed (checks write state
+// pledged without fattr); else exactly mode and, as root, root:wheel (fattr,
+// chown), as a root shell runs hostname.IF. It first removes path's temporary
+// files a minute old; a younger one may be a write in progress (checks take no
+// lock).
 func Write(path string, data []byte, mode fs.FileMode) error {
 	RemoveStale(path, time.Now().Add(-time.Minute))
 	dir := filepath.Dir(path)
@@ -60,8 +61,9 @@ func isTemp(name, base string) bool {
 	return ok && err == nil && n[0] != '+'
 }
 
-// RemoveStale removes path's temporary files older than cutoff, or all with the zero cutoff
-// (for a holder of the lock all writers of path take). One left is only clutter.
+// RemoveStale removes path's temporary files older than cutoff, or all with the
+// zero cutoff (for a holder of the lock all writers of path take). One left is
+// only clutter.
 func RemoveStale(path string, cutoff time.Time) {
 	dir, base := filepath.Split(path)
 	entries, _ := os.ReadDir(cmp.Or(dir, "."))

@@ -24,7 +24,8 @@ type Source interface {
 	Next() (string, error)
 }
 
-// Engine decides and runs restarts; its functions, the outside world, are tests' to replace.
+// Engine decides and runs restarts; its functions, the outside world, are
+// tests' to replace.
 type Engine struct {
 	Addrs     func(ifname string) ([]netip.Addr, error) // IPv4: bsd.IPv4Addrs
 	Endpoints func(ctx context.Context, gif string) (src, dst netip.Addr, err error)
@@ -99,7 +100,8 @@ func (e *Engine) Once(ctx context.Context, tunnels []Tunnel) {
 	e.pass(ctx, tunnels, true, map[string]string{})
 }
 
-// pass restarts tunnels that need it, one at a time; passes never overlap: it owns tried.
+// pass restarts tunnels that need it, one at a time; passes never overlap: it
+// owns tried.
 func (e *Engine) pass(ctx context.Context, tunnels []Tunnel, safety bool, tried map[string]string) {
 	for _, t := range tunnels {
 		if ctx.Err() != nil {
@@ -142,7 +144,8 @@ func RestartCommand(argv ...string) func(ctx context.Context, gif string) error 
 	}
 }
 
-// judge says why t needs a restart (repair) or cannot have one ("" if fine); addrs are for tried.
+// judge says why t needs a restart (repair) or cannot have one ("" if fine);
+// addrs are for tried.
 func (e *Engine) judge(ctx context.Context, t Tunnel) (addrs, why string, repair bool) {
 	list, err := e.Addrs(t.Egress)
 	if err == nil && len(list) == 0 {
