@@ -116,10 +116,8 @@ func Render(c *config.Config, o Options) []byte {
 	v.Install = "# " + strings.ReplaceAll(Install(regen), "\n", "\n# ")
 	v.Slowest = max(30, v.Every4, v.Every6) // 30: $retry's interval
 	if o.Watch {
-		v.Idle, v.IdleTest = max(watchIdleEvery, v.Slowest), "gifctl check ipv6"
-		if c.IPv6 == nil {
-			v.IdleTest = "gifctl check ipv4"
-		} else if len(c.Tunnels) > 1 {
+		v.Idle = max(watchIdleEvery, v.Slowest)
+		if c.IPv6 != nil && len(c.Tunnels) > 1 {
 			v.SlowRetry = " && $retry"
 		}
 	}
@@ -159,7 +157,6 @@ type view struct {
 	Install        string // Install's procedure as a comment
 	Every4, Every6 int    // intervals of check ipv4 and ipv6; 0 without the block
 	Idle           int    // with Watch, the interval of auto's one check
-	IdleTest       string // that check, for the header
 	// SlowRetry is " && $retry" when auto has several tests under Watch:
 	// else a change noted but not acted on (doc.go) could wait for ever.
 	SlowRetry string
@@ -219,7 +216,7 @@ var conf = sync.OnceValue(func() *template.Template {
 # States:
 {{if .Watch}}#   auto     all is well. An address change is gifctl watch's to repair
 #            (rcctl enable gifctl), so no check tunnel runs here; only
-#            {{.IdleTest}}, every {{.Idle}} s{{if .Every6}}: IPv6 through the tunnel
+#            gifctl check {{if .Every6}}ipv6{{else}}ipv4{{end}}, every {{.Idle}} s{{if .Every6}}: IPv6 through the tunnel
 #            shows that IPv4 works too{{end}}
 {{else}}#   auto     all is well, or gifctl check tunnel has just failed (every 5 s):
 #            the egress address changed, gifctl restart follows at once
