@@ -6,10 +6,11 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// addrwatch.go's types are x/sys/unix's, or the index is out of range and this
-// fails to compile.
+// addrwatch.go's values are x/sys/unix's, or the index is out of range and
+// this fails to compile.
 var _ = [1]struct{}{}[rtmNewAddr^unix.RTM_NEWADDR|rtmDelAddr^unix.RTM_DELADDR|
-	rtmIfInfo^unix.RTM_IFINFO|rtmIfAnnounce^unix.RTM_IFANNOUNCE|rtmDesync^unix.RTM_DESYNC]
+	rtmIfInfo^unix.RTM_IFINFO|rtmIfAnnounce^unix.RTM_IFANNOUNCE|rtmDesync^unix.RTM_DESYNC|
+	rtmVersion^unix.RTM_VERSION]
 
 // routeMsgFilter is ROUTE_MSGFILTER (sys/net/route.h; x/sys/unix lacks it):
 // at level AF_ROUTE, an unsigned int of bits ROUTE_FILTER(type), 1<<type.
@@ -31,5 +32,5 @@ func OpenAddrWatch() (*AddrWatch, error) {
 		unix.Close(fd)
 		return nil, fmt.Errorf("routing socket: ROUTE_MSGFILTER: %w", err)
 	}
-	return newAddrWatch(fd, "routing socket", routeNotices), nil
+	return newAddrWatch(fd, "routing socket", parseRouteNotices), nil
 }
