@@ -96,8 +96,8 @@ in one state at a time). Then check the new file and put it in place:
 	rcctl restart ifstated`
 }
 
-// Render prints an ifstated.conf(5) that drives gifctl for c: see doc.go for
-// its states and why. It panics when Check(c, o) fails: call Check first with
+// Render prints an ifstated.conf(5) that drives gifctl for c, its states
+// explained in its comments. It panics when Check(c, o) fails: call Check first with
 // anything that did not come from config.Parse and a fixed path.
 func Render(c *config.Config, o Options) []byte {
 	if err := Check(c, o); err != nil {
@@ -157,8 +157,9 @@ type view struct {
 	Install        string // Install's procedure as a comment
 	Every4, Every6 int    // intervals of check ipv4 and ipv6; 0 without the block
 	Idle           int    // with Watch, the interval of auto's one check
-	// SlowRetry is " && $retry" when auto has several tests under Watch:
-	// else a change noted but not acted on (doc.go) could wait for ever.
+	// SlowRetry is " && $retry" when auto has several tests under Watch: a
+	// change one test reports before the others ran again in the state is
+	// noted but not acted on (ifstated.c, eval_state), and would wait for ever.
 	SlowRetry string
 	Slowest   int      // the longest interval of a test in a state
 	V4        string   // "$ipv4_up && " with a check ipv4 block
@@ -186,7 +187,7 @@ func pingEvery(c *config.Check) int {
 
 // conf is the file. Its tests run every 5 s (check tunnel: local, no
 // packets), every pingEvery (check ipv4, ipv6), every 30 s ($retry's minute
-// clock, see doc.go) and every 60 s (heartbeat: SixXS wants a beat a
+// clock, retryCommand) and every 60 s (heartbeat: SixXS wants a beat a
 // minute). An if and each of its actions stand on their own lines, as
 // ifstated's parse.y wants.
 // It is parsed when first used: a check, which never renders, should not
