@@ -1,18 +1,12 @@
 package bsd
 
 import (
-	"encoding/binary"
 	"fmt"
 
 	"golang.org/x/sys/unix"
 )
 
-// netlinkWakes are the rtnetlink notices that report a change.
-var netlinkWakes = map[uint16]string{unix.RTM_NEWADDR: "RTM_NEWADDR", unix.RTM_DELADDR: "RTM_DELADDR",
-	unix.RTM_NEWLINK: "RTM_NEWLINK", unix.RTM_DELLINK: "RTM_DELLINK"}
-
-// parseNetlinkNotices is parseRouteNotices for Linux's rtnetlink
-// (linux/netlink.h, linux/rtnetlink.h):
+// netlinkNotices is Linux's rtnetlink (linux/netlink.h, linux/rtnetlink.h):
 //
 //	struct nlmsghdr { u32 len; u16 type; u16 flags; u32 seq; u32 pid; }  // 16 bytes
 //	struct ifaddrmsg { u8 family, prefixlen, flags, scope; u32 index; }   // RTM_*ADDR
@@ -20,31 +14,16 @@ var netlinkWakes = map[uint16]string{unix.RTM_NEWADDR: "RTM_NEWADDR", unix.RTM_D
 //
 // so the interface index is at 20 in both; messages start at multiples of
 // 4 (NLMSG_ALIGN).
-func parseNetlinkNotices(b []byte) ([]string, error) {
-	var woke []string
-	for len(b) > 0 {
-		if len(b) < 4 {
-			return woke, fmt.Errorf("%d bytes left, too few for a length", len(b))
-		}
-		n := int(binary.NativeEndian.Uint32(b))
-		if n < 4 || n > len(b) {
-			return woke, fmt.Errorf("length %d with %d bytes left", n, len(b))
-		}
-		m := b[:n]
-		b = b[min(len(b), (n+3)&^3):]
-		if n < 6 {
-			return woke, fmt.Errorf("length %d, too short for a type", n)
-		}
-		name, ok := netlinkWakes[binary.NativeEndian.Uint16(m[4:])]
-		if !ok {
-			continue
-		}
-		if n < 24 {
-			return woke, fmt.Errorf("%s of %d bytes, too short for an interface index", name, n)
-		}
-		woke = append(woke, fmt.Sprintf("%s on interface %d", name, binary.NativeEndian.Uint32(m[20:])))
-	}
-	return woke, nil
+var netlinkNotices = &noticeFormat{
+	lenSize: 4, align: 4,
+	typeOff: 4, typeSize: 2,
+	indexOff: 20, indexSize: 4,
+	wake: map[int]string{
+		unix.RTM_NEWADDR: "RTM_NEWADDR",
+		unix.RTM_DELADDR: "RTM_DELADDR",
+		unix.RTM_NEWLINK: "RTM_NEWLINK",
+		unix.RTM_DELLINK: "RTM_DELLINK",
+	},
 }
 
 // OpenAddrWatch opens a netlink socket subscribed to IPv4 address changes
@@ -60,5 +39,5 @@ func OpenAddrWatch() (*AddrWatch, error) {
 		unix.Close(fd)
 		return nil, fmt.Errorf("netlink socket: bind: %w", err)
 	}
-	return newAddrWatch(fd, "netlink socket", parseNetlinkNotices), nil
+	return newAddrWatch(fd, "netlink socket", netlinkNotices), nil
 }

@@ -53,7 +53,7 @@ func TestNetlinkNoticesWake(t *testing.T) {
 			[]string{"RTM_DELADDR on interface 2", "RTM_NEWADDR on interface 2"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := parseNetlinkNotices(tc.in)
+			got, err := netlinkNotices.parse(tc.in)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -62,7 +62,7 @@ func TestNetlinkNoticesWake(t *testing.T) {
 			}
 		})
 	}
-	if got, err := parseNetlinkNotices(nlMsg(unix.RTM_NEWADDR, nil)); err == nil {
+	if got, err := netlinkNotices.parse(nlMsg(unix.RTM_NEWADDR, nil)); err == nil {
 		t.Errorf("an RTM_NEWADDR without its ifaddrmsg was accepted: %q", got)
 	}
 }

@@ -6,11 +6,10 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// addrwatch.go's values are x/sys/unix's, or the index is out of range and
-// this fails to compile.
+// addrwatch.go's types are x/sys/unix's, or the index is out of range and this
+// fails to compile.
 var _ = [1]struct{}{}[rtmNewAddr^unix.RTM_NEWADDR|rtmDelAddr^unix.RTM_DELADDR|
-	rtmIfInfo^unix.RTM_IFINFO|rtmIfAnnounce^unix.RTM_IFANNOUNCE|rtmDesync^unix.RTM_DESYNC|
-	rtmVersion^unix.RTM_VERSION]
+	rtmIfInfo^unix.RTM_IFINFO|rtmIfAnnounce^unix.RTM_IFANNOUNCE|rtmDesync^unix.RTM_DESYNC]
 
 // routeMsgFilter is ROUTE_MSGFILTER (sys/net/route.h; x/sys/unix lacks it):
 // at level AF_ROUTE, an unsigned int of bits ROUTE_FILTER(type), 1<<type.
@@ -32,5 +31,5 @@ func OpenAddrWatch() (*AddrWatch, error) {
 		unix.Close(fd)
 		return nil, fmt.Errorf("routing socket: ROUTE_MSGFILTER: %w", err)
 	}
-	return newAddrWatch(fd, "routing socket", parseRouteNotices), nil
+	return newAddrWatch(fd, "routing socket", routeNotices), nil
 }

@@ -96,7 +96,7 @@ func TestRouteNoticesWake(t *testing.T) {
 		{"empty", nil, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := parseRouteNotices(tc.in)
+			got, err := routeNotices.parse(tc.in)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -122,7 +122,7 @@ func TestRouteNoticesRefuseBadLengths(t *testing.T) {
 		"cut after a notice": append(ifaMsg(0xc, 1), 80, 0, 5),
 	} {
 		t.Run(name, func(t *testing.T) {
-			if got, err := parseRouteNotices(in); err == nil {
+			if got, err := routeNotices.parse(in); err == nil {
 				t.Errorf("parse accepted it: %q", got)
 			}
 		})
@@ -144,7 +144,7 @@ func TestAddrWatchNext(t *testing.T) {
 	if err := unix.SetNonblock(fds[0], true); err != nil {
 		t.Fatal(err)
 	}
-	w := newAddrWatch(fds[0], "test socket", parseRouteNotices)
+	w := newAddrWatch(fds[0], "test socket", routeNotices)
 	defer w.Close()
 	for _, m := range [][]byte{rtMsg(), ifaMsg(0xd, 1), {1, 2, 3}} {
 		if _, err := unix.Write(fds[1], m); err != nil {
