@@ -12,11 +12,8 @@ import (
 	"github.com/gifctl/gifctl/internal/config"
 )
 
-// Defaults for Options.
-const (
-	DefaultGifctl     = "/usr/local/sbin/gifctl"
-	DefaultConfigPath = "/etc/gifctl.conf"
-)
+// DefaultGifctl is where make install and the port put gifctl.
+const DefaultGifctl = "/usr/local/sbin/gifctl"
 
 // retryCommand exits 0 in even minutes and 1 in odd ones. Polled every 30 s
 // its value changes once a minute, and every change makes ifstated evaluate
@@ -32,14 +29,14 @@ const watchIdleEvery = 180
 // Options says how the generated file calls gifctl.
 type Options struct {
 	Gifctl     string // absolute path of gifctl; "" is DefaultGifctl
-	ConfigPath string // passed as -f unless "" or DefaultConfigPath
+	ConfigPath string // passed as -f unless "" or config.DefaultFile
 	// Watch leaves address changes to gifctl watch (rc.d/gifctl): no
 	// check tunnel, auto checks every watchIdleEvery, repairs as before.
 	Watch bool
 }
 
 func (o Options) gifctl() string     { return cmp.Or(o.Gifctl, DefaultGifctl) }
-func (o Options) configPath() string { return cmp.Or(o.ConfigPath, DefaultConfigPath) }
+func (o Options) configPath() string { return cmp.Or(o.ConfigPath, config.DefaultFile) }
 
 // safePath is what may stand in a command unquoted: ifstated.conf quotes
 // each command once in '...' and once in "...", and sh reads it after that.
@@ -106,7 +103,7 @@ func Render(c *config.Config, o Options) []byte {
 	o.Gifctl, o.ConfigPath = o.gifctl(), o.configPath()
 	v := view{Options: o, Cmd: o.Gifctl, Every4: pingEvery(c.IPv4), Every6: pingEvery(c.IPv6)}
 	regen := "gifctl ifstated"
-	if o.ConfigPath != DefaultConfigPath {
+	if o.ConfigPath != config.DefaultFile {
 		v.Cmd += " -f " + o.ConfigPath
 		regen = "gifctl -f " + o.ConfigPath + " ifstated"
 	}

@@ -9,7 +9,7 @@ import (
 
 // IfstatedCmd is `gifctl ifstated`.
 type IfstatedCmd struct {
-	Gifctl string `default:"/usr/local/sbin/gifctl" placeholder:"PATH" help:"The gifctl the generated file runs, an absolute path."`
+	Gifctl string `default:"${gifctl}" placeholder:"PATH" help:"The gifctl the generated file runs, an absolute path."`
 	Watch  bool   `help:"Leave address changes to gifctl watch: no check tunnel every 5 seconds."`
 
 	configPath string

@@ -9,7 +9,9 @@ import (
 
 	"github.com/alecthomas/kong"
 
+	"github.com/gifctl/gifctl/ifstated"
 	"github.com/gifctl/gifctl/internal/broker"
+	"github.com/gifctl/gifctl/internal/config"
 )
 
 // version is set by the Makefile with -ldflags "-X main.version=...".
@@ -48,7 +50,7 @@ configuration. See gifctl(8).`
 // nothing: alone it checks the configuration, else it prints what would be
 // done.
 type CLI struct {
-	Config   string           `short:"f" aliases:"c" default:"/etc/gifctl.conf" placeholder:"FILE" help:"Read the configuration from FILE (-c FILE also)."`
+	Config   string           `short:"f" aliases:"c" default:"${config}" placeholder:"FILE" help:"Read the configuration from FILE (-c FILE also)."`
 	Verbose  bool             `short:"v" help:"Say why a check is false and what each step did."`
 	NoAction bool             `short:"n" name:"noaction" help:"Change nothing: check the configuration, or print what a command would do."`
 	Version  kong.VersionFlag `help:"Print the version and exit."`
@@ -76,7 +78,7 @@ func run() int {
 	parser := kong.Must(&cli,
 		kong.Name("gifctl"),
 		kong.Description(description),
-		kong.Vars{"version": version},
+		kong.Vars{"version": version, "config": config.DefaultFile, "gifctl": ifstated.DefaultGifctl},
 		kong.ConfigureHelp(kong.HelpOptions{Compact: true, Summary: true}),
 	)
 	kctx, err := parser.Parse(os.Args[1:])

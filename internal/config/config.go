@@ -26,6 +26,9 @@ type Config struct {
 	Tunnels     []*Tunnel // in file order; at least one
 }
 
+// DefaultFile is where gifctl reads its configuration without -f.
+const DefaultFile = "/etc/gifctl.conf"
+
 // defaultConfig holds the set options' defaults, a stock OpenBSD's paths.
 var defaultConfig = Config{
 	HostnameDir: "/etc", StateDir: "/var/db/gifctl", Netstart: "/etc/netstart",

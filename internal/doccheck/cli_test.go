@@ -15,6 +15,9 @@ import (
 	"unicode"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/gifctl/gifctl/ifstated"
+	"github.com/gifctl/gifctl/internal/config"
 )
 
 // The command line of gifctl as kong builds it from cmd/gifctl's structs,
@@ -215,7 +218,7 @@ func (b *cliBuilder) field(n *node, field string, typ ast.Expr, tag reflect.Stru
 		if a := tag.Get("aliases"); a != "" {
 			aliases = strings.Split(a, ",")
 		}
-		n.flags = append(n.flags, cliFlag{Long: name, Short: tag.Get("short"), Aliases: aliases, Default: tag.Get("default")})
+		n.flags = append(n.flags, cliFlag{Long: name, Short: tag.Get("short"), Aliases: aliases, Default: kongVars.Replace(tag.Get("default"))})
 		if id, ok := typ.(*ast.Ident); !ok || id.Name != "bool" {
 			// kong.VersionFlag is a bool flag of kong's own.
 			if sel, ok := typ.(*ast.SelectorExpr); !ok || sel.Sel.Name != "VersionFlag" {
@@ -224,6 +227,9 @@ func (b *cliBuilder) field(n *node, field string, typ ast.Expr, tag reflect.Stru
 		}
 	}
 }
+
+// kongVars are the kong.Vars of cmd/gifctl's main that defaults name.
+var kongVars = strings.NewReplacer("${config}", config.DefaultFile, "${gifctl}", ifstated.DefaultGifctl)
 
 func has(tag reflect.StructTag, key string) bool {
 	_, ok := tag.Lookup(key)
