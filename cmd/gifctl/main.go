@@ -67,6 +67,9 @@ type CLI struct {
 	ConfigTest ConfigTestCmd `cmd:"" hidden:"" default:"1"`
 }
 
+// defaultPaths are the defaults of -f and ifstated --gifctl, for their tags.
+var defaultPaths = kong.Vars{"config": config.DefaultFile, "gifctl": ifstated.DefaultGifctl}
+
 func main() {
 	os.Exit(run())
 }
@@ -78,7 +81,7 @@ func run() int {
 	parser := kong.Must(&cli,
 		kong.Name("gifctl"),
 		kong.Description(description),
-		kong.Vars{"version": version, "config": config.DefaultFile, "gifctl": ifstated.DefaultGifctl},
+		kong.Vars{"version": version}, defaultPaths,
 		kong.ConfigureHelp(kong.HelpOptions{Compact: true, Summary: true}),
 	)
 	kctx, err := parser.Parse(os.Args[1:])

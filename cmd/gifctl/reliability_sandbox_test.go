@@ -106,7 +106,7 @@ func TestReliabilitySandboxCoversCommands(t *testing.T) {
 	paths := configPaths(t)
 	known := bsd.Commands
 
-	parser, err := kong.New(&CLI{}, kong.Name("gifctl"), kong.Exit(func(int) {}))
+	parser, err := kong.New(&CLI{}, kong.Name("gifctl"), defaultPaths, kong.Exit(func(int) {}))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -228,7 +228,7 @@ func (b *cliBuilder) field(n *node, field string, typ ast.Expr, tag reflect.Stru
 	}
 }
 
-// kongVars are the kong.Vars of cmd/gifctl's main that defaults name.
+// kongVars are cmd/gifctl's defaultPaths, which default tags name.
 var kongVars = strings.NewReplacer("${config}", config.DefaultFile, "${gifctl}", ifstated.DefaultGifctl)
 
 func has(tag reflect.StructTag, key string) bool {
