@@ -6,8 +6,8 @@
 //   - routing-socket notices (AddrWatch);
 //   - commands run with a deadline in their own process group (Run,
 //     WithSignals);
-//   - files read safely (ReadFile), a lock file (Lock), logging to stderr and
-//     syslog with secrets masked (Logger);
+//   - files read safely and written atomically (ReadFile, WriteFile), a lock
+//     file (Lock), logging to stderr and syslog with secrets masked (Logger);
 //   - unveil(2) and pledge(2) plans (PlanFor, Plan.Apply).
 //
 // OpenBSD-only code is in *_openbsd.go; the rest, kernel byte layouts

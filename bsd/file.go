@@ -2,14 +2,19 @@ package bsd
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
+	"github.com/google/renameio/v2"
 	"golang.org/x/sys/unix"
 )
 
@@ -40,6 +45,72 @@ func ReadFile(path string, max int64) ([]byte, error) {
 		return nil, fmt.Errorf("%s: larger than %d bytes", path, max)
 	}
 	return data, nil
+}
+
+// WriteFile replaces path with data atomically (temporary file, fsync, rename,
+// directory fsync): readers and crashes see the old or the new file, whole.
+// Mode 0 makes it 0600 less the umask, never chmod'ed (checks write state
+// pledged without fattr); else exactly mode and, as root, root:wheel (fattr,
+// chown), as a root shell runs hostname.IF. It first removes path's temporary
+// files a minute old; a younger one may be a write in progress (checks take no
+// lock).
+func WriteFile(path string, data []byte, mode fs.FileMode) error {
+	RemoveStale(path, time.Now().Add(-time.Minute))
+	dir := filepath.Dir(path)
+	opt := renameio.WithPermissions(0o600)
+	if mode != 0 {
+		opt = renameio.WithStaticPermissions(mode)
+	}
+	f, err := renameio.NewPendingFile(path, renameio.WithTempDir(dir), opt)
+	if err != nil {
+		return err
+	}
+	defer f.Cleanup()
+	if mode != 0 && os.Geteuid() == 0 {
+		err = f.Chown(0, 0)
+	}
+	if err == nil {
+		_, err = f.Write(data)
+	}
+	if err == nil {
+		err = f.CloseAtomicallyReplace()
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	d, err := os.Open(dir) // the rename lasts once the directory is on disk
+	if err == nil {
+		if err = d.Sync(); err != nil {
+			err = fmt.Errorf("%s: fsync: %w", dir, err)
+		}
+		d.Close()
+	}
+	return err
+}
+
+// isTemp reports whether name is one of renameio's temporary files for base:
+// "." + base + an int64.
+func isTemp(name, base string) bool {
+	n, ok := strings.CutPrefix(name, "."+base)
+	_, err := strconv.ParseInt(n, 10, 64)
+	return ok && err == nil && n[0] != '+'
+}
+
+// RemoveStale removes path's temporary files older than cutoff, or all with the
+// zero cutoff (for a holder of the lock all writers of path take). A gifctl
+// killed mid-write (ifstated's timeout, a reboot) leaves one: only clutter.
+func RemoveStale(path string, cutoff time.Time) {
+	dir, base := filepath.Split(path)
+	entries, _ := os.ReadDir(cmp.Or(dir, "."))
+	for _, e := range entries {
+		if !e.Type().IsRegular() || !isTemp(e.Name(), base) {
+			continue
+		}
+		if info, err := e.Info(); !cutoff.IsZero() && (err != nil || !info.ModTime().Before(cutoff)) {
+			continue
+		}
+		os.Remove(filepath.Join(dir, e.Name()))
+	}
 }
 
 // lockPoll is Lock's retry interval, short next to ifstated's 5 s checks.

@@ -160,7 +160,7 @@ func (c *crashWorld) recovered(want, addr string) {
 	}
 	// The broker state and check results are written the same way; a
 	// kill inside those writes leaves a temp file that the next write of
-	// that file removes only once it is a minute old (internal/tempfiles),
+	// that file removes only once it is a minute old (bsd.WriteFile),
 	// older than any here.
 	for _, name := range dirNames(t, filepath.Join(c.dir, "state")) {
 		if strings.HasPrefix(name, ".") {

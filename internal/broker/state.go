@@ -11,7 +11,6 @@ import (
 
 	"github.com/gifctl/gifctl/bsd"
 	"github.com/gifctl/gifctl/internal/config"
-	"github.com/gifctl/gifctl/internal/tempfiles"
 )
 
 // State is what gifctl remembers of a tunnel's broker, secrets scrubbed.
@@ -71,5 +70,5 @@ func (s State) Save(dir string) error {
 	if err != nil {
 		return fmt.Errorf("%s: %v", path, err)
 	}
-	return tempfiles.Write(path, append(data, '\n'), 0)
+	return bsd.WriteFile(path, append(data, '\n'), 0)
 }

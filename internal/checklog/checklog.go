@@ -12,7 +12,6 @@ import (
 
 	"github.com/gifctl/gifctl/bsd"
 	"github.com/gifctl/gifctl/internal/config"
-	"github.com/gifctl/gifctl/internal/tempfiles"
 )
 
 // Result is one check's last answer and since when it has been so.
@@ -41,7 +40,7 @@ func Record(dir string, r Result) error {
 	if err != nil {
 		return err
 	}
-	return tempfiles.Write(p, append(data, '\n'), 0) // and removes a killed check's temp files
+	return bsd.WriteFile(p, append(data, '\n'), 0) // and removes a killed check's temp files
 }
 
 func read(p string) (r Result, err error) {

@@ -20,7 +20,6 @@ import (
 	"github.com/gifctl/gifctl/hostnameif"
 	"github.com/gifctl/gifctl/internal/broker"
 	"github.com/gifctl/gifctl/internal/config"
-	"github.com/gifctl/gifctl/internal/tempfiles"
 )
 
 // shell runs netstart, as the OpenBSD documentation does: `sh /etc/netstart
@@ -89,12 +88,12 @@ func (j *Job) Restart(ctx context.Context) error {
 	if j.DryRun {
 		return j.printPlan(p)
 	}
-	tempfiles.RemoveStale(p.path, time.Time{}) // a killed gifctl's: the caller holds the lock
+	bsd.RemoveStale(p.path, time.Time{}) // a killed gifctl's: the caller holds the lock
 	var failed []error
 	name, changed := j.Tunnel.Name, !bytes.Equal(p.old, p.new)
 	if !changed {
 		j.Log.Debugf("%s: unchanged", p.path)
-	} else if err := tempfiles.Write(p.path, p.new, p.mode); err != nil {
+	} else if err := bsd.WriteFile(p.path, p.new, p.mode); err != nil {
 		return err // nothing else makes sense with the file unwritten
 	} else if p.old == nil {
 		j.Log.Infof("%s: written from %s", p.path, j.Config.File)

@@ -1,4 +1,4 @@
-package tempfiles
+package bsd
 
 import (
 	"os"
@@ -99,7 +99,7 @@ func TestWriteDoesNotChmod(t *testing.T) {
 	if err := os.Chmod(path, 0o664); err != nil {
 		t.Fatal(err)
 	}
-	if err := Write(path, []byte("new\n"), 0); err != nil {
+	if err := WriteFile(path, []byte("new\n"), 0); err != nil {
 		t.Fatal(err)
 	}
 	fi, err := os.Stat(path)
@@ -129,7 +129,7 @@ func TestWriteRemovesStaleTemps(t *testing.T) {
 	if err := os.Chtimes(old, hourAgo, hourAgo); err != nil {
 		t.Fatal(err)
 	}
-	if err := Write(path, []byte("{}\n"), 0); err != nil {
+	if err := WriteFile(path, []byte("{}\n"), 0); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := os.Stat(old); !os.IsNotExist(err) {
