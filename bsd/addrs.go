@@ -136,22 +136,33 @@ func IsCGNAT(a netip.Addr) bool {
 	return cgnat.Contains(a.Unmap())
 }
 
-// notPublic are the IPv4 ranges a broker cannot reach as myip. The
+// notPublic are the IPv4 ranges a broker cannot reach as myip, and why. The
 // documentation ranges are missing on purpose: tests use them as public.
-var notPublic = []netip.Prefix{
-	netip.MustParsePrefix("0.0.0.0/8"),      // "this network"
-	netip.MustParsePrefix("10.0.0.0/8"),     // RFC 1918
-	cgnat,                                   // RFC 6598
-	netip.MustParsePrefix("127.0.0.0/8"),    // loopback
-	netip.MustParsePrefix("169.254.0.0/16"), // link-local
-	netip.MustParsePrefix("172.16.0.0/12"),  // RFC 1918
-	netip.MustParsePrefix("192.168.0.0/16"), // RFC 1918
-	netip.MustParsePrefix("224.0.0.0/4"),    // multicast
-	netip.MustParsePrefix("240.0.0.0/4"),    // reserved, and broadcast
+var notPublic = []struct {
+	prefix netip.Prefix
+	why    string
+}{
+	{netip.MustParsePrefix("0.0.0.0/8"), `in "this network" (0.0.0.0/8)`},
+	{netip.MustParsePrefix("10.0.0.0/8"), "a private address"},                 // RFC 1918
+	{cgnat, "a CGNAT address (6in4 works only if the ISP passes protocol 41)"}, // RFC 6598
+	{netip.MustParsePrefix("127.0.0.0/8"), "a loopback address"},
+	{netip.MustParsePrefix("169.254.0.0/16"), "a link-local address"},
+	{netip.MustParsePrefix("172.16.0.0/12"), "a private address"},  // RFC 1918
+	{netip.MustParsePrefix("192.168.0.0/16"), "a private address"}, // RFC 1918
+	{netip.MustParsePrefix("224.0.0.0/4"), "a multicast address"},
+	{netip.MustParsePrefix("240.0.0.0/4"), "a reserved or broadcast address"},
 }
 
-// IsPublicIPv4 says whether addr is an IPv4 address a broker can reach.
-func IsPublicIPv4(addr netip.Addr) bool {
-	addr = addr.Unmap()
-	return addr.Is4() && !slices.ContainsFunc(notPublic, func(p netip.Prefix) bool { return p.Contains(addr) })
+// NotPublic says why addr is not an IPv4 address a broker can reach, or ""
+// when it is one.
+func NotPublic(addr netip.Addr) string {
+	if addr = addr.Unmap(); !addr.Is4() {
+		return "not an IPv4 address"
+	}
+	for _, r := range notPublic {
+		if r.prefix.Contains(addr) {
+			return r.why
+		}
+	}
+	return ""
 }

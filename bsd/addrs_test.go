@@ -255,35 +255,35 @@ func TestConsistent(t *testing.T) {
 	}
 }
 
-func TestIsPublicIPv4(t *testing.T) {
+func TestNotPublic(t *testing.T) {
 	for _, tc := range []struct {
 		addr string
-		want bool
+		want string
 	}{
-		{"198.51.100.7", true}, // documentation ranges count as public, on purpose
-		{"203.0.113.1", true},
-		{"8.8.8.8", true},
-		{"::ffff:8.8.8.8", true},
-		{"100.63.255.255", true},
-		{"100.128.0.0", true},
-		{"10.1.2.3", false},
-		{"172.16.0.1", false},
-		{"172.31.255.255", false},
-		{"192.168.1.1", false},
-		{"100.64.0.1", false},
-		{"100.127.255.255", false},
-		{"127.0.0.1", false},
-		{"169.254.1.1", false},
-		{"0.0.0.0", false},
-		{"224.0.0.1", false},
-		{"255.255.255.255", false},
-		{"2001:db8::1", false},
+		{"198.51.100.7", ""}, // documentation ranges count as public, on purpose
+		{"203.0.113.1", ""},
+		{"8.8.8.8", ""},
+		{"::ffff:8.8.8.8", ""},
+		{"100.63.255.255", ""},
+		{"100.128.0.0", ""},
+		{"10.1.2.3", "a private address"},
+		{"172.16.0.1", "a private address"},
+		{"172.31.255.255", "a private address"},
+		{"192.168.1.1", "a private address"},
+		{"100.64.0.1", "a CGNAT address (6in4 works only if the ISP passes protocol 41)"},
+		{"100.127.255.255", "a CGNAT address (6in4 works only if the ISP passes protocol 41)"},
+		{"127.0.0.1", "a loopback address"},
+		{"169.254.1.1", "a link-local address"},
+		{"0.0.0.0", `in "this network" (0.0.0.0/8)`},
+		{"224.0.0.1", "a multicast address"},
+		{"255.255.255.255", "a reserved or broadcast address"},
+		{"2001:db8::1", "not an IPv4 address"},
 	} {
-		if got := IsPublicIPv4(netip.MustParseAddr(tc.addr)); got != tc.want {
-			t.Errorf("IsPublicIPv4(%s) = %v, want %v", tc.addr, got, tc.want)
+		if got := NotPublic(netip.MustParseAddr(tc.addr)); got != tc.want {
+			t.Errorf("NotPublic(%s) = %q, want %q", tc.addr, got, tc.want)
 		}
 	}
-	if IsPublicIPv4(netip.Addr{}) {
+	if NotPublic(netip.Addr{}) == "" {
 		t.Errorf("the zero Addr is public")
 	}
 }

@@ -2,7 +2,7 @@
 // base system behind one small function:
 //
 //   - interface addresses and the rules on them (ReadLink, ChooseSource,
-//     Consistent, IsPublicIPv4, IsCGNAT); gif(4) endpoints (TunnelEndpoints);
+//     Consistent, NotPublic, IsCGNAT); gif(4) endpoints (TunnelEndpoints);
 //   - routing-socket notices (AddrWatch);
 //   - commands run with a deadline in their own process group (Run,
 //     WithSignals);

@@ -131,7 +131,7 @@ func requestURL(u *url.URL, addr netip.Addr) (*url.URL, netip.Addr) {
 		return p == "" || p == "myip" || strings.HasPrefix(p, "myip=")
 	})
 	var myip netip.Addr
-	if bsd.IsPublicIPv4(addr) {
+	if bsd.NotPublic(addr) == "" {
 		myip = addr.Unmap()
 		kept = append(kept, "myip="+myip.String())
 	}

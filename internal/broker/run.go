@@ -108,7 +108,7 @@ func (u *Updater) run(ctx context.Context, addr netip.Addr) (r result, err error
 	r.Sent, r.Answer = true, a
 	if !a.MyIP.IsValid() {
 		r.Notes = append(r.Notes, fmt.Sprintf("myip left out: %s is %s; the broker takes the request's source address",
-			addr, notPublicWhy(addr)))
+			addr, bsd.NotPublic(addr)))
 	}
 	t = u.now()
 	s.Record(a, uerr, addr, t)
@@ -122,16 +122,4 @@ func (u *Updater) run(ctx context.Context, addr netip.Addr) (r result, err error
 		return r, fmt.Errorf("the broker accepted %s but it could not be recorded: %w", addr, serr)
 	}
 	return r, errors.Join(uerr, serr)
-}
-
-func notPublicWhy(addr netip.Addr) string {
-	switch {
-	case addr.IsPrivate():
-		return "a private address"
-	case bsd.IsCGNAT(addr):
-		return "a CGNAT address (6in4 works only if the ISP passes protocol 41)"
-	case !addr.Unmap().Is4():
-		return "not an IPv4 address"
-	}
-	return "not a public address"
 }

@@ -198,7 +198,7 @@ func (j *judge) egress() {
 			"sh /etc/netstart " + e + ", or wait for the DHCP lease or PPPoE session"},
 		{bsd.IsCGNAT(src), Warn, fmt.Sprintf("%s's address %s is the ISP's carrier-grade NAT (100.64.0.0/10): 6in4 works only if the ISP passes protocol 41, which it rarely does", e, src),
 			"ask the ISP for a public IPv4 address"},
-		{!bsd.IsPublicIPv4(src), Warn, fmt.Sprintf("%s's address %s is private: the router is behind NAT, the broker sees the NAT's address (gifctl leaves myip out)", e, src),
+		{bsd.NotPublic(src) != "", Warn, fmt.Sprintf("%s's address %s is private: the router is behind NAT, the broker sees the NAT's address (gifctl leaves myip out)", e, src),
 			"the NAT must forward protocol 41 to this router, and the broker's client IPv4 must be the NAT's"},
 		{true, OK, fmt.Sprintf("%s has %s", e, bsd.JoinAddrs(k.Egress.IPv4())), ""},
 	})
