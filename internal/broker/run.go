@@ -106,9 +106,8 @@ func (u *Updater) run(ctx context.Context, addr netip.Addr) (r result, err error
 	}
 	a, uerr := u.client.Update(ctx, u.url, addr)
 	r.Sent, r.Answer = true, a
-	if !a.MyIP.IsValid() {
-		r.Notes = append(r.Notes, fmt.Sprintf("myip left out: %s is %s; the broker takes the request's source address",
-			addr, bsd.NotPublic(addr)))
+	if why := bsd.NotPublic(addr); why != "" {
+		r.Notes = append(r.Notes, fmt.Sprintf("myip left out: %s is %s; the broker takes the request's source address", addr, why))
 	}
 	t = u.now()
 	s.Record(a, uerr, addr, t)

@@ -142,6 +142,14 @@ func TestRunFailures(t *testing.T) {
 	if _, err := run(); err == nil || !strings.HasPrefix(err.Error(), path+": corrupt state") {
 		t.Errorf("corrupt state: %v", err)
 	}
+	// A public address is no "myip left out", even when the update fails
+	// before a request (the CA bundle cannot be read).
+	os.Remove(path)
+	u := tb.updater(dir, true)
+	u.client = newClient(filepath.Join(dir, "missing.pem"))
+	if r, err := u.run(context.Background(), addr); err == nil || len(r.Notes) != 0 {
+		t.Errorf("unreadable CA: notes %q, err %v", r.Notes, err)
+	}
 	// No address: an error, nothing sent.
 	os.Remove(path)
 	if _, err := tb.updater(dir, true).run(context.Background(), netip.Addr{}); err == nil {
