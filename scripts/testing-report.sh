@@ -8,6 +8,8 @@
 # Usage: sh scripts/testing-report.sh [SECONDS]
 set -eu
 secs=${1:-5}
+# The tree tested, named before the run writes anything.
+commit=$(git describe --always --dirty 2>/dev/null || echo unknown)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT INT TERM
 failed=0
@@ -53,7 +55,7 @@ while read -r file; do
 	done
 done < "$work/fuzzfiles"
 
-go run ./internal/faults/cmd/testingreport -command "make testing-report" \
+go run ./internal/faults/cmd/testingreport -command "make testing-report" -commit "$commit" \
 	-entries "$work/entries.jsonl" -tests "$work/tests.json" -fuzz "$work/fuzz.tsv" > "$work/TESTING.md"
 mv "$work/TESTING.md" TESTING.md
 echo "testing-report: wrote TESTING.md"

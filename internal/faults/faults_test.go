@@ -104,12 +104,12 @@ func TestRender(t *testing.T) {
 	units := []UnitResult{{Unit: Unit{Package: "./bsd", Run: "^(A|B)$", What: "w"}, Passed: 4}}
 	fuzz := []FuzzRun{{Package: "./bsd", Target: "FuzzX", Seeds: 8, Seconds: 5, Execs: 99, OK: true}}
 	var b strings.Builder
-	if err := Render(&b, Meta{Command: "make testing-report", Date: "2026-01-02", Go: "go1.26"}, entries, units, fuzz); err != nil {
+	if err := Render(&b, Meta{Command: "make testing-report", Commit: "e230445-dirty", Date: "2026-01-02", Go: "go1.26"}, entries, units, fuzz); err != nil {
 		t.Fatal(err)
 	}
 	out := b.String()
 	for _, want := range []string{
-		"in one run of `make testing-report` on 2026-01-02 with go1.26.",
+		"in one run of `make testing-report` on commit e230445-dirty on 2026-01-02 with go1.26.",
 		"**1 rows below did not hold",
 		"### Crash safety\n\n| fault or bad input | tries | what held after every try | seen | result |\n|---|---:|---|---|---|\n| SIGKILL \\| mid-write | 30 | old or new file | - | **FAILED** |\n",
 		"### Hangs\n\n",

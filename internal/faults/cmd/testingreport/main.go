@@ -25,6 +25,7 @@ func run(args []string, stdout io.Writer) error {
 	testsFile := fs.String("tests", "", "go test -json output of the unit tests")
 	fuzzFile := fs.String("fuzz", "", "fuzz runs (tab-separated)")
 	command := fs.String("command", "make testing-report", "the command that produced the figures")
+	commit := fs.String("commit", "", "the tested tree's commit (git describe --always --dirty)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -48,6 +49,7 @@ func run(args []string, stdout io.Writer) error {
 	}
 	m := faults.Meta{
 		Command: *command,
+		Commit:  *commit,
 		Date:    time.Now().UTC().Format("2006-01-02"),
 		Go:      fmt.Sprintf("%s %s/%s, %d CPUs", runtime.Version(), runtime.GOOS, runtime.GOARCH, runtime.NumCPU()),
 	}
