@@ -55,7 +55,6 @@ type Tunnel struct {
 	Inet6Len  int        // the broker page's /LEN after inet6 or peer, or 0; hostname.IF gets 128
 	UpdateURL *url.URL   // with its credentials; a secret, printed only by broker.Redact
 	Heartbeat string     // the SixXS heartbeat password, or ""; a secret
-	Line      int        // line of the tunnel keyword
 }
 
 // Tunnel returns the block of gif interface name, or for "" the only one.

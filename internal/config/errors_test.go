@@ -31,6 +31,8 @@ func TestParseErrors(t *testing.T) {
 		{"quoted keyword", `"tunnel" gif0 { egress em0 }`, `t.conf:1: expected a keyword, found a quoted string`},
 		{"stray open", "{\n", `t.conf:1: expected a keyword, found "{"`},
 		{"stray close", tun("") + "}\n", `t.conf:5: unexpected "}" outside a block`},
+		{"lines after empty statements", ";;\n\n  \t\ntunnel gif0 {\n;\n egress em0 ;\n}\n;\n}", `t.conf:9: unexpected "}" outside a block`},
+		{"lines after comments", "# top\ntunnel gif0 { # open\n\tegress em0# no space\n} # close\n# end\n}", `t.conf:6: unexpected "}" outside a block`},
 		{"close twice on a line", "tunnel gif0 { egress em0 } }", `t.conf:1: unexpected "}" outside a block`},
 		{"word after close", "tunnel gif0 { egress em0 } mtu 1400", `t.conf:1: unexpected "mtu" after "}"`},
 		{"open after statement", tun("mtu 1400 {"), `t.conf:3: mtu: unexpected "{"`},

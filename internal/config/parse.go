@@ -242,7 +242,7 @@ var tunnelValues = map[string]string{
 
 func (p *parser) tunnel(kw token) {
 	name := p.ifName(kw, p.header(kw, "interface name", "defined"))
-	t := &Tunnel{Name: name, Line: kw.line}
+	t := &Tunnel{Name: name}
 	p.block("tunnel "+name, kw.line, func(k token, vs []token) {
 		noun, ok := tunnelValues[k.text]
 		switch {

@@ -57,7 +57,6 @@ func TestParseExamples(t *testing.T) {
 			Name:      "gif0",
 			Egress:    "em0",
 			UpdateURL: mustURL(t, "https://alice:0123abcd@ipv4.tunnelbroker.net/nic/update?hostname=123456"),
-			Line:      1,
 		}),
 	}, {
 		file: "full.conf",
@@ -87,7 +86,6 @@ func TestParseExamples(t *testing.T) {
 				MTU:       1480,
 				UpdateURL: mustURL(t, "https://USER:KEY@ipv4.tunnelbroker.net/nic/update?hostname=ID"),
 				Heartbeat: "PASSWORD",
-				Line:      20,
 			}},
 		},
 	}}
@@ -108,7 +106,7 @@ func TestParseExamples(t *testing.T) {
 // TestParse covers each keyword and the forms of the syntax.
 func TestParse(t *testing.T) {
 	gif0 := func(mod func(*Tunnel)) *Tunnel {
-		tu := &Tunnel{Name: "gif0", Egress: "em0", Line: 1}
+		tu := &Tunnel{Name: "gif0", Egress: "em0"}
 		if mod != nil {
 			mod(tu)
 		}
@@ -133,8 +131,8 @@ func TestParse(t *testing.T) {
 		{"one line block", "tunnel gif0 { egress em0 }", defaults(gif0(nil))},
 		{"brace on next line", "tunnel gif0\n\n{\negress em0\n}\n", defaults(gif0(nil))},
 		{"semicolons", "tunnel gif0 {egress em0;mtu 1400;}", defaults(gif0(func(t *Tunnel) { t.MTU = 1400 }))},
-		{"empty statements", ";;\n\n  \t\ntunnel gif0 {\n;\n egress em0 ;\n}\n;\n", defaults(gif0(func(t *Tunnel) { t.Line = 4 }))},
-		{"comments", "# top\ntunnel gif0 { # open\n\tegress em0# no space\n} # close\n# end", defaults(gif0(func(t *Tunnel) { t.Line = 2 }))},
+		{"empty statements", ";;\n\n  \t\ntunnel gif0 {\n;\n egress em0 ;\n}\n;\n", defaults(gif0(nil))},
+		{"comments", "# top\ntunnel gif0 { # open\n\tegress em0# no space\n} # close\n# end", defaults(gif0(nil))},
 		{"hash inside quotes", `tunnel gif0 { egress em0; heartbeat "a#b" }`, defaults(gif0(func(t *Tunnel) { t.Heartbeat = "a#b" }))},
 		{"quoted interface names", `tunnel "gif0" { egress "em0" }`, defaults(gif0(nil))},
 		{"dos line endings", "tunnel gif0 {\r\n\tegress em0\r\n}\r\n", defaults(gif0(nil))},
@@ -171,29 +169,29 @@ func TestParse(t *testing.T) {
 		}))},
 		{"heartbeat punctuation", `tunnel gif0 { egress em0; heartbeat "p@ss\w0rd'%&*" }`, defaults(gif0(func(t *Tunnel) { t.Heartbeat = `p@ss\w0rd'%&*` }))},
 		{"heartbeat longest", `tunnel gif0 { egress em0; heartbeat "` + long + `" }`, defaults(gif0(func(t *Tunnel) { t.Heartbeat = long }))},
-		{"names of 15 bytes", "tunnel abcdefghijklmn0 { egress opqrstuvwxyz999 }", defaults(&Tunnel{Name: "abcdefghijklmn0", Egress: "opqrstuvwxyz999", Line: 1})},
-		{"several tunnels", "tunnel gif0 { egress em0 }\ntunnel gif1 {\n egress em1\n}\n", defaults(gif0(nil), &Tunnel{Name: "gif1", Egress: "em1", Line: 2})},
+		{"names of 15 bytes", "tunnel abcdefghijklmn0 { egress opqrstuvwxyz999 }", defaults(&Tunnel{Name: "abcdefghijklmn0", Egress: "opqrstuvwxyz999"})},
+		{"several tunnels", "tunnel gif0 { egress em0 }\ntunnel gif1 {\n egress em1\n}\n", defaults(gif0(nil), &Tunnel{Name: "gif1", Egress: "em1"})},
 		{"set options", `set hostname-dir /tmp/etc
 set state-dir "/tmp/state"
 set netstart /tmp/netstart
 set pfctl /tmp/pfctl; set ifconfig /tmp/ifconfig
 set pf-conf /tmp/pf.conf
 set ca-file "/tmp/ca.pem"
-tunnel gif0 { egress em0 }`, withConfig(defaults(gif0(func(t *Tunnel) { t.Line = 7 })), func(c *Config) {
+tunnel gif0 { egress em0 }`, withConfig(defaults(gif0(nil)), func(c *Config) {
 			c.HostnameDir, c.StateDir, c.Netstart = "/tmp/etc", "/tmp/state", "/tmp/netstart"
 			c.Pfctl, c.Ifconfig, c.PfConf, c.CAFile = "/tmp/pfctl", "/tmp/ifconfig", "/tmp/pf.conf", "/tmp/ca.pem"
 		})},
-		{"paths cleaned", "set hostname-dir \"/etc/\"\nset state-dir //var/db/./gifctl/\ntunnel gif0 { egress em0 }", withConfig(defaults(gif0(func(t *Tunnel) { t.Line = 3 })), func(c *Config) {
+		{"paths cleaned", "set hostname-dir \"/etc/\"\nset state-dir //var/db/./gifctl/\ntunnel gif0 { egress em0 }", withConfig(defaults(gif0(nil)), func(c *Config) {
 			c.HostnameDir, c.StateDir = "/etc", "/var/db/gifctl"
 		})},
-		{"path punctuation", "set ca-file /etc/ssl/my_ca-2024+old,v=1:@%~.pem\ntunnel gif0 { egress em0 }", withConfig(defaults(gif0(func(t *Tunnel) { t.Line = 2 })), func(c *Config) {
+		{"path punctuation", "set ca-file /etc/ssl/my_ca-2024+old,v=1:@%~.pem\ntunnel gif0 { egress em0 }", withConfig(defaults(gif0(nil)), func(c *Config) {
 			c.CAFile = "/etc/ssl/my_ca-2024+old,v=1:@%~.pem"
 		})},
-		{"check blocks", "check ipv4 { target 8.8.8.8 1.1.1.1; timeout 30 }\ncheck ipv6 {\ntarget 2001:4860:4860::8888\n}\ntunnel gif0 { egress em0 }", withConfig(defaults(gif0(func(t *Tunnel) { t.Line = 5 })), func(c *Config) {
+		{"check blocks", "check ipv4 { target 8.8.8.8 1.1.1.1; timeout 30 }\ncheck ipv6 {\ntarget 2001:4860:4860::8888\n}\ntunnel gif0 { egress em0 }", withConfig(defaults(gif0(nil)), func(c *Config) {
 			c.IPv4 = &Check{Targets: []netip.Addr{addr("8.8.8.8"), addr("1.1.1.1")}, Timeout: 30 * time.Second}
 			c.IPv6 = &Check{Targets: []netip.Addr{addr("2001:4860:4860::8888")}, Timeout: DefaultCheckTimeout}
 		})},
-		{"sixteen targets", "check ipv4 {\n" + sixteenLines.String() + "}\ntunnel gif0 { egress em0 }", withConfig(defaults(gif0(func(t *Tunnel) { t.Line = 19 })), func(c *Config) {
+		{"sixteen targets", "check ipv4 {\n" + sixteenLines.String() + "}\ntunnel gif0 { egress em0 }", withConfig(defaults(gif0(nil)), func(c *Config) {
 			c.IPv4 = &Check{Targets: sixteen, Timeout: DefaultCheckTimeout}
 		})},
 	}
