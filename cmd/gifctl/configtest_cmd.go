@@ -20,11 +20,17 @@ func (c *ConfigTestCmd) needs() needs { return needs{plan: "configtest"} }
 // prepare looks for what would keep the configuration from working here:
 // before the sandbox, which lets -n read nothing.
 func (c *ConfigTestCmd) prepare(_ context.Context, a *app) error {
-	warn, notes := preflight(a.conf)
+	var warn []string
+	for _, t := range a.conf.Tunnels { // doctor says it as egress.addr
+		if _, err := bsd.IPv4Addrs(t.Egress); errors.Is(err, bsd.ErrNoInterface) {
+			warn = append(warn, fmt.Sprintf("%s: egress %s: no such interface; name the one facing the ISP, as ifconfig(8) lists it", t.Name, t.Egress))
+		}
+	}
+	more, notes := preflight(a.conf)
 	for _, n := range notes {
 		a.log.Infof("%s", n)
 	}
-	for _, w := range warn {
+	for _, w := range append(warn, more...) {
 		a.log.Warnf("warning: %s", w)
 	}
 	return nil
@@ -36,15 +42,13 @@ func (c *ConfigTestCmd) work(ctx context.Context, a *app) error {
 }
 
 // preflight warns of what would keep the configuration from working on this
-// router; its notes say how gifctl reads a value written unlike it prints it.
+// router, but for a missing egress; its notes say how gifctl reads a value
+// written unlike it prints it.
 func preflight(c *config.Config) (warn, notes []string) {
 	needCA := false
 	for _, t := range c.Tunnels {
 		if n, ok := strings.CutPrefix(t.Name, "gif"); !ok || n == "" || strings.Trim(n, "0123456789") != "" {
 			warn = append(warn, fmt.Sprintf("tunnel %s: not a gif(4) interface; gifctl keeps gifN tunnels", t.Name))
-		}
-		if _, err := bsd.IPv4Addrs(t.Egress); errors.Is(err, bsd.ErrNoInterface) {
-			warn = append(warn, fmt.Sprintf("%s: egress %s: no such interface; name the one facing the ISP, as ifconfig(8) lists it", t.Name, t.Egress))
 		}
 		if err := hostnameWritable(c, t); err != nil {
 			warn = append(warn, err.Error())

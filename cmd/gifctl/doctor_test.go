@@ -56,3 +56,14 @@ func TestDoctorChangesNothing(t *testing.T) {
 		t.Errorf("doctor gif9: exit %d, want 2", r.code)
 	}
 }
+
+// An egress that does not exist is one finding, egress.addr, not also the
+// warning of gifctl -n.
+func TestDoctorSaysMissingEgressOnce(t *testing.T) {
+	w := newWorld(t, "198.51.100.7")
+	w.writeConf(strings.Replace(w.read("gifctl.conf"), "egress em0", "egress em7", 1))
+	r := w.gifctl(nil, "doctor")
+	if n := strings.Count(r.stdout, "em7: no such interface"); n != 1 || !strings.Contains(r.stdout, "egress.addr") {
+		t.Errorf("doctor names the missing egress %d times, want once, as egress.addr:\n%s", n, r.stdout)
+	}
+}

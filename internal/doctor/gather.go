@@ -117,6 +117,8 @@ func Open(ctx context.Context, c *config.Config, tunnels []*config.Tunnel) *Gath
 		f.Peer6.Targets, f.Remote4 = addrs(f.Peer), Probe{Targets: addrs(f.Remote), Err: v4Err}
 		if c.IPv6 != nil {
 			f.Targets6.Targets = c.IPv6.Targets
+		} else {
+			f.Targets6.Skipped = "gifctl.conf has no check ipv6 block"
 		}
 		if !f.Inner.IsValid() {
 			f.Peer6.Skipped, f.Targets6.Skipped = "the inner address is unknown", "the inner address is unknown"

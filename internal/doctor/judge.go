@@ -357,7 +357,7 @@ func (j *judge) reach() {
 	if f.Peer6.Err != nil && t6.Skipped == "" {
 		t6.Skipped = "the peer does not answer"
 	}
-	probe("reach.ipv6", t6, Fail, "echo to the check ipv6 targets "+bsd.JoinAddrs(t6.Targets)+" from "+f.Inner.String(),
+	probe("reach.ipv6", t6, Fail, strings.TrimSpace("echo to the check ipv6 targets "+bsd.JoinAddrs(t6.Targets))+" from "+f.Inner.String(),
 		"the peer answers but beyond it nothing does: check the default route and the broker's side")
 	probe("reach.remote", f.Remote4, Warn, "echo to the remote "+bsd.JoinAddrs(f.Remote4.Targets),
 		"the IPv4 path to the broker's end is down, or ICMP is filtered on the way: traceroute "+f.Remote.String())

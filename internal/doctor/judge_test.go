@@ -131,6 +131,7 @@ func TestBroken(t *testing.T) {
 		{"nothing beyond the peer", func(f *Facts) { f.Targets6.Err = noReply }, "reach.ipv6", Fail, "default route"},
 		{"remote silent", func(f *Facts) { f.Remote4.Err = noReply }, "reach.remote", Warn, "traceroute 198.51.100.1"},
 		{"not root", func(f *Facts) { f.Peer6.Skipped = "raw sockets need root" }, "reach.peer", Skip, ""},
+		{"no check ipv6 block", func(f *Facts) { f.Targets6 = Probe{Skipped: "gifctl.conf has no check ipv6 block"} }, "reach.ipv6", Skip, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := healthy()
@@ -151,6 +152,22 @@ func TestBroken(t *testing.T) {
 			t.Fatalf("no %s finding in %v", tc.id, fs)
 		})
 	}
+}
+
+// Without a check ipv6 block the reason is said, also when the peer does
+// not answer, and no empty list of targets is printed.
+func TestNoCheckIPv6Block(t *testing.T) {
+	f := healthy()
+	f.Peer6.Err, f.Targets6 = noReply, Probe{Skipped: "gifctl.conf has no check ipv6 block"}
+	for _, got := range Judge(f, now) {
+		if got.ID == "reach.ipv6" {
+			if want := "echo to the check ipv6 targets from 2001:db8:1::2: not sent: gifctl.conf has no check ipv6 block"; got.Message != want {
+				t.Errorf("reach.ipv6: %q, want %q", got.Message, want)
+			}
+			return
+		}
+	}
+	t.Error("no reach.ipv6 finding")
 }
 
 // When the peer does not answer, nothing beyond it can: one failure, not two.
