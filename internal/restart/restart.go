@@ -14,12 +14,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aymanbagabas/go-udiff"
-
 	"github.com/gifctl/gifctl/bsd"
 	"github.com/gifctl/gifctl/hostnameif"
 	"github.com/gifctl/gifctl/internal/broker"
 	"github.com/gifctl/gifctl/internal/config"
+	"github.com/gifctl/gifctl/internal/udiff"
 )
 
 // shell runs netstart, as the OpenBSD documentation does: `sh /etc/netstart
@@ -221,14 +220,14 @@ func (j *Job) plan(ctx context.Context) (*plan, error) {
 	return p, nil
 }
 
-// printPlan is -n: hostname.IF's change as diff -u prints it (go-udiff,
-// gopls's diff), then the commands and the broker's decision.
+// printPlan is -n: hostname.IF's change as diff -u prints it, then the
+// commands and the broker's decision.
 func (j *Job) printPlan(p *plan) error {
 	w, label := j.Out, p.path
 	if p.old == nil {
 		label = "/dev/null"
 	}
-	if d := udiff.Unified(label, p.path, string(p.old), string(p.new)); d != "" {
+	if d := udiff.Diff(label, p.path, string(p.old), string(p.new)); d != "" {
 		fmt.Fprint(w, d)
 	} else {
 		fmt.Fprintf(w, "# %s unchanged\n", p.path)

@@ -1,4 +1,4 @@
-package restart
+package udiff
 
 import (
 	"os"
@@ -7,12 +7,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aymanbagabas/go-udiff"
 	"github.com/google/go-cmp/cmp"
 )
 
-// TestDiff: restart -n shows hostname.IF's change with udiff.Unified; these
-// are the cases a hostname.IF meets.
 func TestDiff(t *testing.T) {
 	tests := []struct {
 		name     string
@@ -41,7 +38,7 @@ func TestDiff(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if diff := cmp.Diff(tt.want, udiff.Unified("a", "b", tt.old, tt.new)); diff != "" {
+			if diff := cmp.Diff(tt.want, Diff("a", "b", tt.old, tt.new)); diff != "" {
 				t.Errorf("Diff (-want +got):\n%s", diff)
 			}
 		})
@@ -74,7 +71,7 @@ func TestAgainstDiffU(t *testing.T) {
 	os.WriteFile(pa, []byte(old), 0o600)
 	os.WriteFile(pb, []byte(new), 0o600)
 	out, _ := exec.Command("diff", "-u", "--label", "a", "--label", "b", pa, pb).Output()
-	if diff := cmp.Diff(string(out), udiff.Unified("a", "b", old, new)); diff != "" {
+	if diff := cmp.Diff(string(out), Diff("a", "b", old, new)); diff != "" {
 		t.Errorf("Diff differs from diff -u (-diff +ours):\n%s", diff)
 	}
 }
