@@ -94,8 +94,8 @@ in one state at a time). Then check the new file and put it in place:
 }
 
 // Render prints an ifstated.conf(5) that drives gifctl for c, its states
-// explained in its comments. It panics when Check(c, o) fails: call Check first with
-// anything that did not come from config.Parse and a fixed path.
+// explained in its comments. It panics when Check(c, o) fails: call Check
+// first with anything that did not come from config.Parse and a fixed path.
 func Render(c *config.Config, o Options) []byte {
 	if err := Check(c, o); err != nil {
 		panic("ifstated: " + err.Error())
