@@ -170,6 +170,28 @@ func lastRun(t *testing.T, w *World, cmd string, since time.Duration, timeout ti
 	return got
 }
 
+// runSaying waits until a run of cmd that ended after since has said text,
+// and returns the first such run. It may have started before since: a
+// restart ifstated began for another reason can take in a change made
+// while it runs.
+func runSaying(t *testing.T, w *World, cmd string, since time.Duration, text string, timeout time.Duration) Run {
+	t.Helper()
+	var got Run
+	err := w.WaitFor(context.Background(), timeout, fmt.Sprintf("a run of %q saying %q", cmd, text), func() bool {
+		for _, r := range w.Runs(cmd) {
+			if r.End >= since && strings.Contains(r.Output, text) {
+				got = r
+				return true
+			}
+		}
+		return false
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got
+}
+
 // updates is the number of update requests the broker has had, and its
 // answers.
 func updates(t *testing.T, w *World) (int, []string) {
