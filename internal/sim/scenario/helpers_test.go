@@ -150,14 +150,14 @@ func finish(t *testing.T, w *World) {
 	})
 }
 
-// lastRun waits until a run of cmd that started after since has ended,
-// and returns the first such run.
-func lastRun(t *testing.T, w *World, cmd string, since time.Duration, timeout time.Duration) Run {
+// waitRun waits until a run of cmd has ended that match accepts, and
+// returns the first such run.
+func waitRun(t *testing.T, w *World, cmd string, timeout time.Duration, what string, match func(Run) bool) Run {
 	t.Helper()
 	var got Run
-	err := w.WaitFor(context.Background(), timeout, fmt.Sprintf("a run of %q", cmd), func() bool {
+	err := w.WaitFor(context.Background(), timeout, fmt.Sprintf("a run of %q %s", cmd, what), func() bool {
 		for _, r := range w.Runs(cmd) {
-			if r.Start >= since {
+			if match(r) {
 				got = r
 				return true
 			}
@@ -170,26 +170,22 @@ func lastRun(t *testing.T, w *World, cmd string, since time.Duration, timeout ti
 	return got
 }
 
+// lastRun waits until a run of cmd that started after since has ended,
+// and returns the first such run.
+func lastRun(t *testing.T, w *World, cmd string, since time.Duration, timeout time.Duration) Run {
+	t.Helper()
+	return waitRun(t, w, cmd, timeout, "", func(r Run) bool { return r.Start >= since })
+}
+
 // runSaying waits until a run of cmd that ended after since has said text,
 // and returns the first such run. It may have started before since: a
 // restart ifstated began for another reason can take in a change made
 // while it runs.
 func runSaying(t *testing.T, w *World, cmd string, since time.Duration, text string, timeout time.Duration) Run {
 	t.Helper()
-	var got Run
-	err := w.WaitFor(context.Background(), timeout, fmt.Sprintf("a run of %q saying %q", cmd, text), func() bool {
-		for _, r := range w.Runs(cmd) {
-			if r.End >= since && strings.Contains(r.Output, text) {
-				got = r
-				return true
-			}
-		}
-		return false
+	return waitRun(t, w, cmd, timeout, "saying "+text, func(r Run) bool {
+		return r.End >= since && strings.Contains(r.Output, text)
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return got
 }
 
 // updates is the number of update requests the broker has had, and its

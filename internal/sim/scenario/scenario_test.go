@@ -442,19 +442,10 @@ func TestWatchBackstop(t *testing.T) {
 	// A run is recorded when it exits, which can be just after the ping
 	// through the tunnel that it made possible.
 	newSrc := netns.RenumberedPrefix.Addr().String()
-	var repair *Run
-	err = w.WaitFor(ctx, 10*time.Second, "ifstated's restart that told the broker "+newSrc, func() bool {
-		for _, r := range w.Runs(restart) {
-			if r.Start > first.End && !r.ByWatch && strings.Contains(r.Output, `"good `+newSrc+`"`) {
-				repair = &r
-				return true
-			}
-		}
-		return false
+	repair := waitRun(t, w, restart, 10*time.Second, "by ifstated telling the broker "+newSrc, func(r Run) bool {
+		return r.Start > first.End && !r.ByWatch && strings.Contains(r.Output, `"good `+newSrc+`"`)
 	})
-	if err != nil {
-		t.Error(err)
-	} else if n := len(w.Events().Find("ifstated", "changing state to no_ipv6")); n == 0 {
+	if n := len(w.Events().Find("ifstated", "changing state to no_ipv6")); n == 0 {
 		t.Errorf("ifstated repaired at %.3f s without going to no_ipv6", repair.Start.Seconds())
 	}
 	wantHostnameSource(t, w, newSrc)
