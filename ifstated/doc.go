@@ -12,4 +12,6 @@
 // Known and harmless: when a restart succeeds after an IPv6 check ran on the
 // broken tunnel, the fresh tunnel check and the stale IPv6 result send the
 // machine through no_ipv6, whose entry checks IPv6 again and returns to auto.
+// And when $retry's minute flips in the 5 s before check tunnel runs again
+// after a repair, its last, stale failure starts a restart with nothing to do.
 package ifstated
