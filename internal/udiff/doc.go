@@ -1,3 +1,2 @@
-// Package udiff prints diff -u of two small texts for `gifctl restart -n`,
-// from a longest common subsequence table, quadratic in the line count.
+// Package udiff prints diff -u of two small texts for `gifctl restart -n`.
 package udiff

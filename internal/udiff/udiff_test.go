@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -46,32 +47,56 @@ func TestDiff(t *testing.T) {
 }
 
 // TestAgainstDiffU checks hunk headers and context against the system's
-// diff -u, on texts long enough to give several hunks.
+// diff -u, for one changed region anywhere in a text: what restart makes.
 func TestAgainstDiffU(t *testing.T) {
 	if _, err := exec.LookPath("diff"); err != nil {
 		t.Skip("no diff(1) on this machine to compare with")
 	}
-	var a, b []string
+	var a []string
 	for i := range 40 {
-		line := strings.Repeat("x", i%7) + string(rune('a'+i%26))
-		a = append(a, line)
-		switch {
-		case i == 3 || i == 30:
-			b = append(b, "changed "+line)
-		case i == 12:
-		case i == 20:
-			b = append(b, line, "inserted")
-		default:
-			b = append(b, line)
+		a = append(a, strings.Repeat("x", i%7)+string(rune('a'+i%26)))
+	}
+	edit := func(from, to int, with ...string) []string {
+		return append(append(slices.Clone(a[:from]), with...), a[to:]...)
+	}
+	for name, b := range map[string][]string{
+		"changed":       edit(20, 21, "changed"),
+		"inserted":      edit(20, 20, "inserted"),
+		"deleted":       edit(12, 15),
+		"replaced":      edit(12, 15, "one", "two"),
+		"first changed": edit(0, 1, "changed"),
+		"last changed":  edit(39, 40, "changed"),
+		"near the end":  edit(37, 38),
+	} {
+		old, new := strings.Join(a, "\n")+"\n", strings.Join(b, "\n")+"\n"
+		dir := t.TempDir()
+		pa, pb := filepath.Join(dir, "a"), filepath.Join(dir, "b")
+		os.WriteFile(pa, []byte(old), 0o600)
+		os.WriteFile(pb, []byte(new), 0o600)
+		out, _ := exec.Command("diff", "-u", "--label", "a", "--label", "b", pa, pb).Output()
+		if diff := cmp.Diff(string(out), Diff("a", "b", old, new)); diff != "" {
+			t.Errorf("%s: Diff differs from diff -u (-diff +ours):\n%s", name, diff)
 		}
 	}
-	old, new := strings.Join(a, "\n")+"\n", strings.Join(b, "\n")+"\n"
-	dir := t.TempDir()
-	pa, pb := filepath.Join(dir, "a"), filepath.Join(dir, "b")
-	os.WriteFile(pa, []byte(old), 0o600)
-	os.WriteFile(pb, []byte(new), 0o600)
-	out, _ := exec.Command("diff", "-u", "--label", "a", "--label", "b", pa, pb).Output()
-	if diff := cmp.Diff(string(out), Diff("a", "b", old, new)); diff != "" {
-		t.Errorf("Diff differs from diff -u (-diff +ours):\n%s", diff)
+}
+
+// TestChangesFarApart checks that two changed regions still make a correct
+// diff: its context and removed lines are old, its context and added lines new.
+func TestChangesFarApart(t *testing.T) {
+	old := "a\nb\nc\nd\ne\nf\ng\nh\ni\nj\n"
+	new := "A\nb\nc\nd\ne\nf\ng\nh\ni\nJ\n"
+	var gotOld, gotNew string
+	for _, l := range strings.SplitAfter(Diff("a", "b", old, new), "\n")[3:] {
+		switch {
+		case strings.HasPrefix(l, " "):
+			gotOld, gotNew = gotOld+l[1:], gotNew+l[1:]
+		case strings.HasPrefix(l, "-"):
+			gotOld += l[1:]
+		case strings.HasPrefix(l, "+"):
+			gotNew += l[1:]
+		}
+	}
+	if gotOld != old || gotNew != new {
+		t.Errorf("the hunk gives old %q and new %q, want %q and %q", gotOld, gotNew, old, new)
 	}
 }
