@@ -40,8 +40,6 @@ type client struct {
 	http   *http.Client // made by the first Update
 }
 
-func newClient(caFile string) *client { return &client{caFile: caFile} }
-
 // connect reads the CA bundle and makes the HTTPS client.
 func (c *client) connect() error {
 	roots := x509.NewCertPool()

@@ -69,7 +69,7 @@ func startBroker(t *testing.T, opts brokertest.Options) *testBroker {
 	}
 	t.Cleanup(func() { srv.Close() })
 	tb.srv = srv
-	tb.client = newClient(tb.caFile)
+	tb.client = &client{caFile: tb.caFile}
 	return tb
 }
 
@@ -217,7 +217,7 @@ func TestCAFile(t *testing.T) {
 	addr := netip.MustParseAddr("198.51.100.7")
 
 	// The system roots do not know the test CA.
-	system := newClient("")
+	system := &client{}
 	_, err := system.Update(context.Background(), tb.url(), addr)
 	if err == nil || !strings.Contains(err.Error(), "certificate") {
 		t.Errorf("without the test CA: %v, want a certificate error", err)
@@ -244,8 +244,8 @@ func TestCAFile(t *testing.T) {
 		junk:                              junk + ": no PEM certificates",
 	} {
 		// Read at the first update, not before.
-		if _, err := newClient(file).Update(context.Background(), tb.url(), addr); err == nil || !strings.Contains(err.Error(), want) {
-			t.Errorf("newClient(%s).Update: %v, want %q", file, err, want)
+		if _, err := (&client{caFile: file}).Update(context.Background(), tb.url(), addr); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("client of %s: Update: %v, want %q", file, err, want)
 		}
 	}
 }
@@ -290,11 +290,11 @@ func TestUpdateEndsAtDeadline(t *testing.T) {
 				defer c.Close() // held open, silent, until the test ends
 			}
 		}()
-		client := newClient("")
+		c := &client{}
 		ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 		defer cancel()
 		u := &url.URL{Scheme: "https", Host: ln.Addr().String(), Path: "/nic/update", User: url.UserPassword(testUser, testKey)}
-		_, err = client.Update(ctx, u, addr)
+		_, err = c.Update(ctx, u, addr)
 		if !errors.Is(err, context.DeadlineExceeded) {
 			t.Errorf("silent listener: %v, want the deadline", err)
 		}
@@ -356,9 +356,9 @@ func TestUpdateErrorsHideSecrets(t *testing.T) {
 }
 
 func TestUpdateTimeoutsAreSet(t *testing.T) {
-	c := newClient("")
+	c := &client{}
 	if c.http != nil {
-		t.Fatal("newClient read the CA bundle before the first update")
+		t.Fatal("a new client read the CA bundle before the first update")
 	}
 	if err := c.connect(); err != nil {
 		t.Fatal(err)

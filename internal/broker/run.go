@@ -19,7 +19,6 @@ type result struct {
 	Why    string   // decide's reason
 	Answer Answer   // the broker's, when Sent
 	Notes  []string // what to log besides the answer
-	State  State    // as saved
 }
 
 // Updater tells one tunnel's broker the tunnel's address.
@@ -40,7 +39,7 @@ func For(c *config.Config, t *config.Tunnel, log *bsd.Logger) *Updater {
 		return nil
 	}
 	return &Updater{tunnel: t.Name, url: t.UpdateURL, stateDir: c.StateDir,
-		client: newClient(c.CAFile), now: time.Now, log: log}
+		client: &client{caFile: c.CAFile}, now: time.Now, log: log}
 }
 
 // Pending says whether Update would send addr now, and why: for -n.
@@ -86,7 +85,7 @@ func (u *Updater) run(ctx context.Context, addr netip.Addr) (r result, err error
 	}
 	t := u.now()
 	send, why := decide(s, addr, t, u.Force)
-	r.Why, r.State = why, s
+	r.Why = why
 	if !send {
 		save := len(r.Notes) > 0 // the back-off ended: say so once
 		switch {
@@ -112,7 +111,6 @@ func (u *Updater) run(ctx context.Context, addr netip.Addr) (r result, err error
 	t = u.now()
 	s.Record(a, uerr, addr, t)
 	s.URLHash = hash
-	r.State = s
 	if uerr != nil && t.Before(s.BackoffUntil) {
 		uerr = fmt.Errorf("%w; %v", uerr, s.backoff(t))
 	}

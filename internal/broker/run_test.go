@@ -16,6 +16,16 @@ import (
 
 // TestRun follows one tunnel through address changes, a block for abuse
 // and --force, against the HE-like broker.
+// saved is the state run saved in dir.
+func saved(t *testing.T, dir string) State {
+	t.Helper()
+	s, err := LoadState(dir, "gif0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
 func TestRun(t *testing.T) {
 	tb := startBroker(t, brokertest.Options{})
 	dir := t.TempDir()
@@ -29,7 +39,7 @@ func TestRun(t *testing.T) {
 
 	// First run: sent and accepted.
 	r, err := send(a1, false)
-	if err != nil || !r.Sent || r.Answer.Code != "good" || r.State.Address != a1 || len(r.Notes) != 0 {
+	if err != nil || !r.Sent || r.Answer.Code != "good" || saved(t, dir).Address != a1 || len(r.Notes) != 0 {
 		t.Fatalf("first run: %+v, %v", r, err)
 	}
 	// Same address: nothing sent, however often.
@@ -78,7 +88,7 @@ func TestRun(t *testing.T) {
 	// After it, the update goes out.
 	tb.SetMode(brokertest.Normal)
 	tb.Sleep(5 * time.Minute)
-	if r, err = send(a1, false); err != nil || !r.Sent || r.Answer.Code != "good" || r.State.Failures != 0 {
+	if r, err = send(a1, false); err != nil || !r.Sent || r.Answer.Code != "good" || saved(t, dir).Failures != 0 {
 		t.Fatalf("after the back-off: %+v, %v", r, err)
 	}
 
@@ -106,8 +116,8 @@ func TestRunPrivateAddress(t *testing.T) {
 	}
 	// The broker has the (NAT's) source address; the state remembers both,
 	// and the local one keeps the next run from sending again.
-	if r.State.Address != local || r.State.BrokerAddress != netip.MustParseAddr("127.0.0.1") {
-		t.Errorf("state %+v", r.State)
+	if s := saved(t, dir); s.Address != local || s.BrokerAddress != netip.MustParseAddr("127.0.0.1") {
+		t.Errorf("state %+v", s)
 	}
 	tb.Sleep(time.Hour)
 	if r, err = tb.updater(dir, false).run(context.Background(), local); err != nil || r.Sent {
@@ -146,7 +156,7 @@ func TestRunFailures(t *testing.T) {
 	// before a request (the CA bundle cannot be read).
 	os.Remove(path)
 	u := tb.updater(dir, true)
-	u.client = newClient(filepath.Join(dir, "missing.pem"))
+	u.client = &client{caFile: filepath.Join(dir, "missing.pem")}
 	if r, err := u.run(context.Background(), addr); err == nil || len(r.Notes) != 0 {
 		t.Errorf("unreadable CA: notes %q, err %v", r.Notes, err)
 	}
