@@ -8,7 +8,6 @@
 // [File.Divergences] names. All readers build on [File.Commands], netstart's
 // reading, so a `!ifconfig $if inet6 ...` line counts as `inet6` does.
 //
-// Not modelled: after its first line netstart expands * ? [ into file
-// names; here they are literal, and a command needing globbing, variables
-// or other shell syntax is left to the shell (Command.Ifconfig is nil).
+// Not modelled: netstart globs * ? [ after a file's first line; here they
+// are literal, and a command needing shell syntax has a nil Command.Ifconfig.
 package hostnameif

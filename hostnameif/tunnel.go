@@ -2,6 +2,7 @@ package hostnameif
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"net/netip"
@@ -15,13 +16,10 @@ import (
 // more than the new tunnel; other divergences are warnings. Warnings and
 // errors are one line, naming lines, not the file; on error f is unchanged.
 func (f *File) SetTunnel(ifname string, src, dst netip.Addr) (warnings []string, err error) {
-	if !ValidIfname(ifname) {
-		return nil, fmt.Errorf("interface name %q: netstart takes only letters followed by digits", ifname)
-	}
-	if err := checkEndpoint("tunnel source", src); err != nil {
+	if err := checkAddr("tunnel source", src, true); err != nil {
 		return nil, err
 	}
-	if err := checkEndpoint("tunnel destination", dst); dst.IsValid() && err != nil {
+	if err := checkAddr("tunnel destination", dst, true); dst.IsValid() && err != nil {
 		return nil, err
 	}
 	cmds := f.Commands(ifname)
@@ -104,11 +102,9 @@ func leftAlone(d Divergence) error {
 // the lines that say the same in the form gifctl edits.
 func (f *File) replaceBang(cmds []Command, i int, ifname string, src, dst netip.Addr) error {
 	c := cmds[i]
-	if !dst.IsValid() {
-		_, dst, _ = endpoints(c, ifname)
-	}
+	_, old, _ := endpoints(c, ifname)
 	to := "SERVER-IPV4"
-	if dst.IsValid() {
+	if dst = cmp.Or(dst, old); dst.IsValid() {
 		to = dst.String()
 	}
 	msg := fmt.Sprintf("line %d sets the tunnel in a ! line, which gifctl does not edit (netstart runs %q): replace it with %q",
@@ -155,14 +151,21 @@ func args(w []string) []string {
 	return w
 }
 
-// checkEndpoint refuses anything but an IPv4 unicast address.
-func checkEndpoint(what string, a netip.Addr) error {
+// checkAddr refuses all but a unicast address of one family: IPv4 for the
+// tunnel's ends (gif(4) carries IPv6 in IPv4), IPv6 without a zone inside (a
+// zone is free text, and a root shell runs the line).
+func checkAddr(what string, a netip.Addr, want4 bool) error {
 	switch {
 	case !a.IsValid():
 		return fmt.Errorf("%s: no address", what)
-	case !a.Is4():
+	case want4 && !a.Is4():
 		return fmt.Errorf("%s %s: not an IPv4 address", what, a)
-	case a.IsUnspecified(), a.IsMulticast(), a == netip.AddrFrom4([4]byte{255, 255, 255, 255}):
+	case !want4 && (!a.Is6() || a.Is4In6()):
+		return fmt.Errorf("%s %s: not an IPv6 address", what, a)
+	case a.Zone() != "":
+		return fmt.Errorf("%s %s: an address with a zone", what, a)
+	case a.IsUnspecified(), a.IsMulticast(), !want4 && a.IsLoopback(),
+		a == netip.AddrFrom4([4]byte{255, 255, 255, 255}):
 		return fmt.Errorf("%s %s: not a unicast address", what, a)
 	}
 	return nil
@@ -194,7 +197,7 @@ func (f *File) editTunnel(l line, src, dst netip.Addr) ([]byte, netip.Addr, erro
 		if err != nil {
 			return nil, dst, fmt.Errorf("line %d: tunnel destination %q is not an address", l.num, w[2])
 		}
-		if err := checkEndpoint("tunnel destination", old); err != nil {
+		if err := checkAddr("tunnel destination", old, true); err != nil {
 			return nil, dst, fmt.Errorf("line %d: %w", l.num, err)
 		}
 		dst = old
@@ -221,4 +224,55 @@ func (f *File) editTunnel(l line, src, dst netip.Addr) ([]byte, netip.Addr, erro
 		out = append(out, '\n')
 	}
 	return append(out, f.data[l.end:]...), dst, nil
+}
+
+// The MTU range gif(4) accepts (sys/net/if_gif.h, GIF_MTU_MIN and GIF_MTU_MAX).
+const (
+	MinMTU = 1280
+	MaxMTU = 8192
+)
+
+// Spec is the typed tunnel from which gifctl writes a missing hostname.if.
+type Spec struct {
+	Source netip.Addr // our end: egress's IPv4 address
+	Remote netip.Addr // the broker's IPv4 address
+	Inet6  netip.Addr // the tunnel's inner IPv6 address, ours
+	Peer   netip.Addr // the broker's inner IPv6 address, the default route
+	MTU    int        // 0 leaves gif's default (1280)
+}
+
+// Render returns the whole hostname.if for a Spec, every value printed from
+// its netip.Addr or int:
+//
+//	# written by gifctl(8); later runs change only the tunnel line
+//	tunnel 192.0.2.10 216.66.80.26
+//	inet6 2001:db8:1::2 128
+//	dest 2001:db8:1::1
+//	mtu 1480
+//	!route -qn add -inet6 default 2001:db8:1::1
+//
+// The endpoints exist before the address is set, and the default route
+// comes last, once the peer is reachable; MTU 0 writes no mtu line.
+func Render(s Spec) ([]byte, error) {
+	err := cmp.Or(checkAddr("tunnel source", s.Source, true), checkAddr("remote: tunnel destination", s.Remote, true),
+		checkAddr("inet6", s.Inet6, false), checkAddr("peer", s.Peer, false))
+	switch {
+	case !s.Remote.IsValid():
+		return nil, errors.New("missing remote: the broker's IPv4 address is needed to write hostname.if")
+	case !s.Inet6.IsValid() || !s.Peer.IsValid():
+		return nil, errors.New("missing inet6 ... peer: the tunnel's IPv6 addresses are needed to write hostname.if")
+	case err != nil:
+		return nil, err
+	case s.Inet6 == s.Peer:
+		return nil, fmt.Errorf("inet6 %s: the same address as its peer", s.Inet6)
+	case s.MTU != 0 && (s.MTU < MinMTU || s.MTU > MaxMTU):
+		return nil, fmt.Errorf("mtu %d: out of gif's range %d-%d", s.MTU, MinMTU, MaxMTU)
+	}
+
+	b := fmt.Appendf(nil, "# written by gifctl(8); later runs change only the tunnel line\n"+
+		"tunnel %s %s\ninet6 %s 128\ndest %s\n", s.Source, s.Remote, s.Inet6, s.Peer)
+	if s.MTU != 0 {
+		b = fmt.Appendf(b, "mtu %d\n", s.MTU)
+	}
+	return fmt.Appendf(b, "!route -qn add -inet6 default %s\n", s.Peer), nil
 }
