@@ -40,12 +40,8 @@ func (p *parser) unknown(kw token, valid []string, kind string) {
 	p.fail(kw.line, "unknown keyword %s%s", quoteShort(k), suggest(k, valid))
 }
 
-// suggest returns "; did you mean C?" if C, the nearest candidate, looks like a
-// typo.
+// suggest returns "; did you mean C?" if word looks like candidate C mistyped.
 func suggest(word string, candidates []string) string {
-	if len(word) > 64 {
-		return "" // no keyword is that long; spare the quadratic work
-	}
 	best, bestDist := "", -1
 	for _, c := range candidates {
 		d := editDistance(word, c)

@@ -11,10 +11,9 @@ import (
 
 const maxFileSize = 1 << 20 // what Load reads; a gifctl.conf is a few hundred bytes
 
-// Load reads and parses the file at path. As it holds credentials and names
-// what root runs, Load refuses, as parse.y's check_file_secrecy does, a file
-// not regular, not root's (or gifctl's user's), group-writable or open to
-// others.
+// Load reads and parses the file at path. It holds credentials and names what
+// root runs, so Load refuses, as parse.y's check_file_secrecy does, a file not
+// regular, not root's (or gifctl's user's), group-writable or open to others.
 func Load(path string) (*Config, error) {
 	// O_NONBLOCK: a FIFO is refused below, not waited on for a writer.
 	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)

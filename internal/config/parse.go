@@ -149,20 +149,18 @@ func (p *parser) set(kw token) {
 // once per name.
 func (p *parser) header(kw token, what, verb string) string {
 	vs := p.values()
-	switch {
-	case len(vs) == 0:
-		p.fail(kw.line, "%s: missing %s", kw.text, what)
-	case len(vs) > 1:
+	if len(vs) > 1 {
 		p.fail(vs[1].line, "%s %s: expected \"{\", found %s", kw.text, quoteIfOdd(vs[0].text), describe(vs[1]))
 	}
+	name := p.one(kw, vs, what)
 	for p.peek().kind == tokEOS {
 		p.next()
 	}
 	if p.next().kind != tokOpen {
-		p.fail(kw.line, "%s %s: missing \"{\"", kw.text, quoteIfOdd(vs[0].text))
+		p.fail(kw.line, "%s %s: missing \"{\"", kw.text, quoteIfOdd(name))
 	}
-	p.once(p.seen, kw.text+" "+vs[0].text, kw.line, verb)
-	return vs[0].text
+	p.once(p.seen, kw.text+" "+name, kw.line, verb)
+	return name
 }
 
 // block hands each statement up to "}" to stmt, all but target once.
@@ -273,9 +271,8 @@ func (p *parser) tunnel(kw token) {
 	p.cfg.Tunnels = append(p.cfg.Tunnels, t)
 }
 
-// inet6 is "inet6 ADDR peer ADDR"; either may carry the network's prefix
-// length, as HE's tunnel page shows them ("2001:db8:1::2/64"), and both
-// must then lie in it.
+// inet6 is "inet6 ADDR peer ADDR"; either may carry a prefix length, as HE's
+// tunnel page shows them ("2001:db8:1::2/64"), and both must lie in it.
 func (p *parser) inet6(t *Tunnel, k token, vs []token) {
 	if len(vs) != 3 || vs[1].text != "peer" || vs[1].kind != tokWord {
 		p.fail(k.line, `inet6: want "inet6 ADDRESS peer ADDRESS"`)
@@ -299,12 +296,7 @@ func IsIfName(s string) bool { return hostnameif.ValidIfname(s) && s == strings.
 
 // describe names a token without quoting a string, which may be a secret.
 func describe(t token) string {
-	switch {
-	case t.kind == tokEOF:
-		return "end of file"
-	case t.text == "\n":
-		return "end of line"
-	case t.kind == tokString:
+	if t.kind == tokString {
 		return "a quoted string"
 	}
 	return quoteShort(t.text)

@@ -23,8 +23,7 @@ const (
 	ifNameSize      = 16 // IFNAMSIZ, the terminating NUL included
 )
 
-// badEverywhere ends, chains or expands a command in sh(1) and in a
-// hostname.if(5) "!" line, which netstart evals as root: no value holds it.
+// badEverywhere ends, chains or expands a command in sh(1) or a "!" line.
 const badEverywhere = ";!$`"
 
 // checkSafe, first in each value checker, wants printable UTF-8 without
@@ -164,8 +163,7 @@ func (p *parser) updateURL(k token, s string) *url.URL {
 	return nil
 }
 
-// validHost accepts an IP address or a DNS name, which net/url does not
-// check ('<', '"', '{' pass).
+// validHost accepts an IP address or DNS name; net/url lets '<', '"', '{' pass.
 func validHost(h string) bool {
 	if a, err := netip.ParseAddr(h); err == nil {
 		return a.Zone() == ""
