@@ -11,6 +11,5 @@
 // the hashed and the sent text from one string. "sender" makes the PoP take
 // the datagram's source address, which works behind NAT; an explicit IPv4
 // must equal it. The PoP answers nothing and drops a beat more than 120 s
-// off its clock (CLOCK_OFF in hb.c): CheckClock names a clock set before
-// gifctl was built. The password is hashed, never sent, never in an error.
+// off its clock (CLOCK_OFF in hb.c). The password is never sent or in an error.
 package heartbeat
