@@ -151,9 +151,8 @@ func args(w []string) []string {
 	return w
 }
 
-// checkAddr refuses all but a unicast address of one family: IPv4 for the
-// tunnel's ends (gif(4) carries IPv6 in IPv4), IPv6 without a zone inside (a
-// zone is free text, and a root shell runs the line).
+// checkAddr refuses all but a unicast address: IPv4 for the tunnel's ends,
+// IPv6 without a zone (free text a root shell would run) inside.
 func checkAddr(what string, a netip.Addr, want4 bool) error {
 	switch {
 	case !a.IsValid():
