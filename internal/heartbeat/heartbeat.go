@@ -25,13 +25,8 @@ const (
 // inner, at t; sender is Sender or the IPv4 address it will leave from.
 func Message(inner netip.Addr, sender string, t time.Time, password string) string {
 	head := prefix + inner.WithZone("").String() + " " + sender + " " + strconv.FormatInt(t.Unix(), 10) + " "
-	return head + digest(head, password)
-}
-
-// digest is the lowercase hex MD5 of head followed by the password.
-func digest(head, password string) string {
 	sum := md5.Sum([]byte(head + password))
-	return hex.EncodeToString(sum[:])
+	return head + hex.EncodeToString(sum[:])
 }
 
 // Open opens the UDP socket for beats, before pledge, bound to local if valid.

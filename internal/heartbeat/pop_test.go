@@ -1,7 +1,9 @@
 package heartbeat
 
 import (
+	"crypto/md5"
 	"crypto/subtle"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/netip"
@@ -53,7 +55,8 @@ func Verify(datagram []byte, src netip.Addr, now time.Time, password string) (Be
 		return Beat{}, fmt.Errorf("heartbeat from %v: time is %v off", src, skew.Round(time.Second))
 	}
 	head := prefix + f[0] + " " + f[1] + " " + f[2] + " "
-	if subtle.ConstantTimeCompare([]byte(f[3]), []byte(digest(head, password))) != 1 {
+	sum := md5.Sum([]byte(head + password)) // as sixxsd hashes, apart from Message
+	if subtle.ConstantTimeCompare([]byte(f[3]), []byte(hex.EncodeToString(sum[:]))) != 1 {
 		return Beat{}, fmt.Errorf("heartbeat from %v: %w", src, ErrBadHash)
 	}
 	return Beat{Inner: inner, Endpoint: src, Time: t}, nil
