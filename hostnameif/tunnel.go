@@ -253,7 +253,8 @@ type Spec struct {
 // The endpoints exist before the address is set, and the default route
 // comes last, once the peer is reachable; MTU 0 writes no mtu line.
 func Render(s Spec) ([]byte, error) {
-	err := cmp.Or(checkAddr("tunnel source", s.Source, true), checkAddr("remote: tunnel destination", s.Remote, true),
+	err := cmp.Or(checkAddr("tunnel source", s.Source, true),
+		checkAddr("remote: tunnel destination", s.Remote, true),
 		checkAddr("inet6", s.Inet6, false), checkAddr("peer", s.Peer, false))
 	switch {
 	case !s.Remote.IsValid():
