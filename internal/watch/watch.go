@@ -24,8 +24,7 @@ type Source interface {
 	Next() (string, error)
 }
 
-// Engine decides and runs restarts; its functions, the outside world, are
-// tests' to replace.
+// Engine decides and runs restarts; tests replace its functions, the outside world.
 type Engine struct {
 	Addrs     func(ifname string) ([]netip.Addr, error) // IPv4: bsd.IPv4Addrs
 	Endpoints func(ctx context.Context, gif string) (src, dst netip.Addr, err error)
@@ -100,16 +99,15 @@ func (e *Engine) Once(ctx context.Context, tunnels []Tunnel) {
 	e.pass(ctx, tunnels, true, map[string]string{})
 }
 
-// pass restarts tunnels that need it, one at a time; passes never overlap: it
-// owns tried.
+// pass restarts tunnels that need it, one at a time; passes never overlap: it owns tried.
 func (e *Engine) pass(ctx context.Context, tunnels []Tunnel, safety bool, tried map[string]string) {
 	for _, t := range tunnels {
 		if ctx.Err() != nil {
 			return
 		}
-		addrs, why, repair := e.judge(ctx, t)
+		addrs, repair, why := e.judge(ctx, t)
 		switch {
-		case !repair && why == "":
+		case why == nil:
 			delete(tried, t.Name)
 			e.Log.Debugf("%s: source is %s's address", t.Name, t.Egress)
 			continue
@@ -144,22 +142,19 @@ func RestartCommand(argv ...string) func(ctx context.Context, gif string) error 
 	}
 }
 
-// judge says why t needs a restart (repair) or cannot have one ("" if fine);
+// judge says why t needs a restart (repair) or cannot have one (nil if fine);
 // addrs are for tried.
-func (e *Engine) judge(ctx context.Context, t Tunnel) (addrs, why string, repair bool) {
+func (e *Engine) judge(ctx context.Context, t Tunnel) (addrs string, repair bool, why error) {
 	list, err := e.Addrs(t.Egress)
 	if err == nil && len(list) == 0 {
 		err = fmt.Errorf("%s: %w", t.Egress, bsd.ErrNoIPv4)
 	}
 	if err != nil {
-		return "", err.Error(), false
+		return "", false, err
 	}
 	src, dst, err := e.Endpoints(ctx, t.Name)
 	if err == nil {
 		err = bsd.Consistent(t.Name, t.Egress, list, src, dst, t.Remote)
 	}
-	if err != nil {
-		return bsd.JoinAddrs(list), err.Error(), true
-	}
-	return bsd.JoinAddrs(list), "", false
+	return bsd.JoinAddrs(list), err != nil, err
 }
