@@ -21,8 +21,7 @@ import (
 	"github.com/gifctl/gifctl/internal/udiff"
 )
 
-// shell runs netstart, as the OpenBSD documentation does: `sh /etc/netstart
-// gif0`.
+// shell runs netstart, as the OpenBSD documentation does: `sh /etc/netstart gif0`.
 const shell = "/bin/sh"
 
 // System is the seam to the operating system; tests replace its functions.
@@ -62,8 +61,7 @@ type Job struct {
 	kerr       error
 }
 
-// ReadKernel reads the kernel's tunnel before the sandbox: pledge forbids the
-// ioctl.
+// ReadKernel reads the kernel's tunnel, before the sandbox: pledge forbids the ioctl.
 func (j *Job) ReadKernel(ctx context.Context) {
 	j.ksrc, j.kdst, j.kerr = j.Sys.Endpoints(ctx, j.Tunnel.Name)
 	j.kread = true
@@ -157,8 +155,6 @@ func (j *Job) plan(ctx context.Context) (*plan, error) {
 	t := j.Tunnel
 	p := &plan{path: t.HostnameFile(j.Config), mode: fileMode}
 	old, err := bsd.ReadFile(p.path, bsd.MaxSmallFile)
-	var file *hostnameif.File
-	var current netip.Addr
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 	case err != nil:
@@ -170,9 +166,9 @@ func (j *Job) plan(ctx context.Context) (*plan, error) {
 			return nil, err
 		}
 		p.mode = fi.Mode().Perm() & fileMode // an admin's 0600 stays 0600
-		file = hostnameif.Parse(old)
-		current, _, _ = file.Tunnel(t.Name)
 	}
+	file := hostnameif.Parse(p.old)
+	current, _, _ := file.Tunnel(t.Name)
 	if !j.kread {
 		j.ReadKernel(ctx)
 	}
@@ -193,7 +189,7 @@ func (j *Job) plan(ctx context.Context) (*plan, error) {
 	p.source = src
 	j.Log.Debugf("%s: source %s, from %s's IPv4 addresses", t.Name, src, t.Egress)
 
-	if file == nil {
+	if p.old == nil {
 		spec := hostnameif.Spec{Source: src, Remote: t.Remote, Inet6: t.Inet6, Peer: t.Peer, MTU: t.MTU}
 		if p.new, err = hostnameif.Render(spec); err != nil {
 			return nil, fmt.Errorf("%s is missing and %s cannot write it: %w", p.path, j.Config.File, err)
