@@ -27,7 +27,7 @@ type app struct {
 	log    *bsd.Logger
 	conf   *config.Config
 	lock   *bsd.FileLock
-	paths  bsd.Paths // what a plan unveils beyond gifctl.conf's paths, set by prepare (watch)
+	paths  bsd.Paths // what a plan unveils beyond gifctl.conf's paths: -f, and watch's gifctl
 }
 
 // command is one kong command (doc.go says how runCommand runs it).
@@ -62,6 +62,11 @@ func (a *app) runCommand(cmd command) error {
 	}
 	a.conf = c
 	a.log.AddSecrets(c.Secrets()...)
+	// For a relative -f Abs calls getcwd(2), which pledge allows only with
+	// rpath or wpath: ifstated's "stdio" has neither.
+	if a.paths.Config, err = filepath.Abs(a.cli.Config); err != nil {
+		return usageError(err)
+	}
 	if n.root && !a.cli.NoAction {
 		if err := a.requireRoot(); err != nil {
 			return err
@@ -120,9 +125,8 @@ func (a *app) sandbox(command string) error {
 	if err != nil {
 		return err
 	}
-	// unveil(2) of a missing directory hides what is created in it later, so
-	// make state-dir now (not with -n); a failure shows where a file is
-	// written.
+	// unveil(2) of a missing directory hides what is later created in it: make
+	// state-dir now (not with -n); a failure shows where a file is written.
 	creates := func(u bsd.UnveilPath) bool { return u.Path == p.StateDir && strings.Contains(u.Perms, "c") }
 	if !a.cli.NoAction && slices.ContainsFunc(plan.Unveil, creates) {
 		_ = os.MkdirAll(p.StateDir, 0o700)
@@ -166,9 +170,8 @@ func (a *app) requireRoot() error {
 // asRoot is the next step when the privileges are missing.
 const asRoot = "run gifctl as root, with doas(1)"
 
-// withNextStep adds what an admin does next to an error reading the
-// configuration: install the example (make install's and the port's), or be
-// root.
+// withNextStep adds the admin's next step to an error reading the
+// configuration: install the example (make install's and the port's), or be root.
 func withNextStep(path string, err error) error {
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
@@ -187,17 +190,21 @@ func writeJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
-// record keeps a check's answer for status, except with -n; a failure to is
-// a warning, and the check's answer stays what it is.
-func (a *app) record(check string, ok bool, detail string) {
-	if a.cli.NoAction {
-		return
+// answer is a check's answer, errFalse for a no: it logs debug (-v) and keeps
+// the answer for status, except with -n; a failure to is only a warning.
+func (a *app) answer(check string, ok bool, detail, debug string) error {
+	a.log.Debugf("%s", debug)
+	if !a.cli.NoAction {
+		err := config.CheckStateDir(a.conf.StateDir)
+		if err == nil {
+			err = checklog.Record(a.conf.StateDir, checklog.Result{Check: check, OK: ok, Detail: detail, Since: time.Now()})
+		}
+		if err != nil {
+			a.log.Warnf("check %s: result not recorded: %v", check, err)
+		}
 	}
-	err := config.CheckStateDir(a.conf.StateDir)
-	if err == nil {
-		err = checklog.Record(a.conf.StateDir, checklog.Result{Check: check, OK: ok, Detail: detail, Since: time.Now()})
+	if !ok {
+		return errFalse
 	}
-	if err != nil {
-		a.log.Warnf("check %s: result not recorded: %v", check, err)
-	}
+	return nil
 }

@@ -42,12 +42,10 @@ func (c *checkIPv4Cmd) prepare(ctx context.Context, a *app) error {
 
 // prepare binds the probes to the tunnel's inner address: from any address
 // they could leave by native IPv6 and answer true for a dead tunnel.
-func (c *checkIPv6Cmd) prepare(ctx context.Context, a *app) (err error) {
-	t := a.conf.Tunnels[0]
-	if c.Tunnel != "" {
-		if t, err = a.tunnel(c.Tunnel); err != nil {
-			return err
-		}
+func (c *checkIPv6Cmd) prepare(ctx context.Context, a *app) error {
+	t, err := a.tunnel(cmp.Or(c.Tunnel, a.conf.Tunnels[0].Name))
+	if err != nil {
+		return err
 	}
 	addrs, err := readTunnelAddrs(a.conf, t)
 	if err != nil {
@@ -63,10 +61,8 @@ func (c *checkIPv6Cmd) prepare(ctx context.Context, a *app) (err error) {
 // block's, and opens the raw socket: pledge forbids opening it later.
 func (p *pingArgs) open(block *config.Check, family probe.Family, source netip.Addr) (err error) {
 	block = cmp.Or(block, &config.Check{Timeout: config.DefaultCheckTimeout}) // none in gifctl.conf
-	p.family, p.timeout, p.targets = family, block.Timeout, block.Targets
-	if p.Timeout > 0 {
-		p.timeout = time.Duration(p.Timeout)
-	}
+	p.family, p.targets = family, block.Targets
+	p.timeout = cmp.Or(time.Duration(p.Timeout), block.Timeout)
 	if len(p.Targets) > 0 {
 		p.targets = nil
 		for _, s := range p.Targets {
@@ -91,9 +87,7 @@ func (p *pingArgs) open(block *config.Check, family probe.Family, source netip.A
 func (p *pingArgs) work(ctx context.Context, a *app) error {
 	name := p.family.String()
 	if p.gone != nil {
-		a.log.Debugf("%v", p.gone)
-		a.record(name, false, p.gone.Error())
-		return errFalse
+		return a.answer(name, false, p.gone.Error(), p.gone.Error())
 	}
 	defer p.prober.Close()
 	ctx, cancel := context.WithTimeout(ctx, p.timeout)
@@ -101,13 +95,11 @@ func (p *pingArgs) work(ctx context.Context, a *app) error {
 	reply, err := p.prober.Any(ctx, p.targets)
 	switch {
 	case errors.Is(err, probe.ErrNoReply):
-		a.log.Debugf("%s: %v", name, err)
-		a.record(name, false, "no reply")
-		return errFalse
+		return a.answer(name, false, "no reply", name+": "+err.Error())
 	case err != nil:
 		return usageError(err)
 	}
-	a.log.Debugf("%s: reply from %s in %s", name, reply.From, reply.RTT.Round(time.Microsecond))
-	a.record(name, true, "reply from "+reply.From.String())
-	return nil
+	detail := "reply from " + reply.From.String()
+	rtt := reply.RTT.Round(time.Microsecond)
+	return a.answer(name, true, detail, fmt.Sprintf("%s: %s in %s", name, detail, rtt))
 }

@@ -51,12 +51,8 @@ func (c *checkTunnelCmd) prepare(ctx context.Context, a *app) (err error) {
 
 func (c *checkTunnelCmd) work(ctx context.Context, a *app) error {
 	if c.why != nil {
-		a.record("tunnel "+c.t.Name, false, c.why.Error())
-		a.log.Debugf("%s", c.why)
-		return errFalse
+		return a.answer("tunnel "+c.t.Name, false, c.why.Error(), c.why.Error())
 	}
 	detail := fmt.Sprintf("%s --> %s", c.src, c.dst)
-	a.record("tunnel "+c.t.Name, true, detail)
-	a.log.Debugf("%s: %s", c.t.Name, detail)
-	return nil
+	return a.answer("tunnel "+c.t.Name, true, detail, c.t.Name+": "+detail)
 }

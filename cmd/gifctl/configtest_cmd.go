@@ -20,17 +20,16 @@ func (c *ConfigTestCmd) needs() needs { return needs{plan: "configtest"} }
 // prepare looks for what would keep the configuration from working here:
 // before the sandbox, which lets -n read nothing.
 func (c *ConfigTestCmd) prepare(_ context.Context, a *app) error {
-	var warn []string
-	for _, t := range a.conf.Tunnels { // doctor says it as egress.addr
-		if _, err := bsd.IPv4Addrs(t.Egress); errors.Is(err, bsd.ErrNoInterface) {
-			warn = append(warn, fmt.Sprintf("%s: egress %s: no such interface; name the one facing the ISP, as ifconfig(8) lists it", t.Name, t.Egress))
-		}
-	}
-	more, notes := preflight(a.conf)
+	warn, notes := preflight(a.conf)
 	for _, n := range notes {
 		a.log.Infof("%s", n)
 	}
-	for _, w := range append(warn, more...) {
+	for _, t := range a.conf.Tunnels { // doctor says it as egress.addr
+		if _, err := bsd.IPv4Addrs(t.Egress); errors.Is(err, bsd.ErrNoInterface) {
+			a.log.Warnf("warning: %s: egress %s: no such interface; name the one facing the ISP, as ifconfig(8) lists it", t.Name, t.Egress)
+		}
+	}
+	for _, w := range warn {
 		a.log.Warnf("warning: %s", w)
 	}
 	return nil

@@ -2,11 +2,8 @@
 // router whose IPv4 address changes; see gifctl(8).
 //
 // main.go parses the flags and maps errors to exit statuses. Each *_cmd.go
-// file is one kong command, which says:
-//
-//	needs()    root, the lock, a time bound, its sandbox plan (bsd's table)
-//	prepare()  what must come before the sandbox: kernel reads, sockets
-//	work()     the rest, under the sandbox
+// file is one kong command (app.go's command): its needs, what it must prepare
+// before the sandbox (kernel reads, sockets), and its work under the sandbox.
 //
 // app.runCommand alone runs them, in the order of OpenBSD's ifstated.c
 // main: flags, configuration, root, lock, prepare, unveil and pledge

@@ -14,8 +14,7 @@ import (
 	"github.com/gifctl/gifctl/internal/config"
 )
 
-// tunnelAddrs are a tunnel's addresses: the configuration's, else
-// hostname.IF's.
+// tunnelAddrs are a tunnel's addresses: the configuration's, else hostname.IF's.
 type tunnelAddrs struct {
 	inner, peer netip.Addr // inet6 ADDR peer ADDR
 	remote      netip.Addr // the broker's end
@@ -37,9 +36,8 @@ func readTunnelAddrs(c *config.Config, t *config.Tunnel) (tunnelAddrs, error) {
 		remote: cmp.Or(t.Remote, dst), source: src}, err
 }
 
-// sourceAddr is the tunnel's egress address by restart's rule
-// (bsd.ChooseSource): the kernel's tunnel source, else hostname.IF's, while the
-// egress has it.
+// sourceAddr is the egress address restart chooses (bsd.ChooseSource): the
+// kernel's tunnel source, else hostname.IF's, while the egress has it.
 func sourceAddr(ctx context.Context, c *config.Config, t *config.Tunnel, addrs tunnelAddrs) (netip.Addr, error) {
 	egress, err := bsd.IPv4Addrs(t.Egress)
 	if err != nil {
@@ -56,10 +54,9 @@ func sourceAddr(ctx context.Context, c *config.Config, t *config.Tunnel, addrs t
 func errNoInner(c *config.Config, t *config.Tunnel) error {
 	path := t.HostnameFile(c)
 	msg := fmt.Sprintf("%s: inner address unknown: add inet6 ADDR peer ADDR to the tunnel block or to %s", t.Name, path)
-	if data, err := bsd.ReadFile(path, bsd.MaxSmallFile); err == nil {
-		for _, d := range hostnameif.Parse(data).Divergences(t.Name) {
-			msg += "; " + path + ": " + d.String()
-		}
+	data, _ := bsd.ReadFile(path, bsd.MaxSmallFile) // unreadable: no lines to name
+	for _, d := range hostnameif.Parse(data).Divergences(t.Name) {
+		msg += "; " + path + ": " + d.String()
 	}
 	return usageError(errors.New(msg))
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"path/filepath"
 
 	"github.com/gifctl/gifctl/ifstated"
 )
@@ -11,8 +10,6 @@ import (
 type IfstatedCmd struct {
 	Gifctl string `default:"${gifctl}" placeholder:"PATH" help:"The gifctl the generated file runs, an absolute path."`
 	Watch  bool   `help:"Leave address changes to gifctl watch: no check tunnel every 5 seconds."`
-
-	configPath string
 }
 
 // Help is the long help of gifctl ifstated --help: how to install the file.
@@ -20,15 +17,10 @@ func (i *IfstatedCmd) Help() string { return ifstated.Install("gifctl ifstated")
 
 func (i *IfstatedCmd) needs() needs { return needs{plan: "ifstated"} }
 
-// prepare makes -f absolute: with a relative path Abs calls getcwd(2),
-// which pledge allows only with rpath or wpath, and "stdio" has neither.
-func (i *IfstatedCmd) prepare(ctx context.Context, a *app) (err error) {
-	i.configPath, err = filepath.Abs(a.cli.Config)
-	return usageError(err)
-}
+func (i *IfstatedCmd) prepare(ctx context.Context, a *app) error { return nil }
 
 func (i *IfstatedCmd) work(ctx context.Context, a *app) error {
-	o := ifstated.Options{Gifctl: i.Gifctl, ConfigPath: i.configPath, Watch: i.Watch}
+	o := ifstated.Options{Gifctl: i.Gifctl, ConfigPath: a.paths.Config, Watch: i.Watch}
 	if err := ifstated.Check(a.conf, o); err != nil {
 		return usageError(err)
 	}

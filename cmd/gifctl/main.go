@@ -46,9 +46,7 @@ changes: ifstated(8) runs "gifctl check ..." as tests and "gifctl restart"
 as actions. Exit status: 0 done or true, 1 failed or false, 2 bad usage or
 configuration. See gifctl(8).`
 
-// CLI is the command line; its flags come before the command. -n changes
-// nothing: alone it checks the configuration, else it prints what would be
-// done.
+// CLI is the command line; its flags come before the command.
 type CLI struct {
 	Config   string           `short:"f" aliases:"c" default:"${config}" placeholder:"FILE" help:"Read the configuration from FILE (-c FILE also)."`
 	Verbose  bool             `short:"v" help:"Say why a check is false and what each step did."`
@@ -113,9 +111,8 @@ func (a *app) exitStatus(err error) int {
 	if errors.As(err, new(usageErr)) {
 		code = exitUsage
 	}
-	// One record per error errors.Join joined, never per line: a newline in one
-	// error is someone else's text (a certificate's name): the logger escapes
-	// it.
+	// One record per error errors.Join joined, never per line: a newline inside
+	// one is someone else's text (a certificate's name), which the logger escapes.
 	errs := []error{err}
 	if j, ok := err.(interface{ Unwrap() []error }); ok && errors.Join(j.Unwrap()...).Error() == err.Error() {
 		errs = j.Unwrap()

@@ -140,13 +140,8 @@ func repair(c *config.Config, t *config.Tunnel, ts tunnelStatus) string {
 func printStatus(out io.Writer, r statusReport) error {
 	w := tabwriter.NewWriter(out, 0, 8, 2, ' ', 0)
 	for _, t := range r.Tunnels {
-		egress := bsd.JoinAddrs(t.EgressAddrs)
-		switch {
-		case t.EgressError != "":
-			egress = strings.TrimPrefix(t.EgressError, t.Egress+": ")
-		case len(t.EgressAddrs) == 0:
-			egress = "no IPv4 address"
-		}
+		egress := cmp.Or(strings.TrimPrefix(t.EgressError, t.Egress+": "),
+			bsd.JoinAddrs(t.EgressAddrs), "no IPv4 address")
 		fmt.Fprintf(w, "%s\n  egress\t%s\t%s\n", t.Name, t.Egress, egress)
 		if t.HostnameError != "" {
 			fmt.Fprintf(w, "  hostname\t%s\n", t.HostnameError)
@@ -178,10 +173,8 @@ func printStatus(out io.Writer, r statusReport) error {
 	for _, c := range r.Checks {
 		fmt.Fprintf(w, "check %s\t%t since %s\t%s\n", c.Check, c.OK, c.Since.Local().Format(time.DateTime), c.Detail)
 	}
-	if r.ChecksError != "" {
-		for _, line := range strings.Split(r.ChecksError, "\n") {
-			fmt.Fprintf(w, "check\t%s\n", line)
-		}
+	for line := range strings.Lines(r.ChecksError) {
+		fmt.Fprintf(w, "check\t%s\n", strings.TrimSuffix(line, "\n"))
 	}
 	return w.Flush()
 }

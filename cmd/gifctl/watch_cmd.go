@@ -36,9 +36,6 @@ func (w *WatchCmd) prepare(ctx context.Context, a *app) (err error) {
 	if w.tunnels, err = watchTunnels(a.conf, w.Tunnels); err != nil {
 		return usageError(err)
 	}
-	if a.paths.Config, err = filepath.Abs(a.cli.Config); err != nil {
-		return err
-	}
 	if a.paths.Gifctl = w.Gifctl; w.Gifctl == "" {
 		if a.paths.Gifctl, err = os.Executable(); err != nil {
 			return err
@@ -54,8 +51,7 @@ func (w *WatchCmd) prepare(ctx context.Context, a *app) (err error) {
 
 // work runs the engine until SIGTERM or SIGINT.
 func (w *WatchCmd) work(ctx context.Context, a *app) error {
-	// SIGHUP is watch's reload, not the end it is to runCommand's ctx
-	// (bsd.WithSignals).
+	// SIGHUP is watch's reload, not the end it is to runCommand's ctx (bsd.WithSignals).
 	ctx, stop := signal.NotifyContext(context.WithoutCancel(ctx), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
 	hup := make(chan os.Signal, 1)
