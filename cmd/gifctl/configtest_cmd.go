@@ -40,9 +40,8 @@ func (c *ConfigTestCmd) work(ctx context.Context, a *app) error {
 	return err
 }
 
-// preflight warns of what would keep the configuration from working on this
-// router, but for a missing egress; its notes say how gifctl reads a value
-// written unlike it prints it.
+// preflight warns of what would keep the configuration from working here, but a
+// missing egress; its notes say how gifctl reads a value written unlike it prints it.
 func preflight(c *config.Config) (warn, notes []string) {
 	needCA := false
 	for _, t := range c.Tunnels {

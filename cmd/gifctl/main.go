@@ -130,8 +130,7 @@ const globalUsage = "usage: gifctl [-nv] [-f file] " +
 // usageLine is the one line a bad invocation gets, as OpenBSD tools print:
 // the synopsis of the command that was being parsed, or of gifctl.
 func usageLine(err error) string {
-	var perr *kong.ParseError
-	if errors.As(err, &perr) && perr.Context != nil {
+	if perr, ok := errors.AsType[*kong.ParseError](err); ok && perr.Context != nil {
 		if node := perr.Context.Selected(); node != nil && !node.Hidden {
 			return "usage: gifctl " + node.Summary()
 		}

@@ -29,31 +29,20 @@ type StatusCmd struct {
 
 // tunnelStatus is one tunnel in status's output; the JSON names are an API.
 type tunnelStatus struct {
-	Name          string       `json:"name"`
-	Egress        string       `json:"egress"`
-	EgressAddrs   []netip.Addr `json:"egress_addrs"`
-	EgressError   string       `json:"egress_error,omitempty"`
-	Source        netip.Addr   `json:"tunnel_source,omitzero"`
-	Destination   netip.Addr   `json:"tunnel_destination,omitzero"`
-	TunnelError   string       `json:"tunnel_error,omitempty"`
-	HostnameError string       `json:"hostname_error,omitempty"` // hostname.IF may name the remote
-	Remote        netip.Addr   `json:"remote,omitzero"`
-	Consistent    bool         `json:"consistent"`
-	Broker        *brokerState `json:"broker,omitempty"`
-	BrokerError   string       `json:"broker_error,omitempty"` // the state file cannot be read
+	Name          string        `json:"name"`
+	Egress        string        `json:"egress"`
+	EgressAddrs   []netip.Addr  `json:"egress_addrs"`
+	EgressError   string        `json:"egress_error,omitempty"`
+	Source        netip.Addr    `json:"tunnel_source,omitzero"`
+	Destination   netip.Addr    `json:"tunnel_destination,omitzero"`
+	TunnelError   string        `json:"tunnel_error,omitempty"`
+	HostnameError string        `json:"hostname_error,omitempty"` // hostname.IF may name the remote
+	Remote        netip.Addr    `json:"remote,omitzero"`
+	Consistent    bool          `json:"consistent"`
+	Broker        *broker.State `json:"broker,omitempty"`       // without url_hash
+	BrokerError   string        `json:"broker_error,omitempty"` // the state file cannot be read
 
 	repair string // what to do when not consistent: a restart, or what must come first
-}
-
-// brokerState is what status shows of broker.State: nothing secret.
-type brokerState struct {
-	Address       netip.Addr `json:"address,omitzero"`
-	BrokerAddress netip.Addr `json:"broker_address,omitzero"` // behind NAT, the public address
-	Answer        string     `json:"answer,omitempty"`
-	Code          string     `json:"code,omitempty"`
-	When          time.Time  `json:"when,omitzero"`
-	Accepted      time.Time  `json:"accepted,omitzero"`
-	BackoffUntil  time.Time  `json:"backoff_until,omitzero"`
 }
 
 type statusReport struct {
@@ -102,12 +91,11 @@ func (s *StatusCmd) work(ctx context.Context, a *app) error {
 			continue
 		}
 		st, err := broker.LoadState(a.conf.StateDir, t.Name)
-		if err != nil {
-			r.Tunnels[i].BrokerError = err.Error() // not fatal: status shows what it can
-			continue
+		r.Tunnels[i].BrokerError = errText(err) // not fatal: status shows what it can
+		if err == nil {
+			st.URLHash = "" // a hash of the update key: not for monitoring
+			r.Tunnels[i].Broker = &st
 		}
-		r.Tunnels[i].Broker = &brokerState{Address: st.Address, BrokerAddress: st.BrokerAddress,
-			Answer: st.Answer, Code: st.Code, When: st.When, Accepted: st.Accepted, BackoffUntil: st.BackoffUntil}
 	}
 	checks, err := checklog.Load(a.conf.StateDir)
 	r.Checks, r.ChecksError = append([]checklog.Result{}, checks...), errText(err)

@@ -10,6 +10,7 @@ import (
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 
+	"github.com/gifctl/gifctl/internal/broker"
 	"github.com/gifctl/gifctl/internal/checklog"
 )
 
@@ -44,9 +45,9 @@ func TestStatusProm(t *testing.T) {
 	r := statusReport{
 		Tunnels: []tunnelStatus{
 			{Name: "gif0", Egress: "em0", EgressAddrs: []netip.Addr{netip.MustParseAddr("192.0.2.10"), netip.MustParseAddr("192.0.2.11")}, Consistent: true,
-				Broker: &brokerState{Answer: "nochg 192.0.2.10", Code: "nochg", When: when}},
+				Broker: &broker.State{Answer: "nochg 192.0.2.10", Code: "nochg", When: when}},
 			{Name: "gif1", Egress: "pppoe0", EgressAddrs: []netip.Addr{}, Consistent: false,
-				Broker: &brokerState{Answer: `odd "answer" \ here`, Code: `o"d\d`, When: when, BackoffUntil: when.Add(time.Hour)}},
+				Broker: &broker.State{Answer: `odd "answer" \ here`, Code: `o"d\d`, When: when, BackoffUntil: when.Add(time.Hour)}},
 			{Name: "gif2", Egress: "em1", Consistent: true}, // no update-url
 		},
 		Checks: []checklog.Result{

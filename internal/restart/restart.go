@@ -87,8 +87,8 @@ func (j *Job) Restart(ctx context.Context) error {
 	}
 	bsd.RemoveStale(p.path, time.Time{}) // a killed gifctl's: the caller holds the lock
 	var failed []error
-	name, changed := j.Tunnel.Name, !bytes.Equal(p.old, p.new)
-	if !changed {
+	name := j.Tunnel.Name
+	if bytes.Equal(p.old, p.new) {
 		j.Log.Debugf("%s: unchanged", p.path)
 	} else if err := bsd.WriteFile(p.path, p.new, p.mode); err != nil {
 		return err // nothing else makes sense with the file unwritten
@@ -105,12 +105,7 @@ func (j *Job) Restart(ctx context.Context) error {
 		if err == nil {
 			err = j.verify(ctx, p)
 		}
-		failed = append(failed, err)
-		if j.Config.PfConf == "" {
-			j.Log.Debugf("pf: left alone: no pf-conf in %s", j.Config.File)
-		} else {
-			failed = append(failed, j.reloadPF(ctx))
-		}
+		failed = append(failed, err, j.reloadPF(ctx))
 	}
 	if b := broker.For(j.Config, j.Tunnel, j.Log); b == nil {
 		j.Log.Debugf("%s: no broker told: no update-url in %s", name, j.Config.File)
@@ -118,7 +113,7 @@ func (j *Job) Restart(ctx context.Context) error {
 		failed = append(failed, b.Update(ctx, p.source))
 	}
 	err = errors.Join(failed...) // the nil ones drop out
-	if err == nil && p.netstartWhy == "" && !changed {
+	if err == nil && p.netstartWhy == "" {
 		j.Log.Infof("%s: nothing to do: tunnel %s --> %s", name, p.source, p.dest)
 	}
 	return err
@@ -283,9 +278,13 @@ func (j *Job) verify(ctx context.Context, p *plan) error {
 	return nil
 }
 
-// reloadPF loads pf.conf only after its dry run passed: broken rules never
-// replace those in force.
+// reloadPF loads pf-conf, if set, only after its dry run passed: broken rules
+// never replace those in force.
 func (j *Job) reloadPF(ctx context.Context) error {
+	if j.Config.PfConf == "" {
+		j.Log.Debugf("pf: left alone: no pf-conf in %s", j.Config.File)
+		return nil
+	}
 	for i, argv := range j.pfArgv() {
 		j.Log.Debugf("running %s", strings.Join(argv, " "))
 		if out, err := j.Sys.Run(ctx, argv); err != nil {
