@@ -9,12 +9,11 @@ import (
 	"strings"
 )
 
-// ErrNoInterface is wrapped when the interface does not exist.
-var ErrNoInterface = errors.New("no such interface")
-
-// ErrNoIPv4 is wrapped when an interface has no IPv4 address (lease lost, cable
-// out).
-var ErrNoIPv4 = errors.New("no IPv4 address")
+// Errors wrapped with the interface's name.
+var (
+	ErrNoInterface = errors.New("no such interface") // it does not exist
+	ErrNoIPv4      = errors.New("no IPv4 address")   // lease lost, cable out
+)
 
 // IPv4Addrs returns the IPv4 addresses of interface ifname in kernel order.
 func IPv4Addrs(ifname string) ([]netip.Addr, error) {
@@ -130,11 +129,8 @@ func JoinAddrs(addrs []netip.Addr) string {
 // cgnat is RFC 6598's shared address space, used by carrier-grade NAT.
 var cgnat = netip.MustParsePrefix("100.64.0.0/10")
 
-// IsCGNAT reports whether a is in cgnat: 6in4 works only if the ISP passes
-// protocol 41.
-func IsCGNAT(a netip.Addr) bool {
-	return cgnat.Contains(a.Unmap())
-}
+// IsCGNAT reports whether a is in cgnat: 6in4 needs protocol 41 passed.
+func IsCGNAT(a netip.Addr) bool { return cgnat.Contains(a.Unmap()) }
 
 // notPublic are the IPv4 ranges a broker cannot reach as myip, and why. The
 // documentation ranges are missing on purpose: tests use them as public.
@@ -153,8 +149,7 @@ var notPublic = []struct {
 	{netip.MustParsePrefix("240.0.0.0/4"), "a reserved or broadcast address"},
 }
 
-// NotPublic says why addr is not an IPv4 address a broker can reach, or ""
-// when it is one.
+// NotPublic says why a broker cannot reach addr as myip, or "" if it can.
 func NotPublic(addr netip.Addr) string {
 	if addr = addr.Unmap(); !addr.Is4() {
 		return "not an IPv4 address"

@@ -117,7 +117,6 @@ func (f *noticeFormat) parse(b []byte) ([]string, error) {
 	return woke, nil
 }
 
-// uintAt reads the size-byte unsigned integer at b[off:] in host order.
 func uintAt(b []byte, off, size int) uint32 {
 	switch size {
 	case 1:

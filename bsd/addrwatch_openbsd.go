@@ -6,8 +6,7 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// addrwatch.go's types are x/sys/unix's, or the index is out of range and this
-// fails to compile.
+// Compiles only if addrwatch.go's types are x/sys/unix's.
 var _ = [1]struct{}{}[rtmNewAddr^unix.RTM_NEWADDR|rtmDelAddr^unix.RTM_DELADDR|
 	rtmIfInfo^unix.RTM_IFINFO|rtmIfAnnounce^unix.RTM_IFANNOUNCE|rtmDesync^unix.RTM_DESYNC]
 

@@ -49,11 +49,10 @@ func ReadFile(path string, max int64) ([]byte, error) {
 
 // WriteFile replaces path with data atomically (temporary file, fsync, rename,
 // directory fsync): readers and crashes see the old or the new file, whole.
-// Mode 0 makes it 0600 less the umask, never chmod'ed (checks write state
-// pledged without fattr); else exactly mode and, as root, root:wheel (fattr,
-// chown), as a root shell runs hostname.IF. It first removes path's temporary
-// files a minute old; a younger one may be a write in progress (checks take no
-// lock).
+// Mode 0: 0600 less the umask, no chmod (checks write state pledged without
+// fattr); else exactly mode and, as root, root:wheel (fattr, chown), as a root
+// shell runs hostname.IF. First it removes path's temporary files a minute
+// old; younger ones may be writes in progress (checks take no lock).
 func WriteFile(path string, data []byte, mode fs.FileMode) error {
 	RemoveStale(path, time.Now().Add(-time.Minute))
 	dir := filepath.Dir(path)
@@ -66,11 +65,9 @@ func WriteFile(path string, data []byte, mode fs.FileMode) error {
 		return err
 	}
 	defer f.Cleanup()
-	if mode != 0 && os.Geteuid() == 0 {
+	_, err = f.Write(data)
+	if err == nil && mode != 0 && os.Geteuid() == 0 {
 		err = f.Chown(0, 0)
-	}
-	if err == nil {
-		_, err = f.Write(data)
 	}
 	if err == nil {
 		err = f.CloseAtomicallyReplace()
@@ -80,9 +77,7 @@ func WriteFile(path string, data []byte, mode fs.FileMode) error {
 	}
 	d, err := os.Open(dir) // the rename lasts once the directory is on disk
 	if err == nil {
-		if err = d.Sync(); err != nil {
-			err = fmt.Errorf("%s: fsync: %w", dir, err)
-		}
+		err = d.Sync() // *PathError: "sync DIR: input/output error"
 		d.Close()
 	}
 	return err
@@ -119,18 +114,16 @@ const lockPoll = 50 * time.Millisecond
 // FileLock is an exclusive flock(2) on a file, held until Unlock or exit.
 type FileLock struct{ f *os.File }
 
-// Lock takes an exclusive flock(2) on path, created 0644 if needed, and
-// writes this pid into it. While another holds it, it retries every lockPoll
-// until ctx ends, then names the holder: "PATH: held by pid 4242; gave up
-// after 10s". flock belongs to the open file description, so two Locks in one
-// process exclude each other; the descriptor is close-on-exec, so no child of
-// Run prolongs the lock. After pledge(2) it needs the promise flock.
+// Lock takes an exclusive flock(2) on path, created 0644 if needed, and writes
+// this pid into it. While another holds it, it retries every lockPoll until ctx
+// ends, then names the holder: "PATH: held by pid 4242; gave up after 10s".
+// flock belongs to the open file description: two Locks in one process exclude
+// each other; no child of Run keeps it (close-on-exec).
 func Lock(ctx context.Context, path string) (*FileLock, error) {
 	if err := checkPledged("lock "+path, "flock"); err != nil {
 		return nil, err
 	}
-	// No symbolic link, only a regular file: a planted link would have root
-	// truncate its target.
+	// Not through a link: a planted one would have root truncate its target.
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|unix.O_NOFOLLOW|unix.O_NONBLOCK, 0o644)
 	if errors.Is(err, unix.ELOOP) {
 		return nil, fmt.Errorf("%s: a symbolic link; remove it", path)
@@ -142,30 +135,25 @@ func Lock(ctx context.Context, path string) (*FileLock, error) {
 		f.Close()
 		return nil, fmt.Errorf("%s: not a regular file; remove it", path)
 	}
+	flock := func() error {
+		return os.NewSyscallError("flock", unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB))
+	}
 	start := time.Now()
-	for {
-		err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB)
-		if err == nil {
-			break
-		}
-		if !errors.Is(err, unix.EWOULDBLOCK) && !errors.Is(err, unix.EINTR) {
-			f.Close()
-			return nil, fmt.Errorf("%s: flock: %w", path, err)
-		}
+	for err = flock(); errors.Is(err, unix.EWOULDBLOCK) || errors.Is(err, unix.EINTR); err = flock() {
 		if ctx.Err() != nil {
-			holder := lockHolder(f)
-			f.Close()
-			return nil, fmt.Errorf("%s: held by %s; gave up after %v", path, holder, roundElapsed(time.Since(start)))
+			err = fmt.Errorf("held by %s; gave up after %v", lockHolder(f), roundElapsed(time.Since(start)))
+			break
 		}
 		select {
 		case <-ctx.Done():
 		case <-time.After(lockPoll):
 		}
 	}
-	// Only the holder writes: a waiter reads its pid (or, for an instant,
-	// none).
+	// Only the holder writes: a waiter reads its pid (or, an instant, none).
 	pid := []byte(strconv.Itoa(os.Getpid()) + "\n")
-	_, err = f.WriteAt(pid, 0)
+	if err == nil {
+		_, err = f.WriteAt(pid, 0)
+	}
 	if err == nil {
 		err = f.Truncate(int64(len(pid)))
 	}

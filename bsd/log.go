@@ -134,8 +134,7 @@ const maxWord = 256
 
 var word = regexp.MustCompile(`[^ \t\n]+`)
 
-// clipLongWords cuts words longer than maxWord to "start...[N bytes]...end", at
-// UTF-8 boundaries.
+// clipLongWords cuts each word over maxWord to "start...[N bytes]...end".
 func clipLongWords(s string) string {
 	return word.ReplaceAllStringFunc(s, func(w string) string {
 		if len(w) <= maxWord {
@@ -166,8 +165,7 @@ func NewRedactor(secrets ...string) *Redactor {
 	return r
 }
 
-// Add adds non-empty secrets, each also as url.URL.String and url.Values.Encode
-// write it.
+// Add adds secrets, also as url.URL.String and url.Values.Encode write them.
 func (r *Redactor) Add(secrets ...string) {
 	for _, s := range secrets {
 		if s != "" {

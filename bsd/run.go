@@ -17,8 +17,7 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// RunEnv is all the environment Run passes: no secret, LD_PRELOAD, IFS or ENV
-// of gifctl's.
+// RunEnv is Run's whole environment: none of gifctl's (secrets, LD_PRELOAD).
 var RunEnv = []string{"PATH=/sbin:/usr/sbin:/bin:/usr/bin"}
 
 // runOutputMax bounds the output Run keeps: the end is where the error is.
@@ -34,13 +33,10 @@ const runOutputMax = 64 << 10
 //	/etc/netstart gif0: timed out after 5s
 //	/sbin/pfctl -f /etc/pf.conf: exited 1: /etc/pf.conf:12: syntax error
 func Run(ctx context.Context, argv []string) (out []byte, err error) {
-	if len(argv) == 0 {
-		return nil, errors.New("run: empty command")
+	if len(argv) == 0 || !filepath.IsAbs(argv[0]) {
+		return nil, fmt.Errorf("run %q: no absolute path to a program", argv)
 	}
 	name := commandName(argv)
-	if !filepath.IsAbs(argv[0]) {
-		return nil, fmt.Errorf("%s: %q is not an absolute path", name, argv[0])
-	}
 	op := "run " + argv[0]
 	if err := cmp.Or(checkPledged(op, "exec"), checkPledged(op, "proc")); err != nil {
 		return nil, err

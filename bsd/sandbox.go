@@ -10,12 +10,10 @@ import (
 	"sync/atomic"
 )
 
-// UnveilPath is one unveil(2) call: a path, and "rwxc" perms (read, write,
-// exec, create/remove).
+// UnveilPath is one unveil(2) call: a path and its "rwxc" permissions.
 type UnveilPath struct{ Path, Perms string }
 
-// Plan is what a command may do after its sockets and ioctls: pledge(2)
-// promises, unveil paths.
+// Plan is what a command may do once set up: pledge(2) promises, unveil paths.
 type Plan struct {
 	Promises string // space-separated, never empty
 	Unveil   []UnveilPath
@@ -36,10 +34,8 @@ type Paths struct {
 
 // Fixed paths of the base system.
 const (
-	devLog     = "/dev/log" // log/syslog's first choice, syslogd's socket
-	binSh      = "/bin/sh"  // runs NETSTART, as /etc/rc does
-	resolvConf = "/etc/resolv.conf"
-	etcHosts   = "/etc/hosts"
+	devLog = "/dev/log" // log/syslog's first choice, syslogd's socket
+	binSh  = "/bin/sh"  // runs NETSTART, as /etc/rc does
 	// execve opens a dynamic executable's ELF interpreter under the caller's
 	// unveil and rpath (sys/kern/exec_elf.c, elf_load_file): for a pfctl or
 	// ifconfig outside the static /bin and /sbin.
@@ -65,12 +61,12 @@ var (
 	// sendto on the ICMP or heartbeat sockets opened before Apply
 	// (pledge_sendit allows it under inet, unix or dns; recvfrom is stdio),
 	// and ReadLink after it (restart, --egress after `netstart EGRESS`).
-	needInet = need{promises: "inet"}
+	needInet = need{"inet", func(Paths) unveils { return nil }}
 	// HTTPS to the broker: inet, dns, rpath for the CA bundle read at the first
 	// request. Go stat(2)s resolv.conf and hosts, which pledge_namei allows
 	// only if unveiled; its resolver's sockets lack SOCK_DNS, so need inet.
 	needHTTPS = need{"inet dns rpath", func(p Paths) unveils {
-		return unveils{{p.CAFile, "r"}, {resolvConf, "r"}, {etcHosts, "r"}}
+		return unveils{{p.CAFile, "r"}, {"/etc/resolv.conf", "r"}, {"/etc/hosts", "r"}}
 	}}
 	// Atomic rewrite of hostname.IF: a temp file beside it (rpath wpath cpath),
 	// fchmod 0640 (fattr), fchown root:wheel (chown), rename (rpath cpath).
@@ -137,11 +133,9 @@ func PlanFor(command string, p Paths) (Plan, error) {
 	perms := map[string]string{}
 	for _, n := range needs {
 		promises = append(promises, strings.Fields(n.promises)...)
-		if n.unveil != nil {
-			for _, u := range n.unveil(p) {
-				path := filepath.Clean(u.Path)
-				perms[path] = mergePerms(perms[path], u.Perms)
-			}
+		for _, u := range n.unveil(p) {
+			path := filepath.Clean(u.Path)
+			perms[path] = mergePerms(perms[path], u.Perms)
 		}
 	}
 	plan := Plan{Promises: strings.Join(slices.DeleteFunc(slices.Clone(promiseOrder),

@@ -140,23 +140,20 @@ const (
 	laddrreqAddrOff    = ifNameSize + 4 + 4
 	laddrreqDstaddrOff = laddrreqAddrOff + sockaddrStorageSize
 	laddrreqSize       = laddrreqDstaddrOff + sockaddrStorageSize
-)
 
-// OpenBSD's address family numbers and sockaddr sizes (sys/sys/socket.h,
-// netinet/in.h, netinet6/in6.h), not Linux's (AF_INET6 is 10 there).
-const (
-	bsdAFUnspec     = 0
+	// OpenBSD's address family numbers and sockaddr sizes (sys/sys/socket.h,
+	// netinet/in.h, netinet6/in6.h), not Linux's (AF_INET6 is 10 there).
 	bsdAFInet       = 2
 	bsdAFInet6      = 24
 	sockaddrInLen   = 16 // sin_len, sin_family, sin_port, sin_addr[4], sin_zero[8]
 	sockaddrIn6Len  = 28 // sin6_len, sin6_family, sin6_port, sin6_flowinfo, sin6_addr[16], sin6_scope_id
 	sockaddrIn6Addr = 8  // offset of sin6_addr
 	sockaddrIn6Zone = 24 // offset of sin6_scope_id
-)
 
-// siocGLIFPHYADDR is _IOWR('i', 75, struct if_laddrreq) (sys/sys/sockio.h);
-// tests check its size (sys/sys/ioccom.h, IOCPARM_LEN).
-const siocGLIFPHYADDR = 0xc218694b
+	// siocGLIFPHYADDR is _IOWR('i', 75, struct if_laddrreq)
+	// (sys/sys/sockio.h); tests check its size (sys/sys/ioccom.h, IOCPARM_LEN).
+	siocGLIFPHYADDR = 0xc218694b
+)
 
 type laddrreq [laddrreqSize]byte
 
@@ -193,8 +190,6 @@ func parseSockaddr(b []byte) (netip.Addr, error) {
 			a = a.WithZone(strconv.FormatUint(uint64(id), 10))
 		}
 		return a, nil
-	case bsdAFUnspec:
-		return netip.Addr{}, errors.New("no address")
 	}
 	return netip.Addr{}, fmt.Errorf("unknown address family %d", family)
 }

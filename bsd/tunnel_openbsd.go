@@ -7,8 +7,7 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// tunnel.go's values are this GOARCH's x/sys/unix's, or the index is out of
-// range and this fails.
+// Compiles only if tunnel.go's values are this GOARCH's x/sys/unix's.
 var _ = [1]struct{}{}[siocGLIFPHYADDR^unix.SIOCGLIFPHYADDR|ifNameSize^unix.IFNAMSIZ|
 	bsdAFInet^unix.AF_INET|bsdAFInet6^unix.AF_INET6|
 	sockaddrInLen^unix.SizeofSockaddrInet4|sockaddrIn6Len^unix.SizeofSockaddrInet6]
