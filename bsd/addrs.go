@@ -28,13 +28,10 @@ type Link struct {
 	Addrs []netip.Addr // IPv4 and IPv6, in kernel order
 }
 
-// IPv4 returns the link's IPv4 addresses.
-func (l Link) IPv4() []netip.Addr { return ipv4(l.Addrs) }
-
-// ipv4 returns the IPv4 addresses among addrs, IPv4-mapped ones unmapped.
-func ipv4(addrs []netip.Addr) []netip.Addr {
+// IPv4 returns the link's IPv4 addresses, IPv4-mapped ones unmapped.
+func (l Link) IPv4() []netip.Addr {
 	var v4 []netip.Addr
-	for _, a := range addrs {
+	for _, a := range l.Addrs {
 		if a = a.Unmap(); a.Is4() {
 			v4 = append(v4, a)
 		}
@@ -87,7 +84,7 @@ func UnwrapOp(err error) error {
 // hostname.IF's) still there, so a new address never moves a working
 // tunnel; else the first. others, the rest, are for the log; none: ErrNoIPv4.
 func ChooseSource(ifname string, addrs []netip.Addr, prefer ...netip.Addr) (chosen netip.Addr, others []netip.Addr, err error) {
-	v4 := ipv4(addrs)
+	v4 := Link{Addrs: addrs}.IPv4()
 	if len(v4) == 0 {
 		return netip.Addr{}, nil, fmt.Errorf("%s: %w", ifname, ErrNoIPv4)
 	}

@@ -26,17 +26,11 @@ const MaxSmallFile = 64 << 10
 // deadline, a huge file fill memory, a link choose what gifctl believes.
 // Errors name path; a missing file stays fs.ErrNotExist.
 func ReadFile(path string, max int64) ([]byte, error) {
-	f, err := os.OpenFile(path, os.O_RDONLY|unix.O_NOFOLLOW|unix.O_NONBLOCK, 0)
-	if errors.Is(err, unix.ELOOP) {
-		return nil, fmt.Errorf("%s: a symbolic link, not followed", path)
-	}
+	f, err := openRegular(path, os.O_RDONLY, 0, "")
 	if err != nil {
-		return nil, err // *PathError: "open PATH: no such file or directory"
+		return nil, err
 	}
 	defer f.Close()
-	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: not a regular file", path)
-	}
 	data, err := io.ReadAll(io.LimitReader(f, max+1))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
@@ -45,6 +39,23 @@ func ReadFile(path string, max int64) ([]byte, error) {
 		return nil, fmt.Errorf("%s: larger than %d bytes", path, max)
 	}
 	return data, nil
+}
+
+// openRegular opens path neither blocking nor following a link, and refuses
+// anything but a regular file with an error ending in hint.
+func openRegular(path string, flag int, perm fs.FileMode, hint string) (*os.File, error) {
+	f, err := os.OpenFile(path, flag|unix.O_NOFOLLOW|unix.O_NONBLOCK, perm)
+	if errors.Is(err, unix.ELOOP) {
+		return nil, fmt.Errorf("%s: a symbolic link, not followed%s", path, hint)
+	}
+	if err != nil {
+		return nil, err // *PathError: "open PATH: no such file or directory"
+	}
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+		f.Close()
+		return nil, fmt.Errorf("%s: not a regular file%s", path, hint)
+	}
+	return f, nil
 }
 
 // WriteFile replaces path with data atomically (temporary file, fsync, rename,
@@ -108,14 +119,11 @@ func RemoveStale(path string, cutoff time.Time) {
 	}
 }
 
-// lockPoll is Lock's retry interval, short next to ifstated's 5 s checks.
-const lockPoll = 50 * time.Millisecond
-
 // FileLock is an exclusive flock(2) on a file, held until Unlock or exit.
 type FileLock struct{ f *os.File }
 
 // Lock takes an exclusive flock(2) on path, created 0644 if needed, and writes
-// this pid into it. While another holds it, it retries every lockPoll until ctx
+// this pid into it. While another holds it, it retries every 50 ms until ctx
 // ends, then names the holder: "PATH: held by pid 4242; gave up after 10s".
 // flock belongs to the open file description: two Locks in one process exclude
 // each other; no child of Run keeps it (close-on-exec).
@@ -124,16 +132,9 @@ func Lock(ctx context.Context, path string) (*FileLock, error) {
 		return nil, err
 	}
 	// Not through a link: a planted one would have root truncate its target.
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|unix.O_NOFOLLOW|unix.O_NONBLOCK, 0o644)
-	if errors.Is(err, unix.ELOOP) {
-		return nil, fmt.Errorf("%s: a symbolic link; remove it", path)
-	}
+	f, err := openRegular(path, os.O_RDWR|os.O_CREATE, 0o644, "; remove it")
 	if err != nil {
-		return nil, err // *PathError: "open PATH: permission denied"
-	}
-	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
-		f.Close()
-		return nil, fmt.Errorf("%s: not a regular file; remove it", path)
+		return nil, err
 	}
 	flock := func() error {
 		return os.NewSyscallError("flock", unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB))
@@ -146,7 +147,7 @@ func Lock(ctx context.Context, path string) (*FileLock, error) {
 		}
 		select {
 		case <-ctx.Done():
-		case <-time.After(lockPoll):
+		case <-time.After(50 * time.Millisecond): // short next to ifstated's 5 s checks
 		}
 	}
 	// Only the holder writes: a waiter reads its pid (or, an instant, none).

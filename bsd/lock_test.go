@@ -198,7 +198,7 @@ func TestLockRefusesLinkAndFIFO(t *testing.T) {
 	if err := os.Symlink(victim, link); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Lock(context.Background(), link); err == nil || err.Error() != link+": a symbolic link; remove it" {
+	if _, err := Lock(context.Background(), link); err == nil || err.Error() != link+": a symbolic link, not followed; remove it" {
 		t.Errorf("Lock through a link: %v", err)
 	}
 	if b, _ := os.ReadFile(victim); string(b) != "precious\n" {

@@ -35,7 +35,6 @@ type Paths struct {
 // Fixed paths of the base system.
 const (
 	devLog = "/dev/log" // log/syslog's first choice, syslogd's socket
-	binSh  = "/bin/sh"  // runs NETSTART, as /etc/rc does
 	// execve opens a dynamic executable's ELF interpreter under the caller's
 	// unveil and rpath (sys/kern/exec_elf.c, elf_load_file): for a pfctl or
 	// ifconfig outside the static /bin and /sbin.
@@ -82,7 +81,7 @@ var (
 	// (kern_exec.c, "Clear our unveil paths out so the child starts
 	// afresh"), so sh reads NETSTART and pfctl PFCONF unrestricted.
 	needExec = need{"rpath proc exec", func(p Paths) unveils {
-		u := unveils{{binSh, "x"}, {p.Ifconfig, "x"}, {ldSo, "r"}}
+		u := unveils{{"/bin/sh", "x"}, {p.Ifconfig, "x"}, {ldSo, "r"}}
 		if p.PfConf != "" {
 			u = append(u, UnveilPath{p.Pfctl, "x"})
 		}
@@ -187,8 +186,7 @@ func (p Plan) validate() error {
 // sets it: outside them a system call kills the process (pledge_fail).
 var pledged atomic.Pointer[string]
 
-// checkPledged says op is not allowed unless no plan is applied or it has one
-// of anyOf.
+// checkPledged refuses op once a plan is applied unless it has one of anyOf.
 func checkPledged(op string, anyOf ...string) error {
 	have := pledged.Load()
 	if have == nil || slices.ContainsFunc(strings.Fields(*have), func(p string) bool { return slices.Contains(anyOf, p) }) {

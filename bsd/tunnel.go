@@ -76,21 +76,17 @@ func IfconfigEndpoints(ctx context.Context, ifname, ifconfigPath string) (src, d
 // "(unset)" is ErrNoTunnel. What follows the destination is not checked. A
 // link-local IPv6 endpoint keeps its "%em0" zone.
 func ParseIfconfigTunnel(out []byte) (src, dst netip.Addr, err error) {
-	var fields []string
-	found := false
+	var tunnels [][]string
 	for l := range strings.Lines(string(out)) {
-		rest, ok := strings.CutPrefix(strings.TrimLeft(l, " \t"), "tunnel:")
-		if !ok {
-			continue
+		if rest, ok := strings.CutPrefix(strings.TrimLeft(l, " \t"), "tunnel:"); ok {
+			tunnels = append(tunnels, strings.Fields(rest))
 		}
-		if found {
-			return netip.Addr{}, netip.Addr{}, errors.New("ifconfig printed several tunnel lines")
-		}
-		found, fields = true, strings.Fields(rest)
 	}
+	if len(tunnels) != 1 {
+		return netip.Addr{}, netip.Addr{}, fmt.Errorf("ifconfig printed %d tunnel lines, not one", len(tunnels))
+	}
+	fields := tunnels[0]
 	switch {
-	case !found:
-		return netip.Addr{}, netip.Addr{}, errors.New("ifconfig printed no tunnel line")
 	case len(fields) > 0 && fields[0] == "(unset)":
 		return netip.Addr{}, netip.Addr{}, ErrNoTunnel
 	case len(fields) < 4 || fields[2] != "-->":
@@ -175,21 +171,15 @@ func (r *laddrreq) endpoints() (src, dst netip.Addr, err error) {
 // (in6_recoverscope) becomes the zone as a number (ifconfig(8) prints a name).
 func parseSockaddr(b []byte) (netip.Addr, error) {
 	salen, family := int(b[0]), b[1]
-	switch family {
-	case bsdAFInet:
-		if salen != sockaddrInLen {
-			return netip.Addr{}, fmt.Errorf("sockaddr_in with length %d", salen)
-		}
+	switch {
+	case family == bsdAFInet && salen == sockaddrInLen:
 		return netip.AddrFrom4([4]byte(b[4:8])), nil
-	case bsdAFInet6:
-		if salen != sockaddrIn6Len {
-			return netip.Addr{}, fmt.Errorf("sockaddr_in6 with length %d", salen)
-		}
+	case family == bsdAFInet6 && salen == sockaddrIn6Len:
 		a := netip.AddrFrom16([16]byte(b[sockaddrIn6Addr:]))
 		if id := binary.NativeEndian.Uint32(b[sockaddrIn6Zone:]); id != 0 {
 			a = a.WithZone(strconv.FormatUint(uint64(id), 10))
 		}
 		return a, nil
 	}
-	return netip.Addr{}, fmt.Errorf("unknown address family %d", family)
+	return netip.Addr{}, fmt.Errorf("sockaddr of family %d and length %d", family, salen)
 }
