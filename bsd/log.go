@@ -11,7 +11,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode"
 	"unicode/utf8"
 )
 
@@ -108,24 +107,16 @@ func (l *Logger) log(send func(syslogger, string) error, format string, args ...
 	}
 }
 
-// printable makes s one printable line, with Go escapes (\n, \x1b, \u0085)
-// for the rest and invalid UTF-8: in others' text (a broker's answer, a file)
-// a newline would forge a record, an ESC rewrite the admin's terminal.
+// printable makes s one printable line, with strconv.Quote's escapes (\n,
+// \x1b, \u0085) for the rest and invalid UTF-8, but " and \ as they are: in
+// others' text (a broker's answer, a file) a newline would forge a record, an
+// ESC rewrite the admin's terminal.
 func printable(s string) string {
-	var b strings.Builder
-	for i, r := range s {
-		switch {
-		case r == utf8.RuneError && !strings.HasPrefix(s[i:], "\uFFFD"):
-			fmt.Fprintf(&b, `\x%02x`, s[i])
-		case unicode.IsPrint(r):
-			b.WriteRune(r)
-		default:
-			q := strconv.QuoteRune(r)
-			b.WriteString(q[1 : len(q)-1])
-		}
-	}
-	return b.String()
+	q := strconv.Quote(s)
+	return unquote.Replace(q[1 : len(q)-1])
 }
+
+var unquote = strings.NewReplacer(`\"`, `"`, `\\`, `\`)
 
 // maxWord is the longest word a log line keeps whole: real paths and values
 // are shorter (PATH_MAX and gifctl.conf's limit are 1024); a longer one is

@@ -7,14 +7,13 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// Apply unveils each path of p, locks the list (unveil(NULL, NULL)) and
-// pledges p.Promises, in that order: pledging first would need the promise
-// unveil. Call it after every socket, ioctl and syslog connection and after
-// making the state directory: what is made later in a directory missing at
-// unveil time stays hidden. A path under a missing directory or a file is
-// skipped (ENOENT, ENOTDIR): nothing could be opened there. execpromises are
-// never set (unix.PledgePromises): "" would kill every program gifctl runs at
-// its first system call; unset, execve starts them with no pledge or unveil.
+// Apply unveils each path of p, locks the list (unveil(NULL, NULL)), then
+// pledges p.Promises: pledging first would need the promise unveil. Call it
+// after every socket, ioctl and syslog connection and after making the state
+// directory: a directory missing at unveil time hides what is made in it later.
+// A path under a missing directory or a file is skipped (ENOENT, ENOTDIR).
+// execpromises stay unset, so execve starts children with no pledge or unveil;
+// "" would kill them at their first system call.
 func (p Plan) Apply() error {
 	if err := p.validate(); err != nil {
 		return fmt.Errorf("sandbox: %w", err)

@@ -40,11 +40,9 @@ func TunnelEndpoints(ctx context.Context, ifname, ifconfigPath string) (src, dst
 // ifconfig(8) options ("-a"); it allows the simulation's "veth-r".
 func checkIfname(ifname string) error {
 	switch {
-	case ifname == "":
-		return errors.New("empty interface name")
 	case len(ifname) >= ifNameSize:
 		return fmt.Errorf("%s: interface name too long", ifname)
-	case ifname[0] == '-' || strings.ContainsFunc(ifname, func(r rune) bool { return r <= ' ' || r == '/' || r >= 0x7f }):
+	case ifname == "" || ifname[0] == '-' || strings.ContainsFunc(ifname, func(r rune) bool { return r <= ' ' || r == '/' || r >= 0x7f }):
 		return fmt.Errorf("%q: not an interface name", ifname)
 	}
 	return nil
