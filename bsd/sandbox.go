@@ -57,9 +57,8 @@ var (
 	needStateRead = need{"rpath", func(p Paths) unveils { return unveils{{p.StateDir, "r"}} }}
 	// Rewriting state files: a temp file (wpath cpath) renamed (rpath cpath).
 	needStateWrite = need{"rpath wpath cpath", func(p Paths) unveils { return unveils{{p.StateDir, "rwc"}} }}
-	// sendto on the ICMP or heartbeat sockets opened before Apply
-	// (pledge_sendit allows it under inet, unix or dns; recvfrom is stdio),
-	// and ReadLink after it (restart, --egress after `netstart EGRESS`).
+	// sendto on ICMP or heartbeat sockets opened before Apply (pledge_sendit:
+	// inet, unix or dns; recvfrom is stdio); ReadLink in restart.
 	needInet = need{"inet", func(Paths) unveils { return nil }}
 	// HTTPS to the broker: inet, dns, rpath for the CA bundle read at the first
 	// request. Go stat(2)s resolv.conf and hosts, which pledge_namei allows
@@ -88,9 +87,8 @@ var (
 		return u
 	}}
 	// gifctl watch, routing socket opened before: each wake it reads the
-	// egress addresses (route, see ReadLink), the endpoints with `IFCONFIG
-	// IF` (SIOCGLIFPHYADDR is on no pledge list), runs `GIFCTL -f CONFIG
-	// restart IF` (as needExec), and on SIGHUP reads the config.
+	// egress addresses (route, see ReadLink), the endpoints with `IFCONFIG IF`,
+	// runs `GIFCTL -f CONFIG restart IF` (as needExec); on SIGHUP the config.
 	needWatch = need{"rpath route proc exec", func(p Paths) unveils {
 		return unveils{{p.Gifctl, "x"}, {p.Ifconfig, "x"}, {ldSo, "r"}, {p.Config, "r"}}
 	}}

@@ -92,25 +92,21 @@ func ParseIfconfigTunnel(out []byte) (src, dst netip.Addr, err error) {
 	case fields[0] != "inet" && fields[0] != "inet6":
 		return netip.Addr{}, netip.Addr{}, fmt.Errorf("tunnel line: unknown family %q", fields[0])
 	}
-	want6 := fields[0] == "inet6"
-	if src, err = parseTunnelAddr(fields[1], want6); err != nil {
+	if src, err = parseTunnelAddr(fields[1], fields[0]); err != nil {
 		return netip.Addr{}, netip.Addr{}, fmt.Errorf("tunnel source: %w", err)
 	}
-	if dst, err = parseTunnelAddr(fields[3], want6); err != nil {
+	if dst, err = parseTunnelAddr(fields[3], fields[0]); err != nil {
 		return netip.Addr{}, netip.Addr{}, fmt.Errorf("tunnel destination: %w", err)
 	}
 	return src, dst, nil
 }
 
-// parseTunnelAddr parses an endpoint as print_tunnel prints it. A gif has
-// no port (print_tunnel adds a nonzero ":PORT", for vxlan): one is refused.
-func parseTunnelAddr(s string, want6 bool) (netip.Addr, error) {
+// parseTunnelAddr parses an endpoint of family inet or inet6 as print_tunnel
+// prints it; a gif has no port (print_tunnel adds a nonzero ":PORT", for vxlan).
+func parseTunnelAddr(s, family string) (netip.Addr, error) {
 	a, err := netip.ParseAddr(s)
-	if err != nil {
-		return netip.Addr{}, fmt.Errorf("bad address %q", s)
-	}
-	if a.Is4() == want6 || a.Is4In6() {
-		return netip.Addr{}, fmt.Errorf("address %q of the wrong family", s)
+	if err != nil || a.Is4() != (family == "inet") || a.Is4In6() {
+		return netip.Addr{}, fmt.Errorf("%q is not an %s address", s, family)
 	}
 	return a, nil
 }
