@@ -11,8 +11,7 @@
 //  4. With pf-conf, reload pf after netstart: `pfctl -n -f` first.
 //  5. Tell the broker, which decides itself whether the address is new.
 //
-// A failed step does not stop later ones (a tunnel without pf reloaded beats
-// none; the broker must learn the address anyway) but fails the job, for
-// ifstated to retry. The caller holds the lock and sets one deadline; every
-// child process dies with it.
+// A failed step fails the job, for ifstated to retry, but stops no later one (a
+// tunnel without pf reloaded beats none; the broker must learn the address anyway).
+// The caller holds the lock and sets one deadline; every child process dies with it.
 package restart

@@ -56,15 +56,14 @@ type Job struct {
 	DryRun bool      // print the diff of hostname.IF and the commands; change nothing
 	Out    io.Writer // where DryRun prints
 
-	kread      bool       // ReadKernel ran, before the sandbox;
-	ksrc, kdst netip.Addr // the kernel's tunnel as it found it
+	ksrc, kdst netip.Addr // the kernel's tunnel as ReadKernel found it
 	kerr       error
 }
 
-// ReadKernel reads the kernel's tunnel, before the sandbox: pledge forbids the ioctl.
+// ReadKernel reads the kernel's tunnel, which Restart needs, before the sandbox:
+// pledge forbids the ioctl.
 func (j *Job) ReadKernel(ctx context.Context) {
 	j.ksrc, j.kdst, j.kerr = j.Sys.Endpoints(ctx, j.Tunnel.Name)
-	j.kread = true
 }
 
 // plan is what a restart found and decided before it changes anything.
@@ -78,7 +77,7 @@ type plan struct {
 
 // Restart runs the job: see the package comment for the steps.
 func (j *Job) Restart(ctx context.Context) error {
-	p, err := j.plan(ctx)
+	p, err := j.plan()
 	if err != nil {
 		return err
 	}
@@ -146,7 +145,7 @@ func (j *Job) RestartEgress(ctx context.Context, wait time.Duration) error {
 	}
 }
 
-func (j *Job) plan(ctx context.Context) (*plan, error) {
+func (j *Job) plan() (*plan, error) {
 	t := j.Tunnel
 	p := &plan{path: t.HostnameFile(j.Config), mode: fileMode}
 	old, err := bsd.ReadFile(p.path, bsd.MaxSmallFile)
@@ -164,9 +163,6 @@ func (j *Job) plan(ctx context.Context) (*plan, error) {
 	}
 	file := hostnameif.Parse(p.old)
 	current, _, _ := file.Tunnel(t.Name)
-	if !j.kread {
-		j.ReadKernel(ctx)
-	}
 	addrs, err := j.Sys.IPv4Addrs(t.Egress)
 	if err != nil {
 		return nil, err

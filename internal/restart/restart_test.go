@@ -121,6 +121,12 @@ var (
 
 const heFile = "# HE tunnel\ntunnel 198.51.100.7 216.66.80.26\ninet6 2001:db8:1::2 128\ndest 2001:db8:1::1\n!route -qn add -inet6 default 2001:db8:1::1\n"
 
+// readAndRestart runs j as gifctl restart does: the kernel's tunnel read first.
+func readAndRestart(j *Job) error {
+	j.ReadKernel(context.Background())
+	return j.Restart(context.Background())
+}
+
 // setup returns a job on a temp hostname-dir holding content (nil: none).
 func setup(t *testing.T, content []byte, mode os.FileMode) (*Job, *fakeOS, *testBroker, *logLines) {
 	t.Helper()
@@ -167,7 +173,7 @@ var (
 
 func TestFirstRestartWritesMissingFile(t *testing.T) {
 	j, f, b, _ := setup(t, nil, 0)
-	if err := j.Restart(context.Background()); err != nil {
+	if err := readAndRestart(j); err != nil {
 		t.Fatal(err)
 	}
 	got, mode := hostnameFile(t, j)
@@ -190,7 +196,7 @@ func TestNothingToDo(t *testing.T) {
 	f.kSrc, f.kDst = addrA, remote
 	p := filepath.Join(j.Config.HostnameDir, "hostname.gif0")
 	before, _ := os.Stat(p)
-	if err := j.Restart(context.Background()); err != nil {
+	if err := readAndRestart(j); err != nil {
 		t.Fatal(err)
 	}
 	after, _ := os.Stat(p)
@@ -212,7 +218,7 @@ func TestAddressChangeRewritesOnlyTheSource(t *testing.T) {
 	j, f, _, _ := setup(t, []byte(heFile), 0o600)
 	f.kSrc, f.kDst = addrA, remote
 	f.egress = []netip.Addr{addrB}
-	if err := j.Restart(context.Background()); err != nil {
+	if err := readAndRestart(j); err != nil {
 		t.Fatal(err)
 	}
 	got, mode := hostnameFile(t, j)
@@ -244,7 +250,7 @@ func TestRewrittenFileIsRootWheel(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.egress = []netip.Addr{addrB}
-	if err := j.Restart(context.Background()); err != nil {
+	if err := readAndRestart(j); err != nil {
 		t.Fatal(err)
 	}
 	fi, err := os.Stat(p)
@@ -260,7 +266,7 @@ func TestRewrittenFileIsRootWheel(t *testing.T) {
 func TestOtherBitsAreDropped(t *testing.T) {
 	j, f, _, _ := setup(t, []byte(heFile), 0o644)
 	f.egress = []netip.Addr{addrB}
-	if err := j.Restart(context.Background()); err != nil {
+	if err := readAndRestart(j); err != nil {
 		t.Fatal(err)
 	}
 	if _, mode := hostnameFile(t, j); mode != 0o640 {
@@ -271,7 +277,7 @@ func TestOtherBitsAreDropped(t *testing.T) {
 func TestNoIPv4ChangesNothing(t *testing.T) {
 	j, f, b, _ := setup(t, []byte(heFile), 0o640)
 	f.egress = nil
-	err := j.Restart(context.Background())
+	err := readAndRestart(j)
 	if err == nil || !strings.Contains(err.Error(), "em0: no IPv4 address") {
 		t.Fatalf("err = %v, want em0: no IPv4 address", err)
 	}
@@ -287,7 +293,7 @@ func TestKeepsCurrentSourceAmongSeveral(t *testing.T) {
 	j, f, _, _ := setup(t, []byte(heFile), 0o640)
 	f.kSrc, f.kDst = addrA, remote
 	f.egress = []netip.Addr{addrB, addrA}
-	if err := j.Restart(context.Background()); err != nil {
+	if err := readAndRestart(j); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := hostnameFile(t, j); got != heFile {
@@ -299,7 +305,7 @@ func TestBadPFConfIsNotLoaded(t *testing.T) {
 	j, f, b, _ := setup(t, []byte(heFile), 0o640)
 	f.egress = []netip.Addr{addrB}
 	f.fail = map[string]error{"/sbin/pfctl -n": errors.New("exited 1: /etc/pf.conf:3: syntax error")}
-	err := j.Restart(context.Background())
+	err := readAndRestart(j)
 	if err == nil || !strings.Contains(err.Error(), "/etc/pf.conf: not loaded") || !strings.Contains(err.Error(), "syntax error") {
 		t.Fatalf("err = %v, want pf.conf not loaded with pfctl's message", err)
 	}
@@ -316,7 +322,7 @@ func TestReadBackMismatchFails(t *testing.T) {
 	f.egress = []netip.Addr{addrB}
 	f.applyFile = false // netstart "succeeds" but changes nothing
 	f.kSrc, f.kDst = addrA, remote
-	err := j.Restart(context.Background())
+	err := readAndRestart(j)
 	if err == nil || !strings.Contains(err.Error(), "gif0: tunnel is 198.51.100.7 --> 216.66.80.26 after netstart, want 198.51.100.99 --> 216.66.80.26") {
 		t.Fatalf("err = %v, want a read-back mismatch", err)
 	}
@@ -325,7 +331,7 @@ func TestReadBackMismatchFails(t *testing.T) {
 func TestRemoteFromConfigWins(t *testing.T) {
 	j, f, _, _ := setup(t, []byte(strings.Replace(heFile, "216.66.80.26", "203.0.113.1", 1)), 0o640)
 	_ = f
-	if err := j.Restart(context.Background()); err != nil {
+	if err := readAndRestart(j); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := hostnameFile(t, j); got != heFile {
@@ -336,7 +342,7 @@ func TestRemoteFromConfigWins(t *testing.T) {
 func TestMissingFileWithoutRemote(t *testing.T) {
 	j, _, _, _ := setup(t, nil, 0)
 	j.Tunnel.Remote = netip.Addr{}
-	err := j.Restart(context.Background())
+	err := readAndRestart(j)
 	if err == nil || !strings.Contains(err.Error(), "hostname.gif0 is missing") || !strings.Contains(err.Error(), "remote") {
 		t.Fatalf("err = %v, want it to say the file is missing and remote is needed", err)
 	}
@@ -346,7 +352,7 @@ func TestDryRunChangesNothing(t *testing.T) {
 	j, f, b, _ := setup(t, []byte(heFile), 0o640)
 	f.egress = []netip.Addr{addrB}
 	j.DryRun = true
-	if err := j.Restart(context.Background()); err != nil {
+	if err := readAndRestart(j); err != nil {
 		t.Fatal(err)
 	}
 	out := j.Out.(*bytes.Buffer).String()
@@ -374,7 +380,7 @@ func TestStaleTempFilesAreRemoved(t *testing.T) {
 	f.egress = []netip.Addr{addrB}
 	stale := filepath.Join(j.Config.HostnameDir, ".hostname.gif0123456")
 	os.WriteFile(stale, []byte("half"), 0o600)
-	if err := j.Restart(context.Background()); err != nil {
+	if err := readAndRestart(j); err != nil {
 		t.Fatal(err)
 	}
 	entries, _ := os.ReadDir(j.Config.HostnameDir)
