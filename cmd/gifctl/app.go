@@ -94,9 +94,7 @@ func newApp(cli *CLI, stdout, stderr io.Writer) *app {
 }
 
 func (a *app) close() {
-	if a.lock != nil {
-		a.lock.Unlock()
-	}
+	a.lock.Unlock() // nil-safe: most commands take no lock
 	a.log.Close()
 }
 

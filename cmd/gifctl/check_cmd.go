@@ -1,7 +1,6 @@
 package main
 
-// CheckCmd groups the checks ifstated runs as external tests. Their exit
-// status is their answer: 0 true, 1 false, 2 bad usage or configuration.
+// CheckCmd groups the checks ifstated runs as external tests; the exit status answers.
 type CheckCmd struct {
 	Tunnel checkTunnelCmd `cmd:"" help:"True when the tunnel's endpoints are the egress address and the remote. No packets."`
 	IPv4   checkIPv4Cmd   `cmd:"" name:"ipv4" help:"True when any target answers an ICMP echo within the timeout."`

@@ -61,17 +61,16 @@ func (c *checkIPv6Cmd) prepare(ctx context.Context, a *app) error {
 // block's, and opens the raw socket: pledge forbids opening it later.
 func (p *pingArgs) open(block *config.Check, family probe.Family, source netip.Addr) (err error) {
 	block = cmp.Or(block, &config.Check{Timeout: config.DefaultCheckTimeout}) // none in gifctl.conf
-	p.family, p.targets = family, block.Targets
-	p.timeout = cmp.Or(time.Duration(p.Timeout), block.Timeout)
-	if len(p.Targets) > 0 {
-		p.targets = nil
-		for _, s := range p.Targets {
-			addr, err := config.ParseAddr(family.String(), s, family == probe.IPv4) // gifctl.conf's rule
-			if err != nil {
-				return usageError(err)
-			}
-			p.targets = append(p.targets, addr)
+	p.family, p.timeout = family, cmp.Or(time.Duration(p.Timeout), block.Timeout)
+	for _, s := range p.Targets {
+		addr, err := config.ParseAddr(family.String(), s, family == probe.IPv4) // gifctl.conf's rule
+		if err != nil {
+			return usageError(err)
 		}
+		p.targets = append(p.targets, addr)
+	}
+	if len(p.Targets) == 0 {
+		p.targets = block.Targets
 	}
 	if len(p.targets) == 0 {
 		return usageError(fmt.Errorf("%s: no targets: name some, or add a check %s block to gifctl.conf", family, family))

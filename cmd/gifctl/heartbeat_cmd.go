@@ -79,9 +79,7 @@ func (h *HeartbeatCmd) work(ctx context.Context, a *app) error {
 	// The ping keeps traffic on the tunnel, as aiccu does; only -v shows it.
 	if h.noPing != nil {
 		a.log.Debugf("%s: no ping: %v", t.Name, h.noPing)
-		return nil
-	}
-	if _, err := h.prober.Any(ctx, []netip.Addr{h.addrs.peer}); err != nil {
+	} else if _, err := h.prober.Any(ctx, []netip.Addr{h.addrs.peer}); err != nil {
 		a.log.Debugf("%s: ping %s: %v", t.Name, h.addrs.peer, err)
 	}
 	return nil

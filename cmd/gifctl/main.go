@@ -86,8 +86,7 @@ func run() int {
 	a := newApp(&cli, os.Stdout, os.Stderr)
 	defer a.close()
 	if err != nil {
-		// ifstated discards the output of what it runs: a mistyped
-		// command in ifstated.conf must show in the log too.
+		// ifstated discards its commands' output: a typo in ifstated.conf must log too.
 		a.log.Errorf("%s", err)
 		fmt.Fprintln(os.Stderr, usageLine(err))
 		return exitUsage
@@ -107,10 +106,6 @@ func (a *app) exitStatus(err error) int {
 	if errors.Is(err, errFalse) {
 		return exitFailed
 	}
-	code := exitFailed
-	if errors.As(err, new(usageErr)) {
-		code = exitUsage
-	}
 	// One record per error errors.Join joined, never per line: a newline inside
 	// one is someone else's text (a certificate's name), which the logger escapes.
 	errs := []error{err}
@@ -120,22 +115,22 @@ func (a *app) exitStatus(err error) int {
 	for _, e := range errs {
 		a.log.Errorf("%s", e)
 	}
-	return code
+	if errors.As(err, new(usageErr)) {
+		return exitUsage
+	}
+	return exitFailed
 }
 
-// globalUsage is the synopsis of gifctl(8).
-const globalUsage = "usage: gifctl [-nv] [-f file] " +
-	"check | restart | update | heartbeat | status | doctor | ifstated | watch"
-
 // usageLine is the one line a bad invocation gets, as OpenBSD tools print:
-// the synopsis of the command that was being parsed, or of gifctl.
+// the synopsis of the command that was being parsed, else gifctl(8)'s.
 func usageLine(err error) string {
 	if perr, ok := errors.AsType[*kong.ParseError](err); ok && perr.Context != nil {
 		if node := perr.Context.Selected(); node != nil && !node.Hidden {
 			return "usage: gifctl " + node.Summary()
 		}
 	}
-	return globalUsage
+	return "usage: gifctl [-nv] [-f file] " +
+		"check | restart | update | heartbeat | status | doctor | ifstated | watch"
 }
 
 // duration is a flag's duration, written as gifctl.conf writes a timeout:

@@ -29,19 +29,16 @@ func (u *UpdateCmd) prepare(ctx context.Context, a *app) error {
 	if err != nil {
 		return err
 	}
-	if t.UpdateURL == nil {
+	if u.broker = broker.For(a.conf, t, a.log); u.broker == nil {
 		return usageError(fmt.Errorf("%s: no update-url in %s", t.Name, a.conf.File))
 	}
+	u.broker.Force = u.Force
 	addrs, err := readTunnelAddrs(a.conf, t)
 	if err != nil {
 		return err
 	}
-	if u.addr, err = sourceAddr(ctx, a.conf, t, addrs); err != nil {
-		return err
-	}
-	u.broker = broker.For(a.conf, t, a.log)
-	u.broker.Force = u.Force
-	return nil
+	u.addr, err = sourceAddr(ctx, a.conf, t, addrs)
+	return err
 }
 
 // work tells the broker, or with -n says whether it would.
