@@ -6,8 +6,7 @@ import (
 	"strings"
 )
 
-// File is a parsed hostname.if(5): its bytes and each line as netstart reads
-// it. The zero value is an empty file.
+// File is a hostname.if(5) as netstart reads it; its zero value is empty.
 type File struct {
 	data  []byte
 	lines []line

@@ -63,8 +63,7 @@ func (f *File) SetTunnel(ifname string, src, dst netip.Addr) (warnings []string,
 	return warnings, nil
 }
 
-// editable refuses an edit of f.lines[target] (-1: insertion) netstart would
-// not do as meant.
+// editable refuses an edit of f.lines[target] (-1: insertion) not run as meant.
 func (f *File) editable(cmds []Command, target int, ifname string, src, dst netip.Addr) error {
 	i := lastTunnel(cmds, ifname)
 	if i < 0 {
@@ -98,8 +97,7 @@ func leftAlone(d Divergence) error {
 	return errors.New(d.String() + "; left the file as it was")
 }
 
-// replaceBang is the error for a tunnel set by cmds[i], a ! line, naming
-// the lines that say the same in the form gifctl edits.
+// replaceBang refuses cmds[i], a ! line's tunnel, naming plain lines to use.
 func (f *File) replaceBang(cmds []Command, i int, ifname string, src, dst netip.Addr) error {
 	c := cmds[i]
 	_, old, _ := endpoints(c, ifname)
