@@ -10,9 +10,8 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// AddrWatch, a routing (OpenBSD) or netlink (Linux) socket, reports address and
-// link changes only to wake the caller, who reads the state afresh: a lost
-// notice costs only time.
+// AddrWatch reads a routing (OpenBSD) or netlink (Linux) socket only to wake
+// the caller on address or link changes: a lost notice costs only time.
 type AddrWatch struct {
 	f      *os.File // non-blocking, so Close wakes a pending Next
 	format *noticeFormat

@@ -21,10 +21,9 @@ import (
 // MaxSmallFile bounds the few-line files gifctl reads: hostname.IF, state.
 const MaxSmallFile = 64 << 10
 
-// ReadFile reads the regular file at path, at most max bytes, neither
-// blocking nor following a link: a planted FIFO would block past every
-// deadline, a huge file fill memory, a link choose what gifctl believes.
-// Errors name path; a missing file stays fs.ErrNotExist.
+// ReadFile reads regular file path, at most max bytes, neither blocking nor
+// following a link: a planted FIFO would block past every deadline, a huge file
+// fill memory, a link choose what gifctl believes. ENOENT stays fs.ErrNotExist.
 func ReadFile(path string, max int64) ([]byte, error) {
 	f, err := openRegular(path, os.O_RDONLY, 0, "")
 	if err != nil {
@@ -112,10 +111,9 @@ func RemoveStale(path string, cutoff time.Time) {
 		if !e.Type().IsRegular() || !isTemp(e.Name(), base) {
 			continue
 		}
-		if info, err := e.Info(); !cutoff.IsZero() && (err != nil || !info.ModTime().Before(cutoff)) {
-			continue
+		if info, err := e.Info(); cutoff.IsZero() || err == nil && info.ModTime().Before(cutoff) {
+			os.Remove(filepath.Join(dir, e.Name()))
 		}
-		os.Remove(filepath.Join(dir, e.Name()))
 	}
 }
 
@@ -176,11 +174,4 @@ func lockHolder(f *os.File) string {
 
 // Unlock closes the file, which drops the flock and, unlike flock(LOCK_UN),
 // needs no promise. The pid stays: it is read only while the lock is held.
-func (l *FileLock) Unlock() error {
-	if l == nil || l.f == nil {
-		return errors.New("unlock: not locked")
-	}
-	err := l.f.Close()
-	l.f = nil
-	return err
-}
+func (l *FileLock) Unlock() error { return l.f.Close() }

@@ -107,10 +107,9 @@ func (l *Logger) log(send func(syslogger, string) error, format string, args ...
 	}
 }
 
-// printable makes s one printable line, with strconv.Quote's escapes (\n,
-// \x1b, \u0085) for the rest and invalid UTF-8, but " and \ as they are: in
-// others' text (a broker's answer, a file) a newline would forge a record, an
-// ESC rewrite the admin's terminal.
+// printable makes s one printable line with strconv.Quote's escapes (\n, \x1b,
+// \xff), " and \ left as they are: in others' text (a broker's answer, a file)
+// a newline would forge a record, an ESC rewrite the admin's terminal.
 func printable(s string) string {
 	q := strconv.Quote(s)
 	return unquote.Replace(q[1 : len(q)-1])

@@ -17,7 +17,7 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// RunEnv is Run's whole environment: none of gifctl's (secrets, LD_PRELOAD).
+// RunEnv is all of Run's environment: no secret, LD_PRELOAD, IFS or ENV passes.
 var RunEnv = []string{"PATH=/sbin:/usr/sbin:/bin:/usr/bin"}
 
 // runOutputMax bounds the output Run keeps: the end is where the error is.

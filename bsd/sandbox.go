@@ -32,7 +32,6 @@ type Paths struct {
 	Gifctl      string // this program, which watch runs as `gifctl restart IF`
 }
 
-// Fixed paths of the base system.
 const (
 	devLog = "/dev/log" // log/syslog's first choice, syslogd's socket
 	// execve opens a dynamic executable's ELF interpreter under the caller's

@@ -10,8 +10,7 @@ import (
 	"strings"
 )
 
-// ErrNoTunnel is a gif without endpoints (SIOCGLIFPHYADDR's EADDRNOTAVAIL,
-// ifconfig's "(unset)").
+// ErrNoTunnel is a gif without tunnel endpoints.
 var ErrNoTunnel = errors.New("no tunnel endpoints set")
 
 // TunnelEndpoints returns gif ifname's tunnel source and destination with
@@ -48,8 +47,7 @@ func checkIfname(ifname string) error {
 	return nil
 }
 
-// IfconfigEndpoints parses `IFCONFIGPATH IFNAME` (with Run, ctx-bounded;
-// ifconfig runs unpledged).
+// IfconfigEndpoints parses `IFCONFIGPATH IFNAME`, run by Run (unpledged).
 func IfconfigEndpoints(ctx context.Context, ifname, ifconfigPath string) (src, dst netip.Addr, err error) {
 	if err := checkIfname(ifname); err != nil {
 		return netip.Addr{}, netip.Addr{}, err
@@ -71,8 +69,7 @@ func IfconfigEndpoints(ctx context.Context, ifname, ifconfigPath string) (src, d
 //	\ttunnel: inet6 2001:db8::1 --> 2001:db8::2 ttl 64 nodf ecn rdomain 1
 //	\ttunnel: (unset) ttl 64 nodf ecn
 //
-// "(unset)" is ErrNoTunnel. What follows the destination is not checked. A
-// link-local IPv6 endpoint keeps its "%em0" zone.
+// "(unset)" is ErrNoTunnel; a link-local IPv6 endpoint keeps its "%em0" zone.
 func ParseIfconfigTunnel(out []byte) (src, dst netip.Addr, err error) {
 	var tunnels [][]string
 	for l := range strings.Lines(string(out)) {
@@ -140,9 +137,7 @@ const (
 	sockaddrIn6Addr = 8  // offset of sin6_addr
 	sockaddrIn6Zone = 24 // offset of sin6_scope_id
 
-	// siocGLIFPHYADDR is _IOWR('i', 75, struct if_laddrreq)
-	// (sys/sys/sockio.h); tests check its size (sys/sys/ioccom.h, IOCPARM_LEN).
-	siocGLIFPHYADDR = 0xc218694b
+	siocGLIFPHYADDR = 0xc218694b // _IOWR('i', 75, struct if_laddrreq), sys/sys/sockio.h
 )
 
 type laddrreq [laddrreqSize]byte

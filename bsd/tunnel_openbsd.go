@@ -12,11 +12,9 @@ var _ = [1]struct{}{}[siocGLIFPHYADDR^unix.SIOCGLIFPHYADDR|ifNameSize^unix.IFNAM
 	bsdAFInet^unix.AF_INET|bsdAFInet6^unix.AF_INET6|
 	sockaddrInLen^unix.SizeofSockaddrInet4|sockaddrIn6Len^unix.SizeofSockaddrInet6]
 
-var getTunnel = ioctlGetTunnel
-
-// ioctlGetTunnel fills r with SIOCGLIFPHYADDR: EADDRNOTAVAIL (no endpoints,
+// getTunnel fills r with SIOCGLIFPHYADDR: EADDRNOTAVAIL (no endpoints,
 // gif_get_tunnel in sys/net/if_gif.c) is ErrNoTunnel, ENXIO ErrNoInterface.
-func ioctlGetTunnel(r *laddrreq) error {
+var getTunnel = func(r *laddrreq) error {
 	// Any socket will do; ifconfig uses AF_INET SOCK_DGRAM (getsock).
 	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
