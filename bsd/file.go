@@ -93,8 +93,7 @@ func WriteFile(path string, data []byte, mode fs.FileMode) error {
 	return err
 }
 
-// isTemp reports whether name is one of renameio's temporary files for base:
-// "." + base + an int64.
+// isTemp reports whether name is one of renameio's temporary files for base.
 func isTemp(name, base string) bool {
 	n, ok := strings.CutPrefix(name, "."+base)
 	_, err := strconv.ParseInt(n, 10, 64)
@@ -117,8 +116,8 @@ func RemoveStale(path string, cutoff time.Time) {
 	}
 }
 
-// FileLock is an exclusive flock(2) on a file, held until Unlock or exit.
-type FileLock struct{ f *os.File }
+// FileLock is a file with an exclusive flock(2), held until Unlock or exit.
+type FileLock os.File
 
 // Lock takes an exclusive flock(2) on path, created 0644 if needed, and writes
 // this pid into it. While another holds it, it retries every 50 ms until ctx
@@ -160,7 +159,7 @@ func Lock(ctx context.Context, path string) (*FileLock, error) {
 		f.Close()
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return &FileLock{f: f}, nil
+	return (*FileLock)(f), nil
 }
 
 func lockHolder(f *os.File) string {
@@ -174,4 +173,5 @@ func lockHolder(f *os.File) string {
 
 // Unlock closes the file, which drops the flock and, unlike flock(LOCK_UN),
 // needs no promise. The pid stays: it is read only while the lock is held.
-func (l *FileLock) Unlock() error { return l.f.Close() }
+// Unlocking twice, or a nil FileLock (no lock taken), is an error.
+func (l *FileLock) Unlock() error { return (*os.File)(l).Close() }

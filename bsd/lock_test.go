@@ -115,6 +115,14 @@ func TestUnlockTwice(t *testing.T) {
 	}
 }
 
+// app.close unlocks whether or not its command took the lock.
+func TestUnlockNil(t *testing.T) {
+	var l *FileLock
+	if err := l.Unlock(); err == nil {
+		t.Error("Unlock of no lock succeeded")
+	}
+}
+
 func TestLockMissingDirectory(t *testing.T) {
 	if _, err := Lock(context.Background(), filepath.Join(t.TempDir(), "nodir", "lock")); err == nil {
 		t.Error("Lock in a missing directory succeeded")

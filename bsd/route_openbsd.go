@@ -8,9 +8,8 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// DefaultRoute6Via says whether an IPv6 default route (:: with a zero or no
-// netmask) leaves by ifname, read with sysctl NET_RT_DUMP as route(8) show
-// does. Call it before Plan.Apply.
+// DefaultRoute6Via says whether an IPv6 default route leaves by ifname, read
+// with sysctl NET_RT_DUMP as route(8) show does. Call it before Plan.Apply.
 func DefaultRoute6Via(ifname string) (bool, error) {
 	ifi, err := net.InterfaceByName(ifname)
 	if err != nil {
