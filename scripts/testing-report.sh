@@ -28,29 +28,18 @@ while IFS=$tab read -r pkg pattern; do
 done < "$work/units"
 
 echo "testing-report: fuzz targets, ${secs}s each"
+. "$(dirname "$0")/fuzzone.sh"
 grep -rl --include='*_test.go' '^func Fuzz' cmd bsd hostnameif ifstated internal 2>/dev/null | sort > "$work/fuzzfiles"
 : > "$work/fuzz.tsv"
 while read -r file; do
 	dir=$(dirname "$file")
 	for target in $(sed -n 's/^func \(Fuzz[A-Za-z0-9_]*\)(.*/\1/p' "$file"); do
-		fuzz_once() {
-			go test -run='^$' -fuzz="^$target\$" -fuzztime="${secs}s" -fuzzminimizetime=1s "./$dir" > "$work/fuzz.log" 2>&1
-		}
 		seeds=0
 		if [ -d "$dir/testdata/fuzz/$target" ]; then
 			seeds=$(ls "$dir/testdata/fuzz/$target" | wc -l | tr -d ' ')
 		fi
 		result=ok
-		# A bare "context deadline exceeded" with no input written is
-		# go1.26's coordinator race (go.dev/issue/75804): run once more.
-		if ! fuzz_once; then
-			if grep -q '^    context deadline exceeded$' "$work/fuzz.log" &&
-				! grep -q 'Failing input written' "$work/fuzz.log"; then
-				fuzz_once || { result=FAIL; failed=1; cat "$work/fuzz.log"; }
-			else
-				result=FAIL; failed=1; cat "$work/fuzz.log"
-			fi
-		fi
+		fuzz_target "./$dir" "$target" "$secs" "$work/fuzz.log" || { result=FAIL; failed=1; cat "$work/fuzz.log"; }
 		execs=$(sed -n 's/.*execs: \([0-9]*\).*/\1/p' "$work/fuzz.log" | tail -n 1)
 		echo "fuzz: ./$dir $target: ${execs:-0} executions, $result"
 		printf './%s\t%s\t%s\t%s\t%s\t%s\n' "$dir" "$target" "$seeds" "$secs" "${execs:-0}" "$result" >> "$work/fuzz.tsv"
