@@ -15,6 +15,7 @@ import (
 	"github.com/gifctl/gifctl/internal/sim"
 	"github.com/gifctl/gifctl/internal/sim/gifsim"
 	"github.com/gifctl/gifctl/internal/sim/netns"
+	"github.com/gifctl/gifctl/internal/sim/ugif"
 )
 
 // testScale runs ifstated's clock five times faster than real time: its
@@ -102,6 +103,9 @@ func (m mode) world(t *testing.T) *World {
 		Program: prog, Gifctl: gifctlBinary(t), Dir: t.TempDir(), Scale: testScale, Watch: m.watch,
 	})
 	t.Cleanup(func() {
+		if t.Failed() && w != nil {
+			logTunnelPath(t, w)
+		}
 		w.Stop()
 		if t.Failed() || testing.Verbose() {
 			t.Logf("events:\n%s", w.Events())
@@ -119,6 +123,30 @@ func (m mode) world(t *testing.T) *World {
 		t.Fatal(err)
 	}
 	return w
+}
+
+// logTunnelPath logs, while the World still runs, what tells where the
+// tunnel's packets stopped: both gifs' endpoints and counters, and the
+// ISP's connection tracking of protocol 41 (what its NAT maps).
+func logTunnelPath(t *testing.T, w *World) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	for side, dir := range map[string]string{"router": w.RouterCtl, "pop": w.PoPCtl} {
+		st, err := ugif.Get(ctx, dir, "gif0")
+		t.Logf("%s gif0: %+v %v", side, st, err)
+	}
+	err := w.Lab.ISP.Do(func() error {
+		data, err := os.ReadFile("/proc/thread-self/net/nf_conntrack")
+		for line := range strings.Lines(string(data)) {
+			if strings.Contains(line, " 41 ") {
+				t.Logf("isp conntrack: %s", strings.TrimSpace(line))
+			}
+		}
+		return err
+	})
+	if err != nil {
+		t.Logf("isp conntrack: %v", err)
+	}
 }
 
 // finish stops ifstated and gifctl watch, which must stop cleanly, tears
