@@ -3,67 +3,55 @@ package netns
 import (
 	"encoding/binary"
 	"fmt"
+	"net"
+	"net/netip"
 	"os"
 	"syscall"
 
 	"golang.org/x/sys/unix"
 )
 
-// Masquerade makes the namespace a NAT: whatever leaves through outIf gets
-// the source address of outIf, as a home router or a carrier-grade NAT
-// does, and replies are translated back (conntrack, which also handles
-// protocol 41 as a generic protocol). It speaks nf_tables over netlink
-// itself, so neither nft(8) nor iptables(8) need be installed; the kernel
-// needs nf_tables with NAT (CONFIG_NFT_NAT, CONFIG_NFT_MASQ).
+// Masquerade makes the namespace a NAT for the addresses in from: what
+// they send out through outIf gets the source address of outIf, as a home
+// router or a carrier-grade NAT does for its private customers, and replies
+// are translated back (conntrack, which also handles protocol 41 as a
+// generic protocol). It speaks nf_tables over netlink itself, so neither
+// nft(8) nor iptables(8) need be installed; the kernel needs nf_tables with
+// NAT (CONFIG_NFT_NAT, CONFIG_NFT_MASQ).
+//
+// Only from, not every source: conntrack starts tracking when the rule
+// appears, so a packet of a public address's flow caught by the rule would
+// take outIf's address too, and generic protocols have no port to tell two
+// flows apart. Protocol 41 from the public address, masqueraded while the
+// address was being taken away, held the NAT's address to the PoP for the
+// generic timeout (600 s), and the tunnel from the private address could
+// not get it.
 //
 // The rule is `table ip gifsim { chain postrouting { type nat hook
-// postrouting priority srcnat; oifname OUTIF masquerade } }`.
-func (n *Namespace) Masquerade(outIf string) error {
+// postrouting priority srcnat; oifname OUTIF ip saddr FROM masquerade } }`.
+func (n *Namespace) Masquerade(outIf string, from netip.Prefix) error {
 	if len(outIf) >= unix.IFNAMSIZ {
 		return fmt.Errorf("%s: masquerade: %q: interface name too long", n.Name, outIf)
 	}
-	err := n.Do(func() error { return nftMasquerade(outIf) })
+	if !from.Addr().Is4() {
+		return fmt.Errorf("%s: masquerade: %s: not an IPv4 prefix", n.Name, from)
+	}
+	err := n.Do(func() error { return nftMasquerade(outIf, from.Masked()) })
 	if err != nil {
-		return fmt.Errorf("%s: masquerade on %s: %w", n.Name, outIf, err)
+		return fmt.Errorf("%s: masquerade %s on %s: %w", n.Name, from, outIf, err)
 	}
 	return nil
 }
 
 const (
-	nftTable = "gifsim"
-	nftChain = "postrouting"
-
-	// From linux/netfilter/nf_tables.h, which x/sys/unix does not carry
-	// in full.
-	nftaTableName     = 1
-	nftaChainTable    = 1
-	nftaChainName     = 3
-	nftaChainHook     = 4
-	nftaChainType     = 7
-	nftaHookHooknum   = 1
-	nftaHookPriority  = 2
-	nftaRuleTable     = 1
-	nftaRuleChain     = 2
-	nftaRuleExprs     = 4
-	nftaListElem      = 1
-	nftaExprName      = 1
-	nftaExprData      = 2
-	nftaMetaDreg      = 1
-	nftaMetaKey       = 2
-	nftMetaOifname    = 7
-	nftaCmpSreg       = 1
-	nftaCmpOp         = 2
-	nftaCmpData       = 3
-	nftCmpEq          = 0
-	nftaDataValue     = 1
-	nftReg1           = 1
-	nfInetPostRouting = 4
-	natPrioritySrcNAT = 100
+	nftTable          = "gifsim"
+	nftChain          = "postrouting"
+	natPrioritySrcNAT = 100 // NF_IP_PRI_NAT_SRC, nft's "srcnat"
 )
 
 // nftMasquerade sends the table, chain and rule in one batch, as nft(8)
 // does, and waits for the kernel's acknowledgement of each.
-func nftMasquerade(outIf string) error {
+func nftMasquerade(outIf string, from netip.Prefix) error {
 	fd, err := unix.Socket(unix.AF_NETLINK, unix.SOCK_RAW|unix.SOCK_CLOEXEC, unix.NETLINK_NETFILTER)
 	if err != nil {
 		return fmt.Errorf("netlink: %w", err)
@@ -75,24 +63,38 @@ func nftMasquerade(outIf string) error {
 
 	ifname := make([]byte, unix.IFNAMSIZ)
 	copy(ifname, outIf)
-	meta := expr("meta", attrU32(nftaMetaDreg, nftReg1), attrU32(nftaMetaKey, nftMetaOifname))
-	cmp := expr("cmp", attrU32(nftaCmpSreg, nftReg1), attrU32(nftaCmpOp, nftCmpEq),
-		nested(nftaCmpData, attr(nftaDataValue, ifname)))
+	oif := expr("meta", attrU32(unix.NFTA_META_DREG, unix.NFT_REG_1), attrU32(unix.NFTA_META_KEY, unix.NFT_META_OIFNAME))
+	oifIs := cmpEq(ifname)
+	// The source address is 4 bytes at offset 12 of the IPv4 header.
+	saddr := expr("payload", attrU32(unix.NFTA_PAYLOAD_DREG, unix.NFT_REG_1),
+		attrU32(unix.NFTA_PAYLOAD_BASE, unix.NFT_PAYLOAD_NETWORK_HEADER),
+		attrU32(unix.NFTA_PAYLOAD_OFFSET, 12), attrU32(unix.NFTA_PAYLOAD_LEN, 4))
+	mask := net.CIDRMask(from.Bits(), 32)
+	masked := expr("bitwise", attrU32(unix.NFTA_BITWISE_SREG, unix.NFT_REG_1), attrU32(unix.NFTA_BITWISE_DREG, unix.NFT_REG_1),
+		attrU32(unix.NFTA_BITWISE_LEN, 4),
+		nested(unix.NFTA_BITWISE_MASK, attr(unix.NFTA_DATA_VALUE, mask)),
+		nested(unix.NFTA_BITWISE_XOR, attr(unix.NFTA_DATA_VALUE, make([]byte, 4))))
+	saddrIn := cmpEq(from.Addr().AsSlice())
 	masq := expr("masq")
 
 	var b batch
 	b.add(unix.NFNL_MSG_BATCH_BEGIN, 0, unix.AF_UNSPEC)
 	b.add(nftMsg(unix.NFT_MSG_NEWTABLE), unix.NLM_F_CREATE|unix.NLM_F_ACK, unix.NFPROTO_IPV4,
-		attrString(nftaTableName, nftTable))
+		attrString(unix.NFTA_TABLE_NAME, nftTable))
 	b.add(nftMsg(unix.NFT_MSG_NEWCHAIN), unix.NLM_F_CREATE|unix.NLM_F_ACK, unix.NFPROTO_IPV4,
-		attrString(nftaChainTable, nftTable),
-		attrString(nftaChainName, nftChain),
-		nested(nftaChainHook, attrU32(nftaHookHooknum, nfInetPostRouting), attrU32(nftaHookPriority, natPrioritySrcNAT)),
-		attrString(nftaChainType, "nat"))
+		attrString(unix.NFTA_CHAIN_TABLE, nftTable),
+		attrString(unix.NFTA_CHAIN_NAME, nftChain),
+		nested(unix.NFTA_CHAIN_HOOK, attrU32(unix.NFTA_HOOK_HOOKNUM, unix.NF_INET_POST_ROUTING),
+			attrU32(unix.NFTA_HOOK_PRIORITY, natPrioritySrcNAT)),
+		attrString(unix.NFTA_CHAIN_TYPE, "nat"))
+	var exprs [][]byte
+	for _, e := range [][][]byte{oif, oifIs, saddr, masked, saddrIn, masq} {
+		exprs = append(exprs, nested(unix.NFTA_LIST_ELEM, e...))
+	}
 	b.add(nftMsg(unix.NFT_MSG_NEWRULE), unix.NLM_F_CREATE|unix.NLM_F_APPEND|unix.NLM_F_ACK, unix.NFPROTO_IPV4,
-		attrString(nftaRuleTable, nftTable),
-		attrString(nftaRuleChain, nftChain),
-		nested(nftaRuleExprs, nested(nftaListElem, meta...), nested(nftaListElem, cmp...), nested(nftaListElem, masq...)))
+		attrString(unix.NFTA_RULE_TABLE, nftTable),
+		attrString(unix.NFTA_RULE_CHAIN, nftChain),
+		nested(unix.NFTA_RULE_EXPRESSIONS, exprs...))
 	b.add(unix.NFNL_MSG_BATCH_END, 0, unix.AF_UNSPEC)
 
 	if err := unix.Sendto(fd, b.buf, 0, &unix.SockaddrNetlink{Family: unix.AF_NETLINK}); err != nil {
@@ -101,11 +103,17 @@ func nftMasquerade(outIf string) error {
 	return b.acks(fd)
 }
 
+// cmpEq compares register 1 with value.
+func cmpEq(value []byte) [][]byte {
+	return expr("cmp", attrU32(unix.NFTA_CMP_SREG, unix.NFT_REG_1), attrU32(unix.NFTA_CMP_OP, unix.NFT_CMP_EQ),
+		nested(unix.NFTA_CMP_DATA, attr(unix.NFTA_DATA_VALUE, value)))
+}
+
 func nftMsg(m int) uint16 { return uint16(unix.NFNL_SUBSYS_NFTABLES<<8 | m) }
 
 // expr is one rule expression: its name and its data attributes.
 func expr(name string, data ...[]byte) [][]byte {
-	return [][]byte{attrString(nftaExprName, name), nested(nftaExprData, data...)}
+	return [][]byte{attrString(unix.NFTA_EXPR_NAME, name), nested(unix.NFTA_EXPR_DATA, data...)}
 }
 
 // batch is a sequence of netlink messages sent at once.

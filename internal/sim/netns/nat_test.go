@@ -7,18 +7,34 @@ import (
 	"testing"
 )
 
-// TestMasquerade puts the router on a private address behind the ISP as a
-// NAT: a connection to the PoP arrives from the ISP's public address, and
-// pings still get their replies.
+// TestMasquerade makes the ISP a NAT for a private subnet while the router
+// still has its public address, which must pass untranslated; then puts the
+// router on the private subnet: a connection to the PoP arrives from the
+// ISP's public address, and pings still get their replies.
 func TestMasquerade(t *testing.T) {
 	l := NewForTest(t)
 	private := netip.MustParsePrefix("192.168.1.2/24")
+	if err := l.ISP.Masquerade(ISPPoPIf, private); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := connectionFrom(t, l), RouterPrefix.Addr(); got != want {
+		t.Errorf("before the renumbering, the PoP saw the connection come from %v, want the router's own %v", got, want)
+	}
 	if err := l.Renumber(private); err != nil {
 		t.Fatal(err)
 	}
-	if err := l.ISP.Masquerade(ISPPoPIf); err != nil {
-		t.Fatal(err)
+	if got, want := connectionFrom(t, l), gateway(PoPPrefix).Addr(); got != want {
+		t.Errorf("the PoP saw the connection come from %v, want the NAT's %v", got, want)
 	}
+	if err := l.Router.Ping(context.Background(), PoPPrefix.Addr()); err != nil {
+		t.Errorf("ping through the NAT: %v", err)
+	}
+}
+
+// connectionFrom connects from the router to the PoP and returns the
+// source address the PoP saw.
+func connectionFrom(t *testing.T, l *Lab) netip.Addr {
+	t.Helper()
 	var ln net.Listener
 	if err := l.PoP.Do(func() (err error) {
 		ln, err = net.Listen("tcp4", PoPPrefix.Addr().String()+":0")
@@ -47,10 +63,5 @@ func TestMasquerade(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	if got, want := <-seen, gateway(PoPPrefix).Addr(); got != want {
-		t.Errorf("the PoP saw the connection come from %v, want the NAT's %v", got, want)
-	}
-	if err := l.Router.Ping(context.Background(), PoPPrefix.Addr()); err != nil {
-		t.Errorf("ping through the NAT: %v", err)
-	}
+	return <-seen
 }

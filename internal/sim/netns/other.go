@@ -4,6 +4,7 @@ package netns
 
 import (
 	"fmt"
+	"net/netip"
 	"runtime"
 )
 
@@ -26,4 +27,4 @@ func nsInode(string) (uint64, error) { return 0, errOS() }
 func pidsInNetns(uint64) []int       { return nil }
 
 // Masquerade fails on this OS.
-func (n *Namespace) Masquerade(outIf string) error { return errOS() }
+func (n *Namespace) Masquerade(outIf string, from netip.Prefix) error { return errOS() }

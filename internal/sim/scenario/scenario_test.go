@@ -243,12 +243,18 @@ func TestPrivateEgressBehindNAT(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
 	ctx := context.Background()
-	if err := w.Lab.ISP.Masquerade(netns.ISPPoPIf); err != nil {
+	private := netip.MustParsePrefix("192.168.1.2/24")
+	if err := w.Lab.ISP.Masquerade(netns.ISPPoPIf, private); err != nil {
 		t.Fatal(err)
 	}
 	public := netns.PoPPrefix.Masked().Addr().Next() // the ISP's address on the PoP's side
-	w.Events().Addf("isp", "NAT: what leaves through pop0 takes %s as its source", public)
-	private := netip.MustParsePrefix("192.168.1.2/24")
+	w.Events().Addf("isp", "NAT: what %s sends out through pop0 takes %s as its source", private.Masked(), public)
+	// The tunnel from the public address passes the NAT untouched. Its
+	// packets now also leave a conntrack entry behind, which must not keep
+	// the tunnel from the private address from getting through.
+	if _, err := w.WaitIPv6(ctx, time.Now(), 10*time.Second); err != nil {
+		t.Fatalf("before the renumbering: %v", err)
+	}
 	start := time.Now()
 	change := w.Events().Since()
 	if err := w.Renumber(private); err != nil {
