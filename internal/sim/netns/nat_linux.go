@@ -22,8 +22,8 @@ import (
 // Only from, not every source: conntrack starts tracking when the rule
 // appears, so a packet of a public address's flow caught by the rule would
 // take outIf's address too, and generic protocols have no port to tell two
-// flows apart. Protocol 41 from the public address, masqueraded while the
-// address was being taken away, held the NAT's address to the PoP for the
+// flows apart. Protocol 41 from the public address, sent as the rule
+// appeared and so masqueraded, held the NAT's address to the PoP for the
 // generic timeout (600 s), and the tunnel from the private address could
 // not get it.
 //
