@@ -4,18 +4,15 @@
 set -eu
 secs=${1:-5}
 . "$(dirname "$0")/fuzzone.sh"
-grep -rl --include='*_test.go' '^func Fuzz' cmd bsd hostnameif ifstated internal 2>/dev/null |
-while read -r file; do
-	pkg=./$(dirname "$file")
-	for target in $(sed -n 's/^func \(Fuzz[A-Za-z0-9_]*\)(.*/\1/p' "$file"); do
-		echo "fuzz: $pkg $target ${secs}s"
-		log=$(mktemp)
-		if ! fuzz_target "$pkg" "$target" "$secs" "$log"; then
-			tail -n 30 "$log"
-			rm -f "$log"
-			echo "fuzz: $pkg $target failed; rerun: go test -run='^\$' -fuzz='^$target\$' $pkg"
-			exit 1
-		fi
+fuzz_targets | while read -r dir target; do
+	pkg=./$dir
+	echo "fuzz: $pkg $target ${secs}s"
+	log=$(mktemp)
+	if ! fuzz_target "$pkg" "$target" "$secs" "$log"; then
+		tail -n 30 "$log"
 		rm -f "$log"
-	done
+		echo "fuzz: $pkg $target failed; rerun: go test -run='^\$' -fuzz='^$target\$' $pkg"
+		exit 1
+	fi
+	rm -f "$log"
 done

@@ -1,5 +1,6 @@
-# Sourced by fuzz.sh and testing-report.sh: fuzz_target PKG TARGET SECONDS LOG
-# fuzzes one target and leaves go test's output of the last try in LOG.
+# Sourced by fuzz.sh and testing-report.sh. fuzz_targets prints every go
+# fuzz target in the tree as DIR TARGET lines; fuzz_target PKG TARGET
+# SECONDS LOG fuzzes one and leaves go test's output of its last try in LOG.
 # go1.26's coordinator can fail a clean run at the -fuzztime deadline with a
 # bare "context deadline exceeded" and no input written (go.dev/issue/75804,
 # fixed in go1.27). In CI here it hit about one run in 14, so a single retry
@@ -7,6 +8,13 @@
 # times. Any other failure counts at once.
 # -fuzzminimizetime=1s: go minimizes each new interesting input for up to
 # 60 s by default, running nothing new meanwhile: too long for 5 s runs.
+fuzz_targets() {
+	grep -rl --include='*_test.go' '^func Fuzz' cmd bsd hostnameif ifstated internal 2>/dev/null | sort |
+		while read -r file; do
+			sed -n "s|^func \(Fuzz[A-Za-z0-9_]*\)(.*|$(dirname "$file") \1|p" "$file"
+		done
+}
+
 fuzz_target() {
 	_try=1
 	until go test -run='^$' -fuzz="^$2\$" -fuzztime="$3s" -fuzzminimizetime=1s "$1" >"$4" 2>&1; do

@@ -29,22 +29,19 @@ done < "$work/units"
 
 echo "testing-report: fuzz targets, ${secs}s each"
 . "$(dirname "$0")/fuzzone.sh"
-grep -rl --include='*_test.go' '^func Fuzz' cmd bsd hostnameif ifstated internal 2>/dev/null | sort > "$work/fuzzfiles"
 : > "$work/fuzz.tsv"
-while read -r file; do
-	dir=$(dirname "$file")
-	for target in $(sed -n 's/^func \(Fuzz[A-Za-z0-9_]*\)(.*/\1/p' "$file"); do
-		seeds=0
-		if [ -d "$dir/testdata/fuzz/$target" ]; then
-			seeds=$(ls "$dir/testdata/fuzz/$target" | wc -l | tr -d ' ')
-		fi
-		result=ok
-		fuzz_target "./$dir" "$target" "$secs" "$work/fuzz.log" || { result=FAIL; failed=1; cat "$work/fuzz.log"; }
-		execs=$(sed -n 's/.*execs: \([0-9]*\).*/\1/p' "$work/fuzz.log" | tail -n 1)
-		echo "fuzz: ./$dir $target: ${execs:-0} executions, $result"
-		printf './%s\t%s\t%s\t%s\t%s\t%s\n' "$dir" "$target" "$seeds" "$secs" "${execs:-0}" "$result" >> "$work/fuzz.tsv"
-	done
-done < "$work/fuzzfiles"
+fuzz_targets > "$work/fuzztargets"
+while read -r dir target; do
+	seeds=0
+	if [ -d "$dir/testdata/fuzz/$target" ]; then
+		seeds=$(ls "$dir/testdata/fuzz/$target" | wc -l | tr -d ' ')
+	fi
+	result=ok
+	fuzz_target "./$dir" "$target" "$secs" "$work/fuzz.log" || { result=FAIL; failed=1; cat "$work/fuzz.log"; }
+	execs=$(sed -n 's/.*execs: \([0-9]*\).*/\1/p' "$work/fuzz.log" | tail -n 1)
+	echo "fuzz: ./$dir $target: ${execs:-0} executions, $result"
+	printf './%s\t%s\t%s\t%s\t%s\t%s\n' "$dir" "$target" "$seeds" "$secs" "${execs:-0}" "$result" >> "$work/fuzz.tsv"
+done < "$work/fuzztargets"
 
 go run ./internal/faults/cmd/testingreport -command "make testing-report" -commit "$commit" \
 	-entries "$work/entries.jsonl" -tests "$work/tests.json" -fuzz "$work/fuzz.tsv" > "$work/TESTING.md"

@@ -103,7 +103,7 @@ func (m mode) world(t *testing.T) *World {
 		Program: prog, Gifctl: gifctlBinary(t), Dir: t.TempDir(), Scale: testScale, Watch: m.watch,
 	})
 	t.Cleanup(func() {
-		if t.Failed() && w != nil {
+		if t.Failed() {
 			logTunnelPath(t, w)
 		}
 		w.Stop()
@@ -131,9 +131,9 @@ func (m mode) world(t *testing.T) *World {
 func logTunnelPath(t *testing.T, w *World) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	for side, dir := range map[string]string{"router": w.RouterCtl, "pop": w.PoPCtl} {
-		st, err := ugif.Get(ctx, dir, "gif0")
-		t.Logf("%s gif0: %+v %v", side, st, err)
+	for _, side := range []struct{ name, dir string }{{"router", w.RouterCtl}, {"pop", w.PoPCtl}} {
+		st, err := ugif.Get(ctx, side.dir, "gif0")
+		t.Logf("%s gif0: %+v %v", side.name, st, err)
 	}
 	err := w.Lab.ISP.Do(func() error {
 		data, err := os.ReadFile("/proc/thread-self/net/nf_conntrack")
